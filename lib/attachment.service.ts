@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { createMultipartBody, sanitizeFilename } from './client/multipart-body.js';
+import { WecomHttpClient } from './client/wecom-http.client.js';
+import type { WecomResponseBase } from './client/wecom-response.js';
+import { MediaType } from './enums/media-type.enum.js';
+import { AttachmentRuleError } from './errors/attachment-rule.error.js';
+import { WecomProtocolError } from './errors/wecom-transport.error.js';
+import type { AccessTokenProvider } from './interfaces/access-token-provider.interface.js';
+import type { AttachmentInput } from './interfaces/attachment-input.interface.js';
+import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
+import type { Violation } from './interfaces/violation.interface.js';
+import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
+import { inspectMedia } from './media/inspect-media.js';
+import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
+import { checkAttachment, largestLimit, type AttachmentRules } from './media/media-rules.js';
+import { resolveSource, type AttachmentSource } from './source/attachment-source.js';
+import { TempDirectory } from './source/temp-directory.js';
+import {
+  LOGGER_CONTEXT,
+  MEDIA_ID_LIFETIME_MS,
+  UPLOAD_ATTACHMENT_PATH,
+  WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_ATTACHMENT_RULES,
+  WECOM_MEDIA_OPTIONS,
+} from './wecom-media.constants.js';
+
+/** What upload_attachment answers. */
+interface UploadAttachmentResponse extends WecomResponseBase {
+  type?: string;
+  media_id?: string;
+  created_at?: number | string;
+}
+
+/** A source with what its bytes showed and the rules it breaks. */
+interface PreparedAttachment {
+  source: AttachmentSource;
+  media: MediaInfo;
+  filename: string;
+  violations: Violation[];
+}
+
+/**
+ * Uploads moments and product-album attachments to WeCom. Every source goes the same way: open or
+ * spool it, read its format and dimensions from the bytes, check every rule, and only then send.
+ */
+@Injectable()
+export class AttachmentService implements OnModuleDestroy {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly temp: TempDirectory;
+  private readonly spoolLimit: number;
+
+  constructor(
+    @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
+    @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
+    @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
+    private readonly client: WecomHttpClient,
+  ) {
+    this.temp = new TempDirectory(options.tempDir);
+    this.spoolLimit = largestLimit(rules);
+  }
+
+  /**
+   * Every rule `input` breaks, without uploading. Empty when `upload` would send it.
+   * Consumes a stream source.
+   */
+  async check(input: AttachmentInput): Promise<Violation[]> {
+    const prepared = await this.prepare(input);
+    await prepared.source.dispose();
+    return prepared.violations;
+  }
+
+  /**
+   * Checks `input` against every rule and uploads it.
+   * @throws AttachmentRuleError when a rule is broken; nothing is sent then.
+   * @throws WecomApiError (and subclasses) when WeCom refuses; WecomNetworkError when it cannot be reached.
+   */
+  async upload(input: AttachmentInput): Promise<UploadedAttachment> {
+    const { source, media, filename, violations } = await this.prepare(input);
+    try {
+      if (violations.length > 0) throw new AttachmentRuleError(violations);
+      const mediaType = input.mediaType as MediaType;
+      const contentType =
+        media.format !== 'unknown'
+          ? MIME_TYPES[media.format]
+          : (input.contentType ?? MIME_TYPES.unknown);
+      const answer = await this.client.request<UploadAttachmentResponse>({
+        api: UPLOAD_ATTACHMENT_PATH,
+        method: 'POST',
+        query: { media_type: mediaType, attachment_type: String(input.attachmentType) },
+        tokens: this.tokens,
+        signal: input.signal,
+        body: () =>
+          createMultipartBody({ filename, contentType, size: source.size }, source.body()),
+      });
+      const result = toUploadedAttachment(answer, mediaType);
+      this.logger.debug?.(`uploaded ${mediaType} "${filename}" (${source.size} bytes)`);
+      return result;
+    } finally {
+      await source.dispose();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.temp.dispose();
+  }
+
+  private async prepare(input: AttachmentInput): Promise<PreparedAttachment> {
+    const source = await resolveSource(input, {
+      temp: this.temp,
+      spoolLimit: this.spoolLimit,
+      signal: input.signal,
+    });
+    try {
+      const media = await inspectMedia(source.reader);
+      const filename = sanitizeFilename(source.filename);
+      const violations = checkAttachment(
+        {
+          mediaType: input.mediaType,
+          attachmentType: input.attachmentType,
+          size: source.size,
+          sizeExceeded: source.sizeExceeded,
+          filename,
+          media,
+        },
+        this.rules,
+      );
+      return { source, media, filename, violations };
+    } catch (error) {
+      await source.dispose();
+      throw error;
+    }
+  }
+}
+
+function toUploadedAttachment(
+  answer: UploadAttachmentResponse,
+  requested: MediaType,
+): UploadedAttachment {
+  if (typeof answer.media_id !== 'string' || answer.media_id === '') {
+    throw new WecomProtocolError(UPLOAD_ATTACHMENT_PATH, 200, 'a success answer without media_id');
+  }
+  // created_at is a number on one doc page and a quoted string on others.
+  const seconds = Number(answer.created_at);
+  const createdAt = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
+  return {
+    type: (Object.values(MediaType) as string[]).includes(answer.type ?? '')
+      ? (answer.type as MediaType)
+      : requested,
+    mediaId: answer.media_id,
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + MEDIA_ID_LIFETIME_MS),
+    reused: false,
+  };
+}

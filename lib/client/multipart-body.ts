@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import FormData from 'form-data';
+
+/** Unicode bidirectional controls: they can make "gpj.exe" read as "exe.jpg". */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * The filename as it goes on the wire: raw UTF-8 (never percent-encoded, never `filename*=`, which
+ * WeCom shows literally), with what could break the header or mislead a reader neutralised:
+ * quotes become apostrophes, control characters (CR, LF, NUL…) become spaces, path separators
+ * become underscores, and direction overrides are dropped.
+ */
+export function sanitizeFilename(name: string): string {
+  return name
+    .replace(BIDI_CONTROLS, '')
+    .replace(CONTROL_CHARS, ' ')
+    .replace(/"/g, "'")
+    .replace(/[\\/]/g, '_')
+    .trim();
+}
+
+/** What the multipart part says about the file. */
+export interface MultipartFile {
+  /** The name users see; {@link sanitizeFilename} is applied on the way out. */
+  filename: string;
+  contentType: string;
+  /** The exact byte count: it becomes `filelength` and part of Content-Length. */
+  size: number;
+}
+
+/** A request body ready to send: the stream and the headers that describe it. */
+export interface MultipartBody {
+  stream: FormData;
+  headers: { 'content-type': string; 'content-length': string };
+  /** Releases the file content (closes its stream); call it after every attempt. */
+  destroy(): void;
+}
+
+/**
+ * Builds the `media` part as WeCom's doc shows it:
+ * `Content-Disposition: form-data; name="media"; filename="…"; filelength=N`. form-data writes the
+ * hand-made header (native FormData cannot add `filelength`) and, with `knownLength`, the exact
+ * Content-Length, so the body is never sent chunked.
+ */
+export function createMultipartBody(
+  file: MultipartFile,
+  content: Buffer | Readable,
+): MultipartBody {
+  const form = new FormData();
+  const boundary = `----WecomMedia${randomBytes(12).toString('hex')}`;
+  form.setBoundary(boundary);
+  form.append('media', content, { header: partHeader(boundary, file), knownLength: file.size });
+  return {
+    stream: form,
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(form.getLengthSync()),
+    },
+    // form-data does not destroy the streams it holds: an aborted attempt would leak the file.
+    destroy: () => {
+      if (!Buffer.isBuffer(content)) content.destroy();
+    },
+  };
+}
+
+/** The part's opening delimiter and headers, up to the blank line before the bytes. */
+export function partHeader(boundary: string, file: MultipartFile): string {
+  const contentType = file.contentType.replace(CONTROL_CHARS, '');
+  return (
+    `--${boundary}\r\n` +
+    `Content-Disposition: form-data; name="media"; filename="${sanitizeFilename(file.filename)}"; filelength=${file.size}\r\n` +
+    `Content-Type: ${contentType}\r\n\r\n`
+  );
+}

@@ -1,0 +1,167 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isAxiosError, type AxiosResponse } from 'axios';
+import {
+  WecomApiError,
+  WecomBusyError,
+  WecomInvalidCredentialsError,
+  WecomRateLimitError,
+} from '../errors/wecom-api.error.js';
+import { WecomNetworkError, WecomTimeoutError } from '../errors/wecom-transport.error.js';
+import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
+import type { WecomMediaModuleOptions } from '../interfaces/wecom-media-module-options.interface.js';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_TIMEOUT_MS,
+  LOGGER_CONTEXT,
+  WECOM_MEDIA_OPTIONS,
+} from '../wecom-media.constants.js';
+import { backoffDelay, DEFAULT_RETRY, sleep, type RetryOptions } from './backoff.js';
+import {
+  CONCURRENCY_RETRY_AFTER_MS,
+  CREDENTIAL_ERRCODES,
+  Errcode,
+  RATE_LIMIT_ERRCODES,
+  RATE_LIMIT_RETRY_AFTER_MS,
+  TOKEN_ERRCODES,
+} from './errcodes.js';
+import { maskSecrets } from './mask-secrets.js';
+import type { MultipartBody } from './multipart-body.js';
+import { parseWecomResponse, type WecomResponseBase } from './wecom-response.js';
+
+/** One call to a WeCom API. */
+export interface WecomRequest {
+  /** The API path, e.g. `/cgi-bin/media/upload_attachment`. */
+  api: string;
+  method: 'GET' | 'POST';
+  /** Query parameters other than access_token. */
+  query: Record<string, string>;
+  /** Builds a fresh body for each attempt: a retry re-reads the file from its start. */
+  body?: () => MultipartBody;
+  /** Adds `access_token` from this provider; a token errcode drops the token and retries once. */
+  tokens?: AccessTokenProvider;
+  signal?: AbortSignal;
+}
+
+/** Connection failures worth one more try: the request may never have reached WeCom. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+/** WeCom's answers are small; a larger one is not WeCom. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * Sends requests to WeCom and turns every outcome into a result or a typed error: token errors
+ * are retried once with a new token, -1 with backoff, a connection reset once; permanent errcodes
+ * are thrown at once. No URL, token or secret reaches a message or a log line.
+ */
+@Injectable()
+export class WecomHttpClient {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly retry: Required<RetryOptions>;
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
+  ) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
+    let attempts = 0;
+    let busyRetries = 0;
+    let tokenRetried = false;
+    let resetRetried = false;
+    for (;;) {
+      req.signal?.throwIfAborted();
+      attempts += 1;
+      const token = req.tokens ? await req.tokens.getToken(req.signal) : undefined;
+      let response: AxiosResponse<string>;
+      try {
+        response = await this.send(req, token);
+      } catch (error) {
+        if (error instanceof WecomNetworkError && !(error instanceof WecomTimeoutError)) {
+          if (RESET_CODES.has(error.code) && !resetRetried) {
+            resetRetried = true;
+            this.logger.warn(`${req.api}: connection failed (${error.code}); retrying once`);
+            continue;
+          }
+          throw new WecomNetworkError(req.api, error.code, attempts);
+        }
+        if (error instanceof WecomTimeoutError)
+          throw new WecomTimeoutError(req.api, this.timeoutMs, attempts);
+        throw error;
+      }
+      const data = parseWecomResponse<T>(req.api, response.status, response.data);
+      const errcode = data.errcode ?? 0;
+      if (errcode === 0) return data;
+      const errmsg = maskSecrets(String(data.errmsg ?? ''));
+
+      if (TOKEN_ERRCODES.has(errcode) && req.tokens && token !== undefined && !tokenRetried) {
+        tokenRetried = true;
+        this.logger.warn(
+          `${req.api}: errcode ${errcode} (token expired or invalid); refreshing the token and retrying once`,
+        );
+        await req.tokens.invalidate(token);
+        continue;
+      }
+      if (errcode === Errcode.SystemBusy && busyRetries < this.retry.busyRetries) {
+        busyRetries += 1;
+        const delay = backoffDelay(busyRetries, this.retry);
+        this.logger.warn(
+          `${req.api}: errcode -1 (system busy); retry ${busyRetries} of ${this.retry.busyRetries} in ${delay} ms`,
+        );
+        await sleep(delay, req.signal);
+        continue;
+      }
+      throw this.toError(req.api, errcode, errmsg, attempts);
+    }
+  }
+
+  private toError(api: string, errcode: number, errmsg: string, attempts: number): WecomApiError {
+    if (CREDENTIAL_ERRCODES.has(errcode))
+      return new WecomInvalidCredentialsError(errcode, errmsg, api, attempts);
+    if (RATE_LIMIT_ERRCODES.has(errcode)) {
+      const retryAfter =
+        errcode === Errcode.FrequencyLimit ? RATE_LIMIT_RETRY_AFTER_MS : CONCURRENCY_RETRY_AFTER_MS;
+      return new WecomRateLimitError(errcode, errmsg, api, retryAfter, attempts);
+    }
+    if (errcode === Errcode.SystemBusy) return new WecomBusyError(errcode, errmsg, api, attempts);
+    return new WecomApiError(errcode, errmsg, api, attempts);
+  }
+
+  /** One attempt. Throws the caller's abort reason, or a WecomNetworkError / WecomTimeoutError. */
+  private async send(req: WecomRequest, token: string | undefined): Promise<AxiosResponse<string>> {
+    const query = new URLSearchParams(
+      token === undefined ? req.query : { access_token: token, ...req.query },
+    );
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const body = req.body?.();
+    try {
+      return await this.http.axiosRef.request<string>({
+        method: req.method,
+        url: `${this.baseUrl}${req.api}?${query.toString()}`,
+        data: body?.stream,
+        headers: body?.headers,
+        signal,
+        responseType: 'text',
+        transformResponse: [(raw: string) => raw],
+        validateStatus: () => true,
+        maxRedirects: 0,
+        maxContentLength: MAX_RESPONSE_BYTES,
+        maxBodyLength: Infinity,
+      });
+    } catch (error) {
+      // Axios errors carry the request URL, and with it the token: never rethrow them.
+      if (req.signal?.aborted) throw req.signal.reason;
+      if (timeout.aborted) throw new WecomTimeoutError(req.api, this.timeoutMs);
+      const code = isAxiosError(error) ? (error.code ?? 'EUNKNOWN') : 'EUNKNOWN';
+      throw new WecomNetworkError(req.api, code);
+    } finally {
+      body?.destroy();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './attachment-type.enum.js';
+export * from './media-type.enum.js';

@@ -1,0 +1,4 @@
+export * from './attachment-rule.error.js';
+export * from './wecom-api.error.js';
+export * from './wecom-transport.error.js';
+export * from './wecom.error.js';

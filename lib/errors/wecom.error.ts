@@ -1,0 +1,4 @@
+/** The base of every error this module throws, so that one `instanceof` catches them all. */
+export class WecomError extends Error {
+  override readonly name: string = 'WecomError';
+}

@@ -1,0 +1,35 @@
+export { AttachmentService } from './attachment.service.js';
+export { maskSecrets } from './client/mask-secrets.js';
+export { sanitizeFilename } from './client/multipart-body.js';
+export type { RetryOptions } from './client/backoff.js';
+export * from './enums/index.js';
+export * from './errors/index.js';
+export * from './interfaces/index.js';
+export {
+  BufferReader,
+  CountingReader,
+  DEFAULT_ATTACHMENT_RULES,
+  FileHandleReader,
+  checkAttachment,
+  checkCombination,
+  detectFormat,
+  formatBytes,
+  inspectMedia,
+  resolveRules,
+  type AttachmentFacts,
+  type AttachmentRules,
+  type AttachmentRulesOverride,
+  type ByteReader,
+  type MediaFormat,
+  type MediaInfo,
+  type MediaTypeRule,
+} from './media/index.js';
+export { MemoryStore } from './store/memory.store.js';
+export { CorpAccessTokenProvider } from './token/corp-access-token.provider.js';
+export {
+  WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_ATTACHMENT_RULES,
+  WECOM_STORE,
+} from './wecom-media.constants.js';
+export { MODULE_OPTIONS_TOKEN as WECOM_MEDIA_MODULE_OPTIONS } from './wecom-media.module-definition.js';
+export { WecomMediaModule } from './wecom-media.module.js';

@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import type { AttachmentType } from '../enums/attachment-type.enum.js';
+import type { MediaType } from '../enums/media-type.enum.js';
+
+/**
+ * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
+ * disk storage fills `path`.
+ */
+export interface UploadedFileLike {
+  originalname: string;
+  mimetype?: string;
+  size?: number;
+  buffer?: Buffer;
+  path?: string;
+}
+
+/** A file on disk, named by its path. */
+export interface FilePathLike {
+  path: string;
+}
+
+/** Sources whose name cannot be known: the caller must give `filename`. */
+export type AnonymousFileSource = Uint8Array | Readable;
+/** Sources that carry a name: `filename` defaults to it. */
+export type NamedFileSource = string | FilePathLike | UploadedFileLike;
+
+interface AttachmentInputBase {
+  /** `image`, `video` or `file`: the `media_type` sent to WeCom. */
+  mediaType: MediaType | `${MediaType}`;
+  /** 1 (moments) or 2 (product album): the `attachment_type` sent to WeCom. */
+  attachmentType: AttachmentType;
+  /**
+   * The part's Content-Type when the bytes do not tell (media type `file`). For images and videos
+   * the type read from the bytes wins.
+   */
+  contentType?: string;
+  /** Aborts spooling, inspection and the upload. */
+  signal?: AbortSignal;
+}
+
+/** What `AttachmentService.upload` and `check` take. */
+export type AttachmentInput = AttachmentInputBase &
+  (
+    | {
+        file: AnonymousFileSource;
+        /** The name users see in WeCom. */
+        filename: string;
+      }
+    | {
+        file: NamedFileSource;
+        /** The name users see in WeCom; defaults to the path's base name or multer's `originalname`. */
+        filename?: string;
+      }
+  );

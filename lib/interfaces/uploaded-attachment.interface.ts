@@ -1,0 +1,15 @@
+import type { MediaType } from '../enums/media-type.enum.js';
+
+/** The result of a successful upload. */
+export interface UploadedAttachment {
+  /** The media type WeCom recorded. */
+  type: MediaType;
+  /** The media_id to use in add_moment_task or add_product_album. */
+  mediaId: string;
+  /** When WeCom stored the media. */
+  createdAt: Date;
+  /** When the media_id stops working: `createdAt` + 3 days. */
+  expiresAt: Date;
+  /** True when the media-id cache answered and nothing was sent. */
+  reused: boolean;
+}

@@ -1,0 +1,61 @@
+import type { FileHandle } from 'node:fs/promises';
+
+/**
+ * Random access to a file's bytes. Inspectors read through it so that they touch only headers,
+ * and so that the bytes they read can be counted.
+ */
+export interface ByteReader {
+  readonly size: number;
+  /** Up to `length` bytes from `offset`; fewer at the end of the file, never past it. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** Reads from memory without copying. */
+export class BufferReader implements ByteReader {
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return Promise.resolve(
+      this.bytes.subarray(offset, Math.min(offset + length, this.bytes.length)),
+    );
+  }
+}
+
+/** Reads from an open file handle; the caller owns and closes the handle. */
+export class FileHandleReader implements ByteReader {
+  constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+  ) {}
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const wanted = Math.max(0, Math.min(length, this.size - offset));
+    if (wanted === 0) return new Uint8Array(0);
+    const buffer = Buffer.allocUnsafe(wanted);
+    const { bytesRead } = await this.handle.read(buffer, 0, wanted, offset);
+    return buffer.subarray(0, bytesRead);
+  }
+}
+
+/** Wraps a reader and counts the bytes it hands out (the benchmark reports this figure). */
+export class CountingReader implements ByteReader {
+  bytesRead = 0;
+  reads = 0;
+
+  constructor(private readonly inner: ByteReader) {}
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const bytes = await this.inner.read(offset, length);
+    this.bytesRead += bytes.length;
+    this.reads += 1;
+    return bytes;
+  }
+}

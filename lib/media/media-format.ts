@@ -1,0 +1,56 @@
+/** What the bytes of a file say it is. Only `png`, `jpeg` and `mp4` are accepted by default. */
+export type MediaFormat =
+  | 'png'
+  | 'jpeg'
+  | 'mp4'
+  | 'gif'
+  | 'webp'
+  | 'bmp'
+  | 'heic'
+  | 'avif'
+  | 'quicktime'
+  | '3gp'
+  | 'unknown';
+
+/** The part Content-Type sent for each recognised format. */
+export const MIME_TYPES: Readonly<Record<MediaFormat, string>> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  mp4: 'video/mp4',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  heic: 'image/heic',
+  avif: 'image/avif',
+  quicktime: 'video/quicktime',
+  '3gp': 'video/3gpp',
+  unknown: 'application/octet-stream',
+};
+
+/** The name a person knows each format by, for messages. */
+export const FORMAT_LABELS: Readonly<Record<MediaFormat, string>> = {
+  png: 'PNG',
+  jpeg: 'JPEG',
+  mp4: 'MP4',
+  gif: 'GIF',
+  webp: 'WebP',
+  bmp: 'BMP',
+  heic: 'HEIC',
+  avif: 'AVIF',
+  quicktime: 'QuickTime (MOV)',
+  '3gp': '3GP',
+  unknown: 'an unrecognised format',
+};
+
+/** What inspection learnt from a file's bytes. */
+export interface MediaInfo {
+  format: MediaFormat;
+  /** Pixel width, for PNG and JPEG. */
+  width?: number;
+  /** Pixel height, for PNG and JPEG. */
+  height?: number;
+  /** Duration of an MP4 as a fraction, so that 30.0 s and 30.001 s compare exactly. */
+  duration?: { units: bigint; timescale: number };
+  /** Why the bytes of a recognised format could not be read, e.g. "truncated PNG: no IHDR". */
+  unreadable?: string;
+}

@@ -1,0 +1,48 @@
+import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/** The default store: one process's memory. Replicas each get their own; use `RedisStore` to share. */
+export class MemoryStore implements WecomStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.live(key)?.value);
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    return Promise.resolve();
+  }
+
+  delete(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  compareAndDelete(key: string, expected: string): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return Promise.resolve(false);
+    this.entries.delete(key);
+    return Promise.resolve(true);
+  }
+
+  acquireLock(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    if (this.live(key)) return Promise.resolve(false);
+    this.entries.set(key, { value: owner, expiresAt: this.now() + leaseMs });
+    return Promise.resolve(true);
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './multipart-parser.js';
+export * from './wecom-emulator.js';

@@ -1,0 +1,43 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  AttachmentService,
+  WecomMediaModule,
+  type WecomMediaSecretOptions,
+} from '../../lib/index.js';
+import type { WecomEmulator } from '../../lib/testing/index.js';
+import { LogCapture } from './log-capture.js';
+
+/** A booted Nest app with the module pointed at `emulator`, and its captured logs. */
+export interface TestingApp {
+  app: INestApplication;
+  service: AttachmentService;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+/** Options laid over the emulator's defaults; `corpSecret` may be swapped for a wrong one. */
+export type ExtraOptions = Omit<Partial<WecomMediaSecretOptions>, 'tokenProvider'>;
+
+export async function bootApp(
+  emulator: WecomEmulator,
+  options: ExtraOptions = {},
+): Promise<TestingApp> {
+  const logs = new LogCapture();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      WecomMediaModule.forRoot({
+        corpId: emulator.corpId,
+        corpSecret: emulator.corpSecret,
+        baseUrl: emulator.url,
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+        ...options,
+      }),
+    ],
+  })
+    .setLogger(logs)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: logs });
+  await app.init();
+  return { app, service: app.get(AttachmentService), logs, close: () => app.close() };
+}
