@@ -341,9 +341,10 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest] }> 
   }
 
   private gettoken(query: Record<string, string>): WecomAnswer {
-    const app = this.apps.find((a) => a.corpId === query.corpid);
-    if (!app) return { errcode: 40013 };
-    if (app.corpSecret !== query.corpsecret) return { errcode: 40001 };
+    const corpApps = this.apps.filter((a) => a.corpId === query.corpid);
+    if (corpApps.length === 0) return { errcode: 40013 };
+    const app = corpApps.find((a) => a.corpSecret === query.corpsecret);
+    if (!app) return { errcode: 40001 };
     const token = randomBytes(48).toString('base64url');
     const ttl = this.options.tokenTtlSeconds ?? 7200;
     this.tokens.set(token, { app, expiresAt: Date.now() + ttl * 1000 });

@@ -1,0 +1,34 @@
+// Loads the built package by its name, as an app that installed it would, and uploads one PNG
+// to the emulator through a real Nest app. Prints a JSON line for the packaging test.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AttachmentService, AttachmentType, MediaType, WecomMediaModule } from 'nestjs-wecom-media';
+import { WecomEmulator } from 'nestjs-wecom-media/testing';
+
+const emulator = await WecomEmulator.start();
+const AppModule = {
+  // A dynamic module whose class Nest only uses as a key: plain Node has no decorators.
+  module: class AppModule {
+    name() {
+      return 'packaging smoke test';
+    }
+  },
+  imports: [
+    WecomMediaModule.forRoot({
+      corpId: emulator.corpId,
+      corpSecret: emulator.corpSecret,
+      baseUrl: emulator.url,
+    }),
+  ],
+};
+const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+const png = Buffer.from(process.argv[2], 'base64');
+const result = await app.get(AttachmentService).upload({
+  file: png,
+  filename: 'smoke.png',
+  mediaType: MediaType.Image,
+  attachmentType: AttachmentType.Moment,
+});
+await app.close();
+await emulator.close();
+console.log(JSON.stringify({ mediaId: result.mediaId, uploads: emulator.uploads.length }));
