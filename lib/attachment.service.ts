@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { createMultipartBody, sanitizeFilename } from './client/multipart-body.js';
+import { createMultipartBody } from './client/multipart-body.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
 import { MediaType } from './enums/media-type.enum.js';
@@ -10,10 +10,9 @@ import type { AttachmentInput } from './interfaces/attachment-input.interface.js
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
 import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
-import { inspectMedia } from './media/inspect-media.js';
-import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
-import { checkAttachment, largestLimit, type AttachmentRules } from './media/media-rules.js';
-import { resolveSource, type AttachmentSource } from './source/attachment-source.js';
+import { MIME_TYPES } from './media/media-format.js';
+import type { AttachmentRules } from './media/media-rules.js';
+import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
 import { TempDirectory } from './source/temp-directory.js';
 import {
   LOGGER_CONTEXT,
@@ -31,14 +30,6 @@ interface UploadAttachmentResponse extends WecomResponseBase {
   created_at?: number | string;
 }
 
-/** A source with what its bytes showed and the rules it breaks. */
-interface PreparedAttachment {
-  source: AttachmentSource;
-  media: MediaInfo;
-  filename: string;
-  violations: Violation[];
-}
-
 /**
  * Uploads moments and product-album attachments to WeCom. Every source goes the same way: open or
  * spool it, read its format and dimensions from the bytes, check every rule, and only then send.
@@ -47,7 +38,6 @@ interface PreparedAttachment {
 export class AttachmentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly temp: TempDirectory;
-  private readonly spoolLimit: number;
 
   constructor(
     @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
@@ -56,7 +46,6 @@ export class AttachmentService implements OnModuleDestroy {
     private readonly client: WecomHttpClient,
   ) {
     this.temp = new TempDirectory(options.tempDir);
-    this.spoolLimit = largestLimit(rules);
   }
 
   /**
@@ -104,31 +93,13 @@ export class AttachmentService implements OnModuleDestroy {
     await this.temp.dispose();
   }
 
-  private async prepare(input: AttachmentInput): Promise<PreparedAttachment> {
-    const source = await resolveSource(input, {
-      temp: this.temp,
-      spoolLimit: this.spoolLimit,
-      signal: input.signal,
-    });
-    try {
-      const media = await inspectMedia(source.reader);
-      const filename = sanitizeFilename(source.filename);
-      const violations = checkAttachment(
-        {
-          mediaType: input.mediaType,
-          attachmentType: input.attachmentType,
-          size: source.size,
-          sizeExceeded: source.sizeExceeded,
-          filename,
-          media,
-        },
-        this.rules,
-      );
-      return { source, media, filename, violations };
-    } catch (error) {
-      await source.dispose();
-      throw error;
-    }
+  private prepare(input: AttachmentInput): Promise<PreparedAttachment> {
+    // Undefined would mean "not known yet"; from a caller it is simply invalid.
+    return prepareAttachment(
+      { ...input, attachmentType: input.attachmentType ?? null },
+      this.rules,
+      this.temp,
+    );
   }
 }
 

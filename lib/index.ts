@@ -33,3 +33,13 @@ export {
 } from './wecom-media.constants.js';
 export { MODULE_OPTIONS_TOKEN as WECOM_MEDIA_MODULE_OPTIONS } from './wecom-media.module-definition.js';
 export { WecomMediaModule } from './wecom-media.module.js';
+export { UploadAttachmentQueryDto } from './dto/upload-attachment-query.dto.js';
+export {
+  AttachmentCombinationConstraint,
+  IsAllowedCombination,
+} from './validation/attachment-combination.constraint.js';
+export {
+  AttachmentFileValidator,
+  type AttachmentFileValidatorOptions,
+  type ValidatedFile,
+} from './validation/attachment-file.validator.js';

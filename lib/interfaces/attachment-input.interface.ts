@@ -42,8 +42,8 @@ interface AttachmentInputBase {
 export type AttachmentInput = AttachmentInputBase &
   (
     | {
-        file: AnonymousFileSource;
-        /** The name users see in WeCom. */
+        file: AnonymousFileSource | NamedFileSource;
+        /** The name users see in WeCom. Required for a Buffer or a stream. */
         filename: string;
       }
     | {

@@ -57,8 +57,9 @@ function isoBrandFormat(head: Uint8Array): MediaFormat {
   if (major === 'qt  ') return 'quicktime';
   const brands = [major];
   for (let i = 16; i + 4 <= boxEnd; i += 4) brands.push(fourcc(head, i));
-  if (brands.some((b) => HEIF_BRANDS.has(b))) return 'heic';
+  // AVIF files also list the generic HEIF brand mif1: look for AVIF first.
   if (brands.some((b) => AVIF_BRANDS.has(b))) return 'avif';
+  if (brands.some((b) => HEIF_BRANDS.has(b))) return 'heic';
   if (major.startsWith('3gp') || major.startsWith('3g2')) return '3gp';
   if (brands.some((b) => MP4_BRANDS.has(b))) return 'mp4';
   return 'unknown';

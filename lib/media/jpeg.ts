@@ -22,6 +22,7 @@ const MAX_SEGMENTS = 4096;
 export async function inspectJpeg(reader: ByteReader): Promise<MediaInfo> {
   let offset = 2; // past SOI
   for (let segments = 0; segments < MAX_SEGMENTS; segments++) {
+    if (offset >= reader.size) return truncated('no start-of-frame before the end of the file');
     const header = await reader.read(offset, 4);
     if (header.length < 2) return truncated('no start-of-frame before the end of the file');
     if (header[0] !== 0xff) {
@@ -47,6 +48,7 @@ export async function inspectJpeg(reader: ByteReader): Promise<MediaInfo> {
 }
 
 async function readFrame(reader: ByteReader, offset: number): Promise<MediaInfo> {
+  if (offset >= reader.size) return truncated('the start-of-frame is cut off');
   const frame = await reader.read(offset, 5); // precision, height, width
   if (frame.length < 5) return truncated('the start-of-frame is cut off');
   const height = u16(frame, 1);

@@ -113,6 +113,7 @@ export function checkCombination(
 /** What the rules look at. */
 export interface AttachmentFacts {
   mediaType: unknown;
+  /** Undefined when not known yet (a FileValidator without a fixed type): its rules are skipped. */
   attachmentType: unknown;
   /** Size in bytes; with `sizeExceeded`, only known to be larger than this. */
   size: number;
@@ -134,7 +135,7 @@ export function checkAttachment(facts: AttachmentFacts, rules: AttachmentRules):
       actual: String(mediaType),
     });
   }
-  if (!isAttachmentType(attachmentType)) {
+  if (attachmentType !== undefined && !isAttachmentType(attachmentType)) {
     violations.push({
       rule: 'attachment-media-type',
       message: `attachment_type must be 1 (moments) or 2 (product album); got ${JSON.stringify(attachmentType)}`,

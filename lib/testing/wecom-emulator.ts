@@ -24,6 +24,8 @@ export interface WecomEmulatorOptions {
   tokenTtlSeconds?: number;
   /** Largest upload per media type, in bytes. Default 10 MiB each. */
   maxBytes?: Partial<Record<'image' | 'video' | 'file', number>>;
+  /** The media types each attachment_type accepts. Default WeCom's: 1 → image, video; 2 → image. */
+  accepts?: Partial<Record<'1' | '2', Array<'image' | 'video' | 'file'>>>;
   /** Answer `created_at` as a quoted string, as some doc pages show. Default false. */
   createdAtAsString?: boolean;
   /** Port to listen on; default 0 (a free one). Always on 127.0.0.1. */
@@ -369,7 +371,9 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest] }> 
       return { errcode: 40004 };
     const attachmentType = query.attachment_type;
     if (attachmentType !== '1' && attachmentType !== '2') return { errcode: 40005 };
-    const allowed = attachmentType === '1' ? ['image', 'video'] : ['image'];
+    const allowed =
+      this.options.accepts?.[attachmentType] ??
+      (attachmentType === '1' ? ['image', 'video'] : ['image']);
     if (!allowed.includes(mediaType)) return { errcode: 41072 };
 
     // The wire-format traps: chunked bodies and a Content-Type without boundary are refused.

@@ -1,0 +1,21 @@
+import { Type } from 'class-transformer';
+import { IsEnum, IsIn } from 'class-validator';
+import { ATTACHMENT_TYPES, AttachmentType } from '../enums/attachment-type.enum.js';
+import { MEDIA_TYPES, MediaType } from '../enums/media-type.enum.js';
+import { IsAllowedCombination } from '../validation/attachment-combination.constraint.js';
+
+/**
+ * The query of an upload request, named as WeCom names it:
+ * `?media_type=image&attachment_type=1`. Use with `ValidationPipe({ transform: true })`.
+ */
+export class UploadAttachmentQueryDto {
+  /** `image`, `video` or `file`. */
+  @IsEnum(MediaType, { message: `media_type must be one of ${MEDIA_TYPES.join(', ')}` })
+  media_type!: MediaType;
+
+  /** 1 (moments) or 2 (product album); the query string is turned into a number. */
+  @Type(() => Number)
+  @IsIn(ATTACHMENT_TYPES, { message: 'attachment_type must be 1 (moments) or 2 (product album)' })
+  @IsAllowedCombination('media_type')
+  attachment_type!: AttachmentType;
+}

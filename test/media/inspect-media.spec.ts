@@ -1,0 +1,193 @@
+import { open } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import {
+  BufferReader,
+  CountingReader,
+  FileHandleReader,
+  inspectMedia,
+} from '../../lib/media/index.js';
+import { fixture, fixturePath } from '../helpers/fixtures.js';
+import {
+  bigAppSegments,
+  box,
+  ftyp,
+  makeJpeg,
+  makeMp4,
+  makePng,
+  mvhd,
+} from '../helpers/media-bytes.js';
+
+const inspect = (bytes: Uint8Array) => inspectMedia(new BufferReader(bytes));
+
+describe('inspectMedia: formats from the bytes', () => {
+  it.each([
+    ['photo.png', 'png'],
+    ['photo-baseline.jpg', 'jpeg'],
+    ['photo-progressive.jpg', 'jpeg'],
+    ['photo.gif', 'gif'],
+    ['photo.bmp', 'bmp'],
+    ['photo.webp', 'webp'],
+    ['clip-moov-end.mp4', 'mp4'],
+    ['clip-faststart.mp4', 'mp4'],
+    ['clip.mov', 'quicktime'],
+  ])('%s is %s', async (name, format) => {
+    expect((await inspect(fixture(name))).format).toBe(format);
+  });
+
+  it('recognises HEIC and AVIF by their ftyp brands', async () => {
+    expect((await inspect(Buffer.concat([ftyp('heic', 'mif1', 'heic'), box('meta')]))).format).toBe(
+      'heic',
+    );
+    expect((await inspect(Buffer.concat([ftyp('avif', 'mif1', 'avif'), box('meta')]))).format).toBe(
+      'avif',
+    );
+  });
+
+  it('never trusts a name: a PNG is a PNG whatever it is called', async () => {
+    expect((await inspect(makePng(3, 2))).format).toBe('png');
+  });
+
+  it('calls random bytes unknown', async () => {
+    expect((await inspect(Buffer.from('hello, world: not media'))).format).toBe('unknown');
+  });
+});
+
+describe('PNG', () => {
+  it('reads width and height from IHDR', async () => {
+    expect(await inspect(fixture('photo.png'))).toEqual({ format: 'png', width: 64, height: 48 });
+    expect(await inspect(makePng(1080, 10_800))).toMatchObject({ width: 1080, height: 10_800 });
+  });
+
+  it('reports a truncated PNG', async () => {
+    expect(await inspect(makePng(10, 10).subarray(0, 20))).toEqual({
+      format: 'png',
+      unreadable: 'truncated PNG: no IHDR',
+    });
+  });
+
+  it('reports a corrupt IHDR', async () => {
+    const bad = makePng(10, 10);
+    bad.writeUInt32BE(0, 16);
+    expect((await inspect(bad)).unreadable).toMatch(/corrupt PNG: IHDR gives 0 × 10 px/);
+  });
+});
+
+describe('JPEG', () => {
+  it('reads baseline and progressive frames', async () => {
+    expect(await inspect(fixture('photo-baseline.jpg'))).toEqual({
+      format: 'jpeg',
+      width: 64,
+      height: 48,
+    });
+    expect(await inspect(fixture('photo-progressive.jpg'))).toEqual({
+      format: 'jpeg',
+      width: 64,
+      height: 48,
+    });
+    expect(await inspect(makeJpeg({ width: 1081, height: 500, progressive: true }))).toMatchObject({
+      width: 1081,
+      height: 500,
+    });
+  });
+
+  it('finds the SOF after more than 128 KB of EXIF/ICC, reading only segment headers', async () => {
+    const real = fixture('photo-baseline.jpg');
+    const app = bigAppSegments(200 * 1024).map((payload) => {
+      const head = Buffer.from([0xff, 0xe2, 0, 0]);
+      head.writeUInt16BE(payload.length + 2, 2);
+      return Buffer.concat([head, payload]);
+    });
+    const spliced = Buffer.concat([real.subarray(0, 2), ...app, real.subarray(2)]);
+    const reader = new CountingReader(new BufferReader(spliced));
+    expect(await inspectMedia(reader)).toEqual({ format: 'jpeg', width: 64, height: 48 });
+    expect(reader.bytesRead).toBeLessThan(1024);
+  });
+
+  it('reports truncated and corrupt JPEGs', async () => {
+    const real = fixture('photo-baseline.jpg');
+    expect((await inspect(real.subarray(0, 3))).unreadable).toMatch(/^truncated JPEG/);
+    expect((await inspect(real.subarray(0, 30))).unreadable).toMatch(/^truncated JPEG/);
+    const noFrame = Buffer.from([0xff, 0xd8, 0xff, 0xda, 0x00, 0x04, 0, 0, 0xff, 0xd9]);
+    expect((await inspect(noFrame)).unreadable).toBe(
+      'corrupt JPEG: no start-of-frame before the image data',
+    );
+    const garbage = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0, 0x12, 0x34, 0, 0]);
+    expect((await inspect(garbage)).unreadable).toMatch(/^corrupt JPEG: expected a marker/);
+  });
+});
+
+describe('MP4', () => {
+  const seconds = (info: Awaited<ReturnType<typeof inspect>>) =>
+    info.duration ? Number(info.duration.units) / info.duration.timescale : undefined;
+
+  it('reads the duration from mvhd, moov first or last', async () => {
+    expect(seconds(await inspect(fixture('clip-faststart.mp4')))).toBeCloseTo(2, 1);
+    expect(seconds(await inspect(fixture('clip-moov-end.mp4')))).toBeCloseTo(2, 1);
+    expect(seconds(await inspect(fixture('clip-30.0s.mp4')))).toBe(30);
+    expect(seconds(await inspect(fixture('clip-30.1s.mp4')))).toBeCloseTo(30.1, 3);
+  });
+
+  it('reads mvhd version 0 and version 1 (64-bit)', async () => {
+    expect(await inspect(makeMp4({ duration: 12_345n, timescale: 1000 }))).toMatchObject({
+      duration: { units: 12_345n, timescale: 1000 },
+    });
+    expect(
+      await inspect(makeMp4({ duration: 2n ** 33n, timescale: 90_000, version: 1 })),
+    ).toMatchObject({
+      duration: { units: 2n ** 33n, timescale: 90_000 },
+    });
+  });
+
+  it('skips a 10 MiB mdat without reading it, reading under 64 KiB', async () => {
+    const file = makeMp4({ duration: 20_000n, mdatBytes: 10 * 1024 * 1024, moovAtEnd: true });
+    const reader = new CountingReader(new BufferReader(file));
+    expect(await inspectMedia(reader)).toMatchObject({
+      format: 'mp4',
+      duration: { units: 20_000n },
+    });
+    expect(reader.bytesRead).toBeLessThan(64 * 1024);
+  });
+
+  it('reads through a file handle too', async () => {
+    const handle = await open(fixturePath('clip-moov-end.mp4'), 'r');
+    try {
+      const { size } = await handle.stat();
+      const reader = new CountingReader(new FileHandleReader(handle, size));
+      expect((await inspectMedia(reader)).format).toBe('mp4');
+      expect(reader.bytesRead).toBeLessThan(300);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('handles 64-bit box sizes and a final box that runs to the end', async () => {
+    const large = Buffer.alloc(16);
+    large.writeUInt32BE(1, 0);
+    large.write('mdat', 4, 'latin1');
+    large.writeBigUInt64BE(16n + 100n, 8);
+    const toEnd = Buffer.concat([box('moov', mvhd(600, 1200n))]);
+    toEnd.writeUInt32BE(0, 0);
+    const file = Buffer.concat([ftyp('mp42', 'isom'), large, Buffer.alloc(100), toEnd]);
+    expect(await inspect(file)).toMatchObject({ duration: { units: 1200n, timescale: 600 } });
+  });
+
+  it('reports truncated and corrupt MP4s', async () => {
+    const whole = makeMp4({ duration: 5000n, moovAtEnd: true, mdatBytes: 1000 });
+    expect((await inspect(whole.subarray(0, whole.length - 20))).unreadable).toMatch(
+      /^truncated MP4/,
+    );
+    expect(
+      (await inspect(Buffer.concat([ftyp('isom', 'mp41'), box('mdat', Buffer.alloc(50))])))
+        .unreadable,
+    ).toBe('truncated MP4: no moov box');
+    expect(
+      (await inspect(Buffer.concat([ftyp('isom'), box('moov', box('trak'))]))).unreadable,
+    ).toBe('corrupt MP4: moov has no mvhd box');
+    const zeroScale = makeMp4({ duration: 10n, timescale: 0 });
+    expect((await inspect(zeroScale)).unreadable).toBe('corrupt MP4: mvhd timescale is 0');
+    const tiny = Buffer.concat([ftyp('isom'), Buffer.from([0, 0, 0, 3, 0x6d, 0x6f, 0x6f, 0x76])]);
+    expect((await inspect(tiny)).unreadable).toMatch(
+      /^corrupt MP4: "moov" box at byte \d+ has size 3/,
+    );
+  });
+});
