@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createMultipartBody } from './client/multipart-body.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
@@ -9,18 +9,17 @@ import type { AccessTokenProvider } from './interfaces/access-token-provider.int
 import type { AttachmentInput } from './interfaces/attachment-input.interface.js';
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
-import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
 import { MIME_TYPES } from './media/media-format.js';
 import type { AttachmentRules } from './media/media-rules.js';
 import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
-import { TempDirectory } from './source/temp-directory.js';
+import type { TempDirectory } from './source/temp-directory.js';
 import {
   LOGGER_CONTEXT,
   MEDIA_ID_LIFETIME_MS,
   UPLOAD_ATTACHMENT_PATH,
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
-  WECOM_MEDIA_OPTIONS,
+  WECOM_TEMP_DIRECTORY,
 } from './wecom-media.constants.js';
 
 /** What upload_attachment answers. */
@@ -35,18 +34,15 @@ interface UploadAttachmentResponse extends WecomResponseBase {
  * spool it, read its format and dimensions from the bytes, check every rule, and only then send.
  */
 @Injectable()
-export class AttachmentService implements OnModuleDestroy {
+export class AttachmentService {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly temp: TempDirectory;
 
   constructor(
-    @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
+    @Inject(WECOM_TEMP_DIRECTORY) private readonly temp: TempDirectory,
     @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
     @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
     private readonly client: WecomHttpClient,
-  ) {
-    this.temp = new TempDirectory(options.tempDir);
-  }
+  ) {}
 
   /**
    * Every rule `input` breaks, without uploading. Empty when `upload` would send it.
@@ -87,10 +83,6 @@ export class AttachmentService implements OnModuleDestroy {
     } finally {
       await source.dispose();
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.temp.dispose();
   }
 
   private prepare(input: AttachmentInput): Promise<PreparedAttachment> {

@@ -22,3 +22,6 @@ export const LOGGER_CONTEXT = 'WecomMedia';
 
 /** Injection token of the module options after validation; internal classes inject this one. */
 export const WECOM_MEDIA_OPTIONS = Symbol('WECOM_MEDIA_OPTIONS');
+
+/** Injection token of the private temp directory where streams and controller uploads are spooled. */
+export const WECOM_TEMP_DIRECTORY = Symbol('WECOM_TEMP_DIRECTORY');

@@ -1,4 +1,8 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import {
+  createAttachmentController,
+  resolveControllerOptions,
+} from './controller/create-attachment-controller.js';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
@@ -10,9 +14,15 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
     .setFactoryMethodName('createWecomMediaOptions')
     .setExtras<WecomMediaModuleExtras>(
       { isGlobal: false, controller: false },
-      (definition, extras) => ({
-        ...definition,
-        global: extras.isGlobal,
-      }),
+      (definition, extras) => {
+        // The controller is an extra, not an option: it must be known when the module is defined,
+        // before forRootAsync's factory has run.
+        const controller = resolveControllerOptions(extras.controller);
+        return {
+          ...definition,
+          global: extras.isGlobal,
+          controllers: controller ? [createAttachmentController(controller)] : [],
+        };
+      },
     )
     .build();

@@ -3,6 +3,7 @@ import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
 import type { WecomStore } from './interfaces/wecom-store.interface.js';
 import { resolveRules } from './media/media-rules.js';
+import { TempDirectory } from './source/temp-directory.js';
 import { MemoryStore } from './store/memory.store.js';
 import { CorpAccessTokenProvider } from './token/corp-access-token.provider.js';
 import { AttachmentService } from './attachment.service.js';
@@ -14,6 +15,7 @@ import {
   WECOM_ATTACHMENT_RULES,
   WECOM_MEDIA_OPTIONS,
   WECOM_STORE,
+  WECOM_TEMP_DIRECTORY,
 } from './wecom-media.constants.js';
 
 const DEFAULT_REFRESH_AHEAD_MS = 5 * 60_000;
@@ -30,6 +32,11 @@ export function createWecomMediaProviders(): Provider[] {
       provide: WECOM_STORE,
       useFactory: (options: WecomMediaModuleOptions): WecomStore =>
         options.store ?? new MemoryStore(),
+      inject: [WECOM_MEDIA_OPTIONS],
+    },
+    {
+      provide: WECOM_TEMP_DIRECTORY,
+      useFactory: (options: WecomMediaModuleOptions) => new TempDirectory(options.tempDir),
       inject: [WECOM_MEDIA_OPTIONS],
     },
     {

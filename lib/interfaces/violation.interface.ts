@@ -9,7 +9,9 @@ export type RuleName =
   | 'moment-image-short-edge'
   | 'moment-video-duration'
   | 'unreadable'
-  | 'filename';
+  | 'filename'
+  /** The upload request itself: its query, or its multipart body (the controller). */
+  | 'request';
 
 /** One broken rule, with a message that names the limit and the actual value. */
 export interface Violation {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { OnModuleDestroy } from '@nestjs/common';
 
 /** A stream written to disk. */
 export interface SpooledFile {
@@ -21,9 +22,9 @@ class LimitReached extends Error {}
 
 /**
  * A private directory (mode 0700) for spooled uploads. Files are mode 0600 and named by random
- * ids, never by a client's filename.
+ * ids, never by a client's filename. Removed with everything in it when the module shuts down.
  */
-export class TempDirectory {
+export class TempDirectory implements OnModuleDestroy {
   private dir?: Promise<string>;
 
   constructor(private readonly parent: string = tmpdir()) {}
@@ -34,9 +35,14 @@ export class TempDirectory {
     return this.dir;
   }
 
+  /** A fresh file path inside the directory, named by a random id. */
+  async newFilePath(): Promise<string> {
+    return join(await this.path(), randomUUID());
+  }
+
   /** Writes `stream` to a new file, stopping after `limit` bytes. */
   async spool(stream: Readable, limit: number, signal?: AbortSignal): Promise<SpooledFile> {
-    const path = join(await this.path(), randomUUID());
+    const path = await this.newFilePath();
     const remove = (): Promise<void> => rm(path, { force: true });
     let written = 0;
     let exceeded = false;
@@ -65,6 +71,10 @@ export class TempDirectory {
       }
     }
     return { path, bytes: written, exceeded, remove };
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.dispose();
   }
 
   /** Removes the directory and anything left in it. */
