@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WecomEmulator } from 'nestjs-wecom-media/testing';
+import { AppModule, type SampleConfig } from './app.module.js';
+
+/** A running sample: the app, its URL, and the emulator when there is one. */
+export interface SampleApp {
+  url: string;
+  emulator?: WecomEmulator;
+  close(): Promise<void>;
+}
+
+export interface SampleOptions {
+  port: number;
+  host: string;
+  /** Real credentials; without them the WeCom emulator starts in-process. */
+  corpId?: string;
+  corpSecret?: string;
+  logger?: LoggerService | false;
+}
+
+const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+
+/** Starts the sample app against the real WeCom or, without credentials, the emulator. */
+export async function startSample(options: SampleOptions): Promise<SampleApp> {
+  const logger = new Logger('Sample');
+  let emulator: WecomEmulator | undefined;
+  let config: SampleConfig;
+  if (options.corpId && options.corpSecret) {
+    config = { corpId: options.corpId, corpSecret: options.corpSecret };
+  } else {
+    emulator = await WecomEmulator.start();
+    config = { corpId: emulator.corpId, corpSecret: emulator.corpSecret, baseUrl: emulator.url };
+  }
+  // Said first, so nobody mistakes the emulator's media_ids for real ones.
+  if (emulator) {
+    logger.log(
+      `No WECOM_CORP_ID / WECOM_CORP_SECRET set: uploads go to the built-in WeCom emulator at ${emulator.url}`,
+    );
+  } else {
+    logger.log(`Uploading to the real WeCom for corp ${config.corpId}`);
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: options.logger,
+  });
+  app.useStaticAssets(publicDir);
+  app.enableShutdownHooks();
+  await app.listen(options.port, options.host);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  logger.log(`Open ${url}/ to upload a file`);
+  return {
+    url,
+    emulator,
+    close: async () => {
+      await app.close();
+      await emulator?.close();
+    },
+  };
+}
