@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { MediaIdCache } from './cache/media-id.cache.js';
 import { createMultipartBody } from './client/multipart-body.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
@@ -9,8 +10,9 @@ import type { AccessTokenProvider } from './interfaces/access-token-provider.int
 import type { AttachmentInput } from './interfaces/attachment-input.interface.js';
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
-import { MIME_TYPES } from './media/media-format.js';
+import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { AttachmentRules } from './media/media-rules.js';
+import type { AttachmentSource } from './source/attachment-source.js';
 import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
 import type { TempDirectory } from './source/temp-directory.js';
 import {
@@ -19,6 +21,7 @@ import {
   UPLOAD_ATTACHMENT_PATH,
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
+  WECOM_MEDIA_ID_CACHE,
   WECOM_TEMP_DIRECTORY,
 } from './wecom-media.constants.js';
 
@@ -42,6 +45,7 @@ export class AttachmentService {
     @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
     @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
     private readonly client: WecomHttpClient,
+    @Optional() @Inject(WECOM_MEDIA_ID_CACHE) private readonly cache?: MediaIdCache,
   ) {}
 
   /**
@@ -64,25 +68,37 @@ export class AttachmentService {
     try {
       if (violations.length > 0) throw new AttachmentRuleError(violations);
       const mediaType = input.mediaType as MediaType;
-      const contentType =
-        media.format !== 'unknown'
-          ? MIME_TYPES[media.format]
-          : (input.contentType ?? MIME_TYPES.unknown);
-      const answer = await this.client.request<UploadAttachmentResponse>({
-        api: UPLOAD_ATTACHMENT_PATH,
-        method: 'POST',
-        query: { media_type: mediaType, attachment_type: String(input.attachmentType) },
-        tokens: this.tokens,
-        signal: input.signal,
-        body: () =>
-          createMultipartBody({ filename, contentType, size: source.size }, source.body()),
-      });
-      const result = toUploadedAttachment(answer, mediaType);
-      this.logger.debug?.(`uploaded ${mediaType} "${filename}" (${source.size} bytes)`);
-      return result;
+      const send = (): Promise<UploadedAttachment> =>
+        this.send(input, mediaType, source, media, filename);
+      if (!this.cache) return await send();
+      const key = await this.cache.keyFor(source, mediaType, input.attachmentType, filename);
+      return await this.cache.getOrUpload(key, send);
     } finally {
       await source.dispose();
     }
+  }
+
+  private async send(
+    input: AttachmentInput,
+    mediaType: MediaType,
+    source: AttachmentSource,
+    media: MediaInfo,
+    filename: string,
+  ): Promise<UploadedAttachment> {
+    const contentType =
+      media.format !== 'unknown'
+        ? MIME_TYPES[media.format]
+        : (input.contentType ?? MIME_TYPES.unknown);
+    const answer = await this.client.request<UploadAttachmentResponse>({
+      api: UPLOAD_ATTACHMENT_PATH,
+      method: 'POST',
+      query: { media_type: mediaType, attachment_type: String(input.attachmentType) },
+      tokens: this.tokens,
+      signal: input.signal,
+      body: () => createMultipartBody({ filename, contentType, size: source.size }, source.body()),
+    });
+    this.logger.debug?.(`uploaded ${mediaType} "${filename}" (${source.size} bytes)`);
+    return toUploadedAttachment(answer, mediaType);
   }
 
   private prepare(input: AttachmentInput): Promise<PreparedAttachment> {

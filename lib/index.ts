@@ -24,11 +24,14 @@ export {
   type MediaInfo,
   type MediaTypeRule,
 } from './media/index.js';
+export { FallbackStore, type FallbackStoreOptions } from './store/fallback.store.js';
 export { MemoryStore } from './store/memory.store.js';
+export { RedisStore, type RedisClientLike, type RedisStoreOptions } from './store/redis.store.js';
 export { CorpAccessTokenProvider } from './token/corp-access-token.provider.js';
 export {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
+  WECOM_MEDIA_ID_CACHE,
   WECOM_STORE,
 } from './wecom-media.constants.js';
 export { MODULE_OPTIONS_TOKEN as WECOM_MEDIA_MODULE_OPTIONS } from './wecom-media.module-definition.js';

@@ -25,3 +25,6 @@ export const WECOM_MEDIA_OPTIONS = Symbol('WECOM_MEDIA_OPTIONS');
 
 /** Injection token of the private temp directory where streams and controller uploads are spooled. */
 export const WECOM_TEMP_DIRECTORY = Symbol('WECOM_TEMP_DIRECTORY');
+
+/** Injection token of the media-id cache; provided only when the `mediaCache` option is on. */
+export const WECOM_MEDIA_ID_CACHE = Symbol('WECOM_MEDIA_ID_CACHE');

@@ -4,7 +4,9 @@ import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-op
 import type { WecomStore } from './interfaces/wecom-store.interface.js';
 import { resolveRules } from './media/media-rules.js';
 import { TempDirectory } from './source/temp-directory.js';
+import { FallbackStore } from './store/fallback.store.js';
 import { MemoryStore } from './store/memory.store.js';
+import { DEFAULT_MEDIA_CACHE_MARGIN_MS, MediaIdCache } from './cache/media-id.cache.js';
 import { CorpAccessTokenProvider } from './token/corp-access-token.provider.js';
 import { AttachmentService } from './attachment.service.js';
 import { MODULE_OPTIONS_TOKEN } from './wecom-media.module-definition.js';
@@ -13,6 +15,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
+  WECOM_MEDIA_ID_CACHE,
   WECOM_MEDIA_OPTIONS,
   WECOM_STORE,
   WECOM_TEMP_DIRECTORY,
@@ -30,9 +33,22 @@ export function createWecomMediaProviders(): Provider[] {
     },
     {
       provide: WECOM_STORE,
-      useFactory: (options: WecomMediaModuleOptions): WecomStore =>
-        options.store ?? new MemoryStore(),
+      useFactory: (options: WecomMediaModuleOptions): WecomStore => {
+        const store = options.store;
+        if (!store || store instanceof MemoryStore) return store ?? new MemoryStore();
+        // A shared store may fail or stall: bound it and fall back to this process's memory.
+        return new FallbackStore(store, { timeoutMs: options.storeTimeoutMs });
+      },
       inject: [WECOM_MEDIA_OPTIONS],
+    },
+    {
+      provide: WECOM_MEDIA_ID_CACHE,
+      useFactory: (options: WecomMediaModuleOptions, store: WecomStore) => {
+        if (!options.mediaCache) return undefined;
+        const margin = options.mediaCache === true ? undefined : options.mediaCache.safetyMarginMs;
+        return new MediaIdCache(store, options.corpId, margin ?? DEFAULT_MEDIA_CACHE_MARGIN_MS);
+      },
+      inject: [WECOM_MEDIA_OPTIONS, WECOM_STORE],
     },
     {
       provide: WECOM_TEMP_DIRECTORY,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makePng } from './helpers/media-bytes.js';
 
 const run = promisify(execFile);
@@ -18,11 +18,8 @@ const CONTRACT = [
   'WecomMediaModule',
 ];
 
+// dist is built once by test/global-setup.ts.
 describe('the built package, loaded by its name in plain Node', () => {
-  beforeAll(async () => {
-    await run('npm', ['run', 'build'], { cwd: root });
-  }, 120_000);
-
   it('imports as ESM and uploads through a real Nest app', async () => {
     const png = makePng(4, 4).toString('base64');
     const { stdout } = await run(process.execPath, [join(root, 'test/packaging/smoke.mjs'), png], {

@@ -10,8 +10,13 @@ interface WecomMediaCommonOptions {
   corpId: string;
   /** WeCom's API origin. Default `https://qyapi.weixin.qq.com`; tests point it at the emulator. */
   baseUrl?: string;
-  /** Where tokens, the refresh lock and the media-id cache live. Default: a `MemoryStore`. */
+  /**
+   * Where tokens, the refresh lock and the media-id cache live. Default: a `MemoryStore`. Give a
+   * `RedisStore` to share them between replicas.
+   */
   store?: WecomStore;
+  /** The longest wait for a shared store per call before this process carries on alone. Default 500 ms. */
+  storeTimeoutMs?: number;
   /** Reuse the media_id of an identical upload while it is valid. Off by default. */
   mediaCache?: boolean | MediaCacheOptions;
   /** Overrides of the upload rules; the rest keep the doc's values. */

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { UploadedAttachment } from '../interfaces/uploaded-attachment.interface.js';
+import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+import type { AttachmentSource } from '../source/attachment-source.js';
+import type { MediaType } from '../enums/media-type.enum.js';
+
+/** Stop reusing a media_id this long before it expires, by default. */
+export const DEFAULT_MEDIA_CACHE_MARGIN_MS = 60 * 60 * 1000;
+
+/** What the cache keeps per upload. */
+interface CachedMedia {
+  type: MediaType;
+  mediaId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Remembers the media_id of each upload, keyed by the bytes' sha256 with the media type, the
+ * attachment type and the filename (users see the filename), until `expiresAt` minus a margin.
+ * One product image sent to many customers' moments is then uploaded once.
+ */
+export class MediaIdCache {
+  private readonly inflight = new Map<string, Promise<UploadedAttachment>>();
+
+  constructor(
+    private readonly store: WecomStore,
+    private readonly corpId: string,
+    private readonly safetyMarginMs: number,
+  ) {}
+
+  /** The cache key of an upload; reads the source once to hash it. */
+  async keyFor(
+    source: AttachmentSource,
+    mediaType: MediaType,
+    attachmentType: number,
+    filename: string,
+  ): Promise<string> {
+    const bytes = await sha256Of(source);
+    const identity = createHash('sha256')
+      .update(JSON.stringify([bytes, mediaType, attachmentType, filename]))
+      .digest('hex');
+    return `wecom-media:media:${this.corpId}:${identity}`;
+  }
+
+  /**
+   * The cached attachment for `key`, or the result of `upload`, which is then cached. Concurrent
+   * callers with one key in this process share one upload.
+   */
+  async getOrUpload(
+    key: string,
+    upload: () => Promise<UploadedAttachment>,
+  ): Promise<UploadedAttachment> {
+    const hit = await this.get(key);
+    if (hit) return hit;
+    const running = this.inflight.get(key);
+    if (running) return { ...(await running), reused: true };
+    const attempt = upload().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, attempt);
+    const result = await attempt;
+    await this.set(key, result);
+    return result;
+  }
+
+  private async get(key: string): Promise<UploadedAttachment | undefined> {
+    const raw = await this.store.get(key);
+    if (!raw) return undefined;
+    let cached: CachedMedia;
+    try {
+      cached = JSON.parse(raw) as CachedMedia;
+    } catch {
+      return undefined;
+    }
+    if (typeof cached.mediaId !== 'string' || Date.now() >= cached.expiresAt - this.safetyMarginMs)
+      return undefined;
+    return {
+      type: cached.type,
+      mediaId: cached.mediaId,
+      createdAt: new Date(cached.createdAt),
+      expiresAt: new Date(cached.expiresAt),
+      reused: true,
+    };
+  }
+
+  private async set(key: string, result: UploadedAttachment): Promise<void> {
+    const ttl = result.expiresAt.getTime() - this.safetyMarginMs - Date.now();
+    if (ttl <= 0) return;
+    const value: CachedMedia = {
+      type: result.type,
+      mediaId: result.mediaId,
+      createdAt: result.createdAt.getTime(),
+      expiresAt: result.expiresAt.getTime(),
+    };
+    await this.store.set(key, JSON.stringify(value), ttl);
+  }
+}
+
+async function sha256Of(source: AttachmentSource): Promise<string> {
+  const hash = createHash('sha256');
+  const body = source.body();
+  if (Buffer.isBuffer(body)) return hash.update(body).digest('hex');
+  for await (const chunk of body) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

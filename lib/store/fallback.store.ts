@@ -1,0 +1,105 @@
+import { Logger } from '@nestjs/common';
+import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { MemoryStore } from './memory.store.js';
+
+/** Settings of a {@link FallbackStore}. */
+export interface FallbackStoreOptions {
+  /** The longest wait for the shared store, per call. Default 500 ms. */
+  timeoutMs?: number;
+  /** After a failure, use the local store alone for this long before asking again. Default 1 s. */
+  retryAfterMs?: number;
+}
+
+/**
+ * Puts a shared store (Redis) in front of a local one so that trouble with the shared store never
+ * fails an upload: each call is bounded by a timeout, and while the shared store is down the
+ * process falls back to its own memory (in-process single-flight, direct gettoken). Writes go to
+ * both, so the local copy is warm when an outage starts. One warning per outage, not per call.
+ */
+export class FallbackStore implements WecomStore {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly local = new MemoryStore();
+  private readonly timeoutMs: number;
+  private readonly retryAfterMs: number;
+  private downUntil = 0;
+  private down = false;
+
+  constructor(
+    private readonly shared: WecomStore,
+    options: FallbackStoreOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 500;
+    this.retryAfterMs = options.retryAfterMs ?? 1000;
+  }
+
+  /** True while the shared store is considered unreachable. */
+  get degraded(): boolean {
+    return this.down;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const shared = await this.attempt(() => this.shared.get(key));
+    return shared.ok ? shared.value : this.local.get(key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.local.set(key, value, ttlMs);
+    await this.attempt(() => this.shared.set(key, value, ttlMs));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.local.delete(key);
+    await this.attempt(() => this.shared.delete(key));
+  }
+
+  async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    const locally = await this.local.compareAndDelete(key, expected);
+    const shared = await this.attempt(() => this.shared.compareAndDelete(key, expected));
+    return shared.ok ? shared.value : locally;
+  }
+
+  async acquireLock(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    const shared = await this.attempt(() => this.shared.acquireLock(key, owner, leaseMs));
+    if (shared.ok) {
+      // Mirror the lock locally so that its owner-only release works on both sides.
+      if (shared.value) await this.local.set(key, owner, leaseMs);
+      return shared.value;
+    }
+    return this.local.acquireLock(key, owner, leaseMs);
+  }
+
+  private async attempt<T>(
+    call: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false }> {
+    if (Date.now() < this.downUntil) return { ok: false };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const value = await Promise.race([
+        call(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
+        }),
+      ]);
+      if (this.down) {
+        this.down = false;
+        this.logger.log('the shared store answers again: tokens and locks are shared once more');
+      }
+      return { ok: true, value };
+    } catch (error) {
+      this.downUntil = Date.now() + this.retryAfterMs;
+      if (!this.down) {
+        this.down = true;
+        this.logger.warn(
+          `the shared store failed (${(error as Error).message}); this process carries on alone until it answers again`,
+        );
+      }
+      return { ok: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

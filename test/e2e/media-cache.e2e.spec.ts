@@ -1,0 +1,122 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
+import { WecomEmulator } from '../../lib/testing/index.js';
+import { makePng } from '../helpers/media-bytes.js';
+import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
+import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+
+const png = makePng(120, 80);
+const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
+  ({
+    file: png,
+    filename: 'product.png',
+    mediaType: MediaType.Image,
+    attachmentType: AttachmentType.Moment,
+    ...over,
+  }) as AttachmentInput;
+
+describe('the media-id cache', () => {
+  let emulator: WecomEmulator;
+  let t: TestingApp;
+
+  beforeAll(async () => {
+    emulator = await WecomEmulator.start();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    emulator.reset();
+    t = await bootApp(emulator, { mediaCache: true });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await t.close();
+  });
+
+  it('a second identical upload sends nothing and returns the same media_id, marked reused', async () => {
+    const first = await t.service.upload(input());
+    const second = await t.service.upload(input({ file: Buffer.from(png) }));
+    expect(first.reused).toBe(false);
+    expect(second).toEqual({ ...first, reused: true });
+    expect(emulator.uploads).toHaveLength(1);
+  });
+
+  it('a different filename or attachment type uploads again (users see the filename)', async () => {
+    await t.service.upload(input());
+    await t.service.upload(input({ filename: 'other-name.png' }));
+    await t.service.upload(input({ attachmentType: AttachmentType.ProductAlbum }));
+    expect(emulator.uploads).toHaveLength(3);
+  });
+
+  it('different bytes upload again', async () => {
+    await t.service.upload(input());
+    await t.service.upload(input({ file: makePng(121, 80) }));
+    expect(emulator.uploads).toHaveLength(2);
+  });
+
+  it('an entry past its expiry (created_at + 3 days - 1 h) uploads again', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    await t.service.upload(input());
+    vi.setSystemTime(Date.now() + 3 * 24 * 3600_000 - 3600_000 - 60_000);
+    expect((await t.service.upload(input())).reused).toBe(true);
+    vi.setSystemTime(Date.now() + 2 * 60_000); // now inside the safety margin
+    expect((await t.service.upload(input())).reused).toBe(false);
+    expect(emulator.uploads).toHaveLength(2);
+  });
+
+  it('concurrent identical uploads in one process share one request', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.service.upload(input())));
+    expect(new Set(results.map((r) => r.mediaId)).size).toBe(1);
+    expect(results.filter((r) => r.reused)).toHaveLength(9);
+    expect(emulator.uploads).toHaveLength(1);
+  });
+
+  it('is off unless asked for', async () => {
+    const plain = await bootApp(emulator);
+    try {
+      await plain.service.upload(input());
+      await plain.service.upload(input());
+      expect(emulator.uploads).toHaveLength(2);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe.skipIf(!requireRedisServer())('the media-id cache on Redis', () => {
+  let server: RedisServer;
+  let emulator: WecomEmulator;
+  let client: Redis;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    emulator = await WecomEmulator.start();
+    client = new Redis(server.url, { lazyConnect: true });
+    await client.connect();
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await emulator?.close();
+    await server?.stop();
+  });
+
+  it('one replica uploads; another reuses the media_id from Redis', async () => {
+    const a = await bootApp(emulator, { mediaCache: true, store: new RedisStore(client) });
+    const b = await bootApp(emulator, { mediaCache: true, store: new RedisStore(client) });
+    try {
+      const first = await a.service.upload(input());
+      const second = await b.service.upload(input());
+      expect(second.mediaId).toBe(first.mediaId);
+      expect(second.reused).toBe(true);
+      expect(emulator.uploads).toHaveLength(1);
+      const keys = await client.keys('wecom-media:media:*');
+      expect(keys).toHaveLength(1);
+      const ttl = await client.pttl(keys[0] ?? '');
+      expect(ttl).toBeGreaterThan(3 * 24 * 3600_000 - 3600_000 - 120_000);
+      expect(ttl).toBeLessThanOrEqual(3 * 24 * 3600_000 - 3600_000);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WecomEmulator } from '../../lib/testing/index.js';
+import { makePng } from '../helpers/media-bytes.js';
+import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const png = makePng(64, 64).toString('base64');
+
+interface UploadReport {
+  ok: number;
+  errors: string[];
+}
+
+/** A replica process running the built package; see test/replicas/replica.mjs. */
+class Replica {
+  private constructor(readonly child: ChildProcess) {}
+
+  static async start(config: Record<string, unknown>): Promise<Replica> {
+    const child = fork(join(root, 'test/replicas/replica.mjs'), [JSON.stringify(config)], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    const [message] = (await once(child, 'message')) as [{ ready?: boolean }];
+    if (!message.ready) throw new Error('the replica did not start');
+    return new Replica(child);
+  }
+
+  async upload(count: number): Promise<UploadReport> {
+    const answer = once(this.child, 'message') as Promise<[UploadReport]>;
+    this.child.send({ cmd: 'upload', count, png });
+    return (await answer)[0];
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.send({ cmd: 'exit' });
+    await exited;
+  }
+
+  async kill(): Promise<void> {
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
+  let redis: RedisServer;
+  let emulator: WecomEmulator;
+  let replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    emulator = await WecomEmulator.start();
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    replicas = [];
+    emulator.reset();
+  });
+
+  const config = (extra: Record<string, unknown> = {}) => ({
+    corpId: emulator.corpId,
+    corpSecret: emulator.corpSecret,
+    baseUrl: emulator.url,
+    redisUrl: redis.url,
+    ...extra,
+  });
+
+  it('4 processes, 200 concurrent uploads on a cold cache: exactly 1 gettoken; a mid-run expiry: exactly 1 refresh', async () => {
+    replicas = await Promise.all(Array.from({ length: 4 }, () => Replica.start(config())));
+    const first = await Promise.all(replicas.map((r) => r.upload(50)));
+    expect(first.map((r) => r.errors)).toEqual([[], [], [], []]);
+    expect(first.reduce((n, r) => n + r.ok, 0)).toBe(200);
+    expect(emulator.gettokenCalls).toBe(1);
+
+    emulator.expireTokens();
+    const second = await Promise.all(replicas.map((r) => r.upload(25)));
+    expect(second.reduce((n, r) => n + r.ok, 0)).toBe(100);
+    expect(emulator.gettokenCalls).toBe(2);
+    expect(
+      new Set(emulator.uploads.filter((u) => u.errcode === 0).map((u) => u.accessToken)).size,
+    ).toBe(2);
+  });
+
+  it('a lock holder killed mid-refresh: another process takes over once the lease runs out', async () => {
+    // timeoutMs 2000 gives a lease of 3 s and a wait of 5 s.
+    const [holder, other] = await Promise.all([
+      Replica.start(config({ timeoutMs: 2000 })),
+      Replica.start(config({ timeoutMs: 2000 })),
+    ]);
+    replicas = [holder as Replica, other as Replica];
+    emulator.answerNextWith('gettoken', { status: 200, body: '', hang: true });
+    const hung = emulator.waitFor((r) => r.api === 'gettoken');
+    void holder?.upload(1);
+    await hung; // the holder now holds the refresh lock, waiting on a gettoken that never ends
+    await holder?.kill();
+    const report = await other?.upload(3);
+    expect(report).toEqual({ ok: 3, errors: [] });
+    expect(emulator.gettokenCalls).toBe(2); // the dead holder's, and the taker-over's
+  });
+});
