@@ -28,6 +28,8 @@ export interface WecomEmulatorOptions {
   accepts?: Partial<Record<'1' | '2', Array<'image' | 'video' | 'file'>>>;
   /** Answer `created_at` as a quoted string, as some doc pages show. Default false. */
   createdAtAsString?: boolean;
+  /** Hash each uploaded file into `sha256`. Default true; the benchmark turns it off. */
+  hashUploads?: boolean;
   /** Port to listen on; default 0 (a free one). Always on 127.0.0.1. */
   port?: number;
 }
@@ -47,6 +49,7 @@ export interface RecordedUpload {
   contentType?: string;
   /** The bytes of the file. */
   size: number;
+  /** The sha256 of the file, hex; empty when `hashUploads` is off. */
   sha256: string;
   /** How many parts the body had. */
   partCount: number;
@@ -394,7 +397,10 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest] }> 
       filelength: filelength === undefined ? undefined : Number(filelength),
       contentType: media.contentType,
       size: media.content.length,
-      sha256: createHash('sha256').update(media.content).digest('hex'),
+      sha256:
+        this.options.hashUploads === false
+          ? ''
+          : createHash('sha256').update(media.content).digest('hex'),
       partCount: parts.length,
     };
     if (!media.params.filename) return { errcode: 44001 };
