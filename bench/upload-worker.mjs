@@ -1,12 +1,15 @@
 // One variant of the upload benchmark in its own process (so its RSS is its own):
 //   raw      node:http streams pre-built multipart bytes straight to the emulator
+//   rawfile  node:http streams the multipart head, the file from disk and the tail (a reference:
+//            the least any upload from a file path must do)
 //   service  AttachmentService.upload with a file path
 //   naive    what a team writes without the module: the file in memory, form-data, axios,
 //            the token in a variable
 //   cache    AttachmentService.upload with mediaCache, repeating one file (every call a hit)
 //   post     a client POSTing pre-built multipart bytes to a URL (the controller, or the emulator)
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { request, Agent } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import axios from 'axios';
@@ -89,6 +92,32 @@ async function prepare({ path, filename, target }) {
       const { body, contentType } = buildMultipart(await readFile(path), filename, 'image/png');
       const url = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&${query}`;
       return () => post(url, body, contentType);
+    }
+    case 'rawfile': {
+      const token = (state.token ??= await gettoken());
+      const size = (await stat(path)).size;
+      const boundary = '----BenchRawFile';
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="${filename}"; filelength=${size}\r\nContent-Type: image/png\r\n\r\n`,
+      );
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      const url = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&${query}`;
+      const headers = {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + size + tail.length,
+      };
+      return () =>
+        new Promise((resolve, reject) => {
+          const req = request(url, { method: 'POST', agent, headers }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', reject);
+          req.write(head);
+          const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+          file.pipe(req, { end: false });
+          file.on('end', () => req.end(tail));
+        });
     }
     case 'service': {
       const service = (state.service ??= await moduleApp({}));

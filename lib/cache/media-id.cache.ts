@@ -4,6 +4,9 @@ import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import type { AttachmentSource } from '../source/attachment-source.js';
 import type { MediaType } from '../enums/media-type.enum.js';
 
+/** How many file digests to remember; the oldest is forgotten first. */
+const MAX_REMEMBERED_DIGESTS = 1000;
+
 /** Stop reusing a media_id this long before it expires, by default. */
 export const DEFAULT_MEDIA_CACHE_MARGIN_MS = 60 * 60 * 1000;
 
@@ -22,6 +25,8 @@ interface CachedMedia {
  */
 export class MediaIdCache {
   private readonly inflight = new Map<string, Promise<UploadedAttachment>>();
+  /** sha256 of unchanged files by identity, so a repeat upload of a path is not hashed again. */
+  private readonly digests = new Map<string, string>();
 
   constructor(
     private readonly store: WecomStore,
@@ -36,7 +41,7 @@ export class MediaIdCache {
     attachmentType: number,
     filename: string,
   ): Promise<string> {
-    const bytes = await sha256Of(source);
+    const bytes = await this.digest(source);
     const identity = createHash('sha256')
       .update(JSON.stringify([bytes, mediaType, attachmentType, filename]))
       .digest('hex');
@@ -60,6 +65,18 @@ export class MediaIdCache {
     const result = await attempt;
     await this.set(key, result);
     return result;
+  }
+
+  private async digest(source: AttachmentSource): Promise<string> {
+    const known = source.identity === undefined ? undefined : this.digests.get(source.identity);
+    if (known) return known;
+    const digest = await sha256Of(source);
+    if (source.identity !== undefined) {
+      if (this.digests.size >= MAX_REMEMBERED_DIGESTS)
+        this.digests.delete(this.digests.keys().next().value ?? '');
+      this.digests.set(source.identity, digest);
+    }
+    return digest;
   }
 
   private async get(key: string): Promise<UploadedAttachment | undefined> {

@@ -1,5 +1,7 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import {
   WecomApiError,
@@ -54,11 +56,14 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * are thrown at once. No URL, token or secret reaches a message or a log line.
  */
 @Injectable()
-export class WecomHttpClient {
+export class WecomHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
+  // Kept-alive connections save a TCP (and TLS) handshake per upload.
+  private readonly httpAgent = new HttpAgent({ keepAlive: true });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
 
   constructor(
     private readonly http: HttpService,
@@ -67,6 +72,11 @@ export class WecomHttpClient {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  onModuleDestroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
@@ -151,6 +161,8 @@ export class WecomHttpClient {
         transformResponse: [(raw: string) => raw],
         validateStatus: () => true,
         maxRedirects: 0,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
         maxContentLength: MAX_RESPONSE_BYTES,
         maxBodyLength: Infinity,
       });

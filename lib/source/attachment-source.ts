@@ -18,6 +18,11 @@ export interface AttachmentSource {
   readonly size: number;
   readonly sizeExceeded: boolean;
   readonly reader: ByteReader;
+  /**
+   * For a file on disk, what identifies this version of it (device, inode, size, change times):
+   * lets a digest be reused while the file is unchanged.
+   */
+  readonly identity?: string;
   /** A fresh stream of the whole file, or the buffer itself. */
   body(): Buffer | Readable;
   dispose(): Promise<void>;
@@ -46,6 +51,7 @@ export async function resolveSource(
       const source = await fileSource(spooled.path, requireFilename(input.filename, 'a stream'));
       return {
         ...source,
+        identity: undefined, // a spooled copy is new every time
         size: spooled.exceeded ? spooled.bytes : source.size,
         sizeExceeded: spooled.exceeded,
         dispose: async () => {
@@ -116,6 +122,7 @@ async function fileSource(path: string, filename: string): Promise<AttachmentSou
     return {
       filename,
       size,
+      identity: `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`,
       sizeExceeded: false,
       reader: new FileHandleReader(handle, size),
       body: () => readRange(handle, size),

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
@@ -62,6 +65,21 @@ describe('the media-id cache', () => {
     vi.setSystemTime(Date.now() + 2 * 60_000); // now inside the safety margin
     expect((await t.service.upload(input())).reused).toBe(false);
     expect(emulator.uploads).toHaveLength(2);
+  });
+
+  it('a path is hashed again once its file changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wecom-cache-'));
+    try {
+      const path = join(dir, 'product.png');
+      await writeFile(path, png);
+      await t.service.upload(input({ file: path }));
+      expect((await t.service.upload(input({ file: path }))).reused).toBe(true);
+      await writeFile(path, makePng(99, 99));
+      expect((await t.service.upload(input({ file: path }))).reused).toBe(false);
+      expect(emulator.uploads).toHaveLength(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('concurrent identical uploads in one process share one request', async () => {
