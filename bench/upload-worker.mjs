@@ -88,7 +88,7 @@ async function prepare({ path, filename, target }) {
   };
   switch (variant) {
     case 'raw': {
-      const token = await gettoken();
+      const token = (state.token ??= await gettoken());
       const { body, contentType } = buildMultipart(await readFile(path), filename, 'image/png');
       const url = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&${query}`;
       return () => post(url, body, contentType);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { MediaIdCache } from './cache/media-id.cache.js';
 import { createMultipartBody } from './client/multipart-body.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
@@ -10,6 +10,7 @@ import type { AccessTokenProvider } from './interfaces/access-token-provider.int
 import type { AttachmentInput } from './interfaces/attachment-input.interface.js';
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
+import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { AttachmentRules } from './media/media-rules.js';
 import type { AttachmentSource } from './source/attachment-source.js';
@@ -22,8 +23,12 @@ import {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
   WECOM_MEDIA_ID_CACHE,
+  WECOM_MEDIA_OPTIONS,
   WECOM_TEMP_DIRECTORY,
 } from './wecom-media.constants.js';
+
+/** How long shutdown waits for uploads under way, by default. */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** What upload_attachment answers. */
 interface UploadAttachmentResponse extends WecomResponseBase {
@@ -37,8 +42,11 @@ interface UploadAttachmentResponse extends WecomResponseBase {
  * spool it, read its format and dimensions from the bytes, check every rule, and only then send.
  */
 @Injectable()
-export class AttachmentService {
+export class AttachmentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
+  /** Uploads under way, each with the means to cut it short at shutdown. */
+  private readonly inFlight = new Map<Promise<unknown>, AbortController>();
+  private readonly shutdownTimeoutMs: number;
 
   constructor(
     @Inject(WECOM_TEMP_DIRECTORY) private readonly temp: TempDirectory,
@@ -46,7 +54,10 @@ export class AttachmentService {
     @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
     private readonly client: WecomHttpClient,
     @Optional() @Inject(WECOM_MEDIA_ID_CACHE) private readonly cache?: MediaIdCache,
-  ) {}
+    @Optional() @Inject(WECOM_MEDIA_OPTIONS) options?: WecomMediaModuleOptions,
+  ) {
+    this.shutdownTimeoutMs = options?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  }
 
   /**
    * Every rule `input` breaks, without uploading. Empty when `upload` would send it.
@@ -64,6 +75,41 @@ export class AttachmentService {
    * @throws WecomApiError (and subclasses) when WeCom refuses; WecomNetworkError when it cannot be reached.
    */
   async upload(input: AttachmentInput): Promise<UploadedAttachment> {
+    const stop = new AbortController();
+    const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
+    const running = this.uploadChecked({ ...input, signal });
+    this.inFlight.set(running, stop);
+    try {
+      return await running;
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+
+  /**
+   * Lets uploads under way finish, for at most `shutdownTimeoutMs`, then aborts the rest; their
+   * spooled files go with the temp directory afterwards.
+   */
+  async onModuleDestroy(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    this.logger.log(
+      `waiting up to ${this.shutdownTimeoutMs} ms for ${this.inFlight.size} upload(s) to finish`,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.shutdownTimeoutMs);
+    });
+    const settled = Promise.allSettled(this.inFlight.keys());
+    if ((await Promise.race([settled, bound])) === 'timeout') {
+      this.logger.warn(`aborting ${this.inFlight.size} upload(s) still running at shutdown`);
+      for (const stop of this.inFlight.values())
+        stop.abort(new Error('the application is shutting down'));
+      await settled;
+    }
+    clearTimeout(timer);
+  }
+
+  private async uploadChecked(input: AttachmentInput): Promise<UploadedAttachment> {
     const { source, media, filename, violations } = await this.prepare(input);
     try {
       if (violations.length > 0) throw new AttachmentRuleError(violations);

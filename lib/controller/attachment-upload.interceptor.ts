@@ -1,10 +1,12 @@
 import {
   Inject,
   Injectable,
+  RequestTimeoutException,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -35,6 +37,10 @@ export function validatedUpload(req: Request): ValidatedUpload {
   return upload;
 }
 
+/** Metadata key of a controller's receive timeout, in milliseconds. */
+export const RECEIVE_TIMEOUT_METADATA = 'wecom-media:receive-timeout';
+export const DEFAULT_RECEIVE_TIMEOUT_MS = 120_000;
+
 /** Small bounds on everything in the body but the file. */
 const BODY_LIMITS = {
   files: 1,
@@ -54,14 +60,17 @@ const BODY_LIMITS = {
 export class AttachmentUploadInterceptor implements NestInterceptor {
   private readonly receive: (req: Request, res: Response, next: (error?: unknown) => void) => void;
   private readonly maxBytes: number;
+  private readonly storage: SpoolStorage;
 
   constructor(
     @Inject(WECOM_ATTACHMENT_RULES) rules: AttachmentRules,
     @Inject(WECOM_TEMP_DIRECTORY) temp: TempDirectory,
+    private readonly reflector: Reflector,
   ) {
     this.maxBytes = largestLimit(rules);
+    this.storage = new SpoolStorage(temp);
     this.receive = multer({
-      storage: new SpoolStorage(temp),
+      storage: this.storage,
       limits: { ...BODY_LIMITS, fileSize: this.maxBytes },
       // Browsers send the filename as raw UTF-8; multer's default would read it as latin1.
       defParamCharset: 'utf8',
@@ -73,7 +82,10 @@ export class AttachmentUploadInterceptor implements NestInterceptor {
     const req = http.getRequest<RequestWithUpload>();
     const res = http.getResponse<Response>();
     const query = await this.validateQuery(req.query);
-    await this.receiveFile(req, res);
+    const timeoutMs =
+      this.reflector.get<number | undefined>(RECEIVE_TIMEOUT_METADATA, context.getClass()) ??
+      DEFAULT_RECEIVE_TIMEOUT_MS;
+    await this.receiveFile(req, res, timeoutMs);
     const { file } = req;
     if (!file) {
       throw badUpload('no file in the multipart field "media"', [
@@ -108,11 +120,31 @@ export class AttachmentUploadInterceptor implements NestInterceptor {
     throw badUpload(violations.map((v) => v.message).join('; '), violations);
   }
 
-  private receiveFile(req: Request, res: Response): Promise<void> {
+  private receiveFile(req: Request, res: Response, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.receive(req, res, (error?: unknown) =>
-        error ? reject(this.toHttpError(error)) : resolve(),
-      );
+      // A client that trickles its body would hold a socket and a temp file for ever: answer 408,
+      // then drop the connection, which makes multer remove what it spooled.
+      const timer = setTimeout(() => {
+        const message = `the upload did not arrive within ${timeoutMs} ms`;
+        // Remove what was spooled before answering, then drop the connection.
+        void this.storage.abort(req).finally(() => {
+          res.setHeader('Connection', 'close');
+          res.once('finish', () => req.destroy());
+          reject(
+            new RequestTimeoutException({
+              statusCode: 408,
+              message,
+              violations: [{ rule: 'request', message, limit: timeoutMs }],
+            }),
+          );
+        });
+      }, timeoutMs);
+      this.receive(req, res, (error?: unknown) => {
+        clearTimeout(timer);
+        if (!error) return resolve();
+        // multer answers a broken body at once; a file it was still writing is removed just after.
+        reject(this.toHttpError(error));
+      });
     });
   }
 

@@ -5,6 +5,7 @@ import {
   Logger,
   Post,
   Req,
+  SetMetadata,
   UseFilters,
   UseGuards,
   UseInterceptors,
@@ -15,7 +16,12 @@ import type { Request } from 'express';
 import { AttachmentService } from '../attachment.service.js';
 import type { WecomMediaControllerOptions } from '../interfaces/wecom-media-module-options.interface.js';
 import { DEFAULT_CONTROLLER_PATH, LOGGER_CONTEXT } from '../wecom-media.constants.js';
-import { AttachmentUploadInterceptor, validatedUpload } from './attachment-upload.interceptor.js';
+import {
+  AttachmentUploadInterceptor,
+  DEFAULT_RECEIVE_TIMEOUT_MS,
+  RECEIVE_TIMEOUT_METADATA,
+  validatedUpload,
+} from './attachment-upload.interceptor.js';
 import { WecomErrorFilter } from './wecom-error.filter.js';
 
 /** What a successful upload answers: WeCom's own field names, times in unix seconds. */
@@ -35,6 +41,7 @@ export function resolveControllerOptions(
   return {
     path: (given.path ?? DEFAULT_CONTROLLER_PATH).replace(/^\/+/, ''),
     guards: given.guards ?? [],
+    receiveTimeoutMs: given.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUT_MS,
   };
 }
 
@@ -45,6 +52,7 @@ export function resolveControllerOptions(
 export function createAttachmentController(options: Required<WecomMediaControllerOptions>): Type {
   @Controller(options.path)
   @UseGuards(...options.guards)
+  @SetMetadata(RECEIVE_TIMEOUT_METADATA, options.receiveTimeoutMs)
   @UseFilters(WecomErrorFilter)
   class AttachmentController implements OnModuleInit {
     private readonly logger = new Logger(LOGGER_CONTEXT);

@@ -1,6 +1,4 @@
-import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import type { TempDirectory } from '../source/temp-directory.js';
@@ -11,27 +9,37 @@ import type { TempDirectory } from '../source/temp-directory.js';
  * Memory stays flat however large and however many the uploads are.
  */
 export class SpoolStorage implements StorageEngine {
+  /** Files still being written, per request, with the means to stop them. */
+  private readonly writing = new WeakMap<Request, Set<() => Promise<void>>>();
+
   constructor(private readonly temp: TempDirectory) {}
 
   _handleFile(
-    _req: Request,
+    req: Request,
     file: Express.Multer.File,
     callback: (error?: unknown, info?: Partial<Express.Multer.File>) => void,
   ): void {
-    void (async () => {
-      const path = await this.temp.newFilePath();
-      let size = 0;
-      file.stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-      });
-      try {
-        await pipeline(file.stream, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
-        callback(null, { path, size });
-      } catch (error) {
-        await rm(path, { force: true });
-        callback(error);
-      }
-    })().catch(callback);
+    const starting = this.temp.write(file.stream);
+    // Registered at once, before the file is even open: an abort must find it.
+    const stop = async (): Promise<void> => {
+      const write = await starting.catch(() => undefined);
+      await write?.stop();
+    };
+    const active = this.writing.get(req) ?? new Set();
+    this.writing.set(req, active);
+    active.add(stop);
+    starting
+      .then(({ path, done }) => done.then((spooled) => ({ path, size: spooled.bytes })))
+      .then(
+        (info) => {
+          active.delete(stop);
+          callback(null, info);
+        },
+        (error: unknown) => {
+          active.delete(stop);
+          callback(error);
+        },
+      );
   }
 
   _removeFile(
@@ -43,5 +51,11 @@ export class SpoolStorage implements StorageEngine {
       () => callback(null),
       (error: Error) => callback(error),
     );
+  }
+
+  /** Stops every file of `req` still being written and removes it; resolves once they are gone. */
+  async abort(req: Request): Promise<void> {
+    const active = this.writing.get(req);
+    if (active) await Promise.all([...active].map((stop) => stop()));
   }
 }

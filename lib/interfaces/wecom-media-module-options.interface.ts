@@ -27,6 +27,8 @@ interface WecomMediaCommonOptions {
   retry?: RetryOptions;
   /** Where streams are spooled before they are inspected and sent. Default: the OS temp dir. */
   tempDir?: string;
+  /** At shutdown, how long to let uploads under way finish before aborting them. Default 10 000 ms. */
+  shutdownTimeoutMs?: number;
   /** Refresh the token this long before it expires, in milliseconds. Default 300 000 (5 min). */
   tokenRefreshAheadMs?: number;
 }
@@ -60,6 +62,8 @@ export interface WecomMediaControllerOptions {
   path?: string;
   /** Guards run before every upload. Without any, the module warns at start-up. */
   guards?: Array<Type<CanActivate> | CanActivate>;
+  /** How long a client may take to send its whole upload; a slower one gets 408. Default 120 000 ms. */
+  receiveTimeoutMs?: number;
 }
 
 /** The extras both `forRoot` and `forRootAsync` take. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 
 /** A stream written to disk. */
 export interface SpooledFile {
@@ -24,7 +24,7 @@ class LimitReached extends Error {}
  * A private directory (mode 0700) for spooled uploads. Files are mode 0600 and named by random
  * ids, never by a client's filename. Removed with everything in it when the module shuts down.
  */
-export class TempDirectory implements OnModuleDestroy {
+export class TempDirectory implements OnApplicationShutdown {
   private dir?: Promise<string>;
 
   constructor(private readonly parent: string = tmpdir()) {}
@@ -40,10 +40,22 @@ export class TempDirectory implements OnModuleDestroy {
     return join(await this.path(), randomUUID());
   }
 
-  /** Writes `stream` to a new file, stopping after `limit` bytes. */
-  async spool(stream: Readable, limit: number, signal?: AbortSignal): Promise<SpooledFile> {
+  /**
+   * Starts writing `stream` to a new file. `done` settles once the file is complete, or once it
+   * has been removed after a failure; `stop` ends the write early and removes the file.
+   */
+  async write(
+    stream: Readable,
+    options: { limit?: number; signal?: AbortSignal } = {},
+  ): Promise<{ path: string; done: Promise<SpooledFile>; stop: () => Promise<void> }> {
     const path = await this.newFilePath();
+    // The file exists before the first byte, so a failure can never race its creation.
+    const handle = await open(path, 'wx', 0o600);
+    const out = handle.createWriteStream();
     const remove = (): Promise<void> => rm(path, { force: true });
+    const closed = (): Promise<unknown> =>
+      out.closed ? Promise.resolve() : once(out, 'close').catch(() => undefined);
+    const limit = options.limit ?? Infinity;
     let written = 0;
     let exceeded = false;
     const cap = new Transform({
@@ -60,20 +72,31 @@ export class TempDirectory implements OnModuleDestroy {
         callback(null, chunk);
       },
     });
-    try {
-      await pipeline(stream, cap, createWriteStream(path, { mode: 0o600, flags: 'wx' }), {
-        signal,
-      });
-    } catch (error) {
-      if (!(error instanceof LimitReached)) {
+    const done = pipeline(stream, cap, out, { signal: options.signal }).then(
+      (): SpooledFile => ({ path, bytes: written, exceeded, remove }),
+      async (error: unknown): Promise<SpooledFile> => {
+        await closed();
+        if (error instanceof LimitReached) return { path, bytes: written, exceeded, remove };
         await remove();
         throw error;
-      }
-    }
-    return { path, bytes: written, exceeded, remove };
+      },
+    );
+    const stop = async (): Promise<void> => {
+      stream.destroy(new Error('the upload was stopped'));
+      await done.catch(() => undefined);
+      await remove();
+    };
+    return { path, done, stop };
   }
 
-  onModuleDestroy(): Promise<void> {
+  /** Writes `stream` to a new file, stopping after `limit` bytes. */
+  async spool(stream: Readable, limit: number, signal?: AbortSignal): Promise<SpooledFile> {
+    const { done } = await this.write(stream, { limit, signal });
+    return done;
+  }
+
+  /** Runs after every module's onModuleDestroy, so uploads let finish at shutdown are done. */
+  onApplicationShutdown(): Promise<void> {
     return this.dispose();
   }
 

@@ -136,9 +136,10 @@ const ERRMSG: Record<number, string> = {
  * A WeCom API on 127.0.0.1 for tests and the sample: `gettoken` with corp id and secret checks and
  * expiring tokens, and `upload_attachment` that parses the multipart body strictly (part `media`,
  * `filename`, `filelength`, Content-Length, no chunking) and applies the size rules. It records
- * every request and injects faults on demand. Emits `request` with each {@link RecordedRequest}.
+ * every request and injects faults on demand. Emits `arrival` with the API name as a request comes
+ * in, and `request` with each {@link RecordedRequest} once it is answered.
  */
-export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest] }> {
+export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; arrival: [string] }> {
   static readonly DEFAULT_APP: EmulatorApp = {
     corpId: 'wwemulator0000001',
     corpSecret: 'emulator-secret-0001',
@@ -280,6 +281,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest] }> 
     const url = new URL(req.url ?? '/', 'http://emulator');
     const api = PATHS[url.pathname];
     const query = Object.fromEntries(url.searchParams);
+    this.emit('arrival', api ?? url.pathname);
     const record: RecordedRequest = {
       api: api ?? url.pathname,
       method: req.method ?? 'GET',

@@ -1,0 +1,84 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AttachmentRuleError, AttachmentType, MediaType } from '../../lib/index.js';
+import { WecomEmulator } from '../../lib/testing/index.js';
+import { makePng } from '../helpers/media-bytes.js';
+import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+
+const png = makePng(16, 16);
+
+describe('hostile filenames: each gives one well-formed part', () => {
+  let emulator: WecomEmulator;
+  let t: TestingApp;
+
+  beforeAll(async () => {
+    emulator = await WecomEmulator.start();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    emulator.reset();
+    t = await bootApp(emulator);
+  });
+  afterEach(() => t.close());
+
+  const cases: Array<[string, string, string]> = [
+    ['quotes', 'say "cheese".png', "say 'cheese'.png"],
+    [
+      'CR/LF header injection',
+      'a.png"\r\nContent-Type: text/html\r\n\r\n<script>',
+      "a.png'  Content-Type: text_html    <script>",
+    ],
+    ['NUL bytes', 'evil\0.png\0.exe', 'evil .png .exe'],
+    ['path separators', '../../etc/passwd/..\\windows\\x.png', '.._.._etc_passwd_.._windows_x.png'],
+    ['Unicode direction overrides', 'invoice\u202egnp.exe', 'invoicegnp.exe'],
+    ['isolates and marks', '\u2066report\u2069\u200f.png', 'report.png'],
+  ];
+
+  for (const [what, name, expected] of cases) {
+    it(`${what}`, async () => {
+      await t.service.upload({
+        file: png,
+        filename: name,
+        mediaType: MediaType.Image,
+        attachmentType: AttachmentType.Moment,
+      });
+      const [request] = emulator.uploads;
+      expect(request?.errcode).toBe(0);
+      expect(request?.upload?.partCount).toBe(1);
+      expect(request?.upload?.filename).toBe(expected);
+      expect(request?.upload?.filelength).toBe(png.length);
+      expect(request?.upload?.disposition).not.toMatch(/[\r\n\0\u202e]/);
+      expect(request?.upload?.sha256).toBe(emulator.uploads[0]?.upload?.sha256);
+    });
+  }
+
+  it('a 1 KB filename is a rule violation, and nothing is sent', async () => {
+    const error = await t.service
+      .upload({
+        file: png,
+        filename: `${'名'.repeat(340)}.png`,
+        mediaType: MediaType.Image,
+        attachmentType: AttachmentType.Moment,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AttachmentRuleError);
+    expect((error as AttachmentRuleError).violations).toEqual([
+      {
+        rule: 'filename',
+        message: 'filenames may be at most 255 bytes of UTF-8; this one is 1024 bytes',
+        limit: 255,
+        actual: 1024,
+      },
+    ]);
+    expect(emulator.uploads).toHaveLength(0);
+  });
+
+  it('a name that is nothing but controls is empty after neutralising: a violation', async () => {
+    const violations = await t.service.check({
+      file: png,
+      filename: '\u202e\u202d',
+      mediaType: MediaType.Image,
+      attachmentType: AttachmentType.Moment,
+    });
+    expect(violations.map((v) => v.rule)).toEqual(['filename']);
+  });
+});

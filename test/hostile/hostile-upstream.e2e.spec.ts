@@ -1,0 +1,93 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AttachmentType,
+  MediaType,
+  WecomProtocolError,
+  WecomTimeoutError,
+} from '../../lib/index.js';
+import { WecomEmulator, type RawAnswer } from '../../lib/testing/index.js';
+import { makePng } from '../helpers/media-bytes.js';
+import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+
+const png = makePng(16, 16);
+
+describe('hostile upstream answers become typed errors', () => {
+  let emulator: WecomEmulator;
+  let t: TestingApp;
+
+  beforeAll(async () => {
+    emulator = await WecomEmulator.start();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    emulator.reset();
+    t = await bootApp(emulator, { timeoutMs: 300 });
+    await upload(); // fetch the token first
+  });
+  afterEach(() => t.close());
+
+  const upload = () =>
+    t.service.upload({
+      file: png,
+      filename: 'a.png',
+      mediaType: MediaType.Image,
+      attachmentType: AttachmentType.ProductAlbum,
+    });
+
+  const cases: Array<[string, RawAnswer, string]> = [
+    [
+      'an HTML 502 page',
+      { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+      'an HTML page',
+    ],
+    ['invalid JSON', { status: 200, body: '{"errcode":0,"media_id":' }, 'invalid JSON'],
+    ['an empty body', { status: 200, body: '' }, 'an empty body'],
+    [
+      '200 without media_id',
+      { status: 200, body: '{"errcode":0,"errmsg":"ok","type":"image"}' },
+      'a success answer without media_id',
+    ],
+    ['a JSON array', { status: 200, body: '[1,2,3]' }, 'JSON that is not an object'],
+    ['a non-numeric errcode', { status: 200, body: '{"errcode":"oops"}' }, 'a non-numeric errcode'],
+  ];
+  for (const [what, answer, reason] of cases) {
+    it(`${what}`, async () => {
+      emulator.answerNextWith('upload_attachment', answer);
+      const error = await upload().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WecomProtocolError);
+      expect(error).toMatchObject({
+        reason,
+        status: answer.status,
+        api: '/cgi-bin/media/upload_attachment',
+      });
+    });
+  }
+
+  it('a response that never ends is a timeout', async () => {
+    emulator.answerNextWith('upload_attachment', {
+      status: 200,
+      body: '{"errcode":0,"media_id":"x',
+      hang: true,
+    });
+    await expect(upload()).rejects.toBeInstanceOf(WecomTimeoutError);
+  });
+
+  it('an errcode sent as a string is still understood', async () => {
+    emulator.answerNextWith('upload_attachment', {
+      status: 200,
+      body: '{"errcode":"40004","errmsg":"invalid media type"}',
+    });
+    await expect(upload()).rejects.toMatchObject({ name: 'WecomApiError', errcode: 40004 });
+  });
+
+  it('an errmsg that echoes the token is masked', async () => {
+    const token = emulator.issuedTokens[0] ?? '';
+    emulator.answerNextWith('upload_attachment', {
+      status: 200,
+      body: JSON.stringify({ errcode: 40004, errmsg: `bad request access_token=${token}` }),
+    });
+    const error = (await upload().catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toContain(token);
+    expect(error.message).toContain('access_token=***');
+  });
+});
