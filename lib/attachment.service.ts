@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { MediaIdCache } from './cache/media-id.cache.js';
+import { linkSignals } from './client/linked-signal.js';
 import { createMultipartBody } from './client/multipart-body.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
@@ -76,13 +77,14 @@ export class AttachmentService implements OnModuleDestroy {
    */
   async upload(input: AttachmentInput): Promise<UploadedAttachment> {
     const stop = new AbortController();
-    const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
-    const running = this.uploadChecked({ ...input, signal });
+    const linked = linkSignals([input.signal, stop.signal]);
+    const running = this.uploadChecked({ ...input, signal: linked.signal });
     this.inFlight.set(running, stop);
     try {
       return await running;
     } finally {
       this.inFlight.delete(running);
+      linked.dispose();
     }
   }
 

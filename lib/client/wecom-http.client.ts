@@ -1,7 +1,7 @@
-import { HttpService } from '@nestjs/axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import {
   WecomApiError,
@@ -27,6 +27,7 @@ import {
   RATE_LIMIT_RETRY_AFTER_MS,
   TOKEN_ERRCODES,
 } from './errcodes.js';
+import { linkSignals } from './linked-signal.js';
 import { maskSecrets } from './mask-secrets.js';
 import type { MultipartBody } from './multipart-body.js';
 import { parseWecomResponse, type WecomResponseBase } from './wecom-response.js';
@@ -47,6 +48,14 @@ export interface WecomRequest {
 
 /** Connection failures worth one more try: the request may never have reached WeCom. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+/**
+ * One connection per request. Node 20's default agents keep connections alive, but with axios and
+ * a streamed body the sockets were not reused: the soak run ended with thousands of idle sockets
+ * (and 140 MiB) held until the server's keep-alive timeout.
+ */
+const HTTP_AGENT = new HttpAgent({ keepAlive: false });
+const HTTPS_AGENT = new HttpsAgent({ keepAlive: false });
+
 /** WeCom's answers are small; a larger one is not WeCom. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -56,14 +65,11 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * are thrown at once. No URL, token or secret reaches a message or a log line.
  */
 @Injectable()
-export class WecomHttpClient implements OnModuleDestroy {
+export class WecomHttpClient {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
-  // Kept-alive connections save a TCP (and TLS) handshake per upload.
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
 
   constructor(
     private readonly http: HttpService,
@@ -72,11 +78,6 @@ export class WecomHttpClient implements OnModuleDestroy {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-  }
-
-  onModuleDestroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
   }
 
   async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
@@ -147,8 +148,7 @@ export class WecomHttpClient implements OnModuleDestroy {
     const query = new URLSearchParams(
       token === undefined ? req.query : { access_token: token, ...req.query },
     );
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const linked = linkSignals([req.signal], this.timeoutMs);
     const body = req.body?.();
     try {
       return await this.http.axiosRef.request<string>({
@@ -156,23 +156,24 @@ export class WecomHttpClient implements OnModuleDestroy {
         url: `${this.baseUrl}${req.api}?${query.toString()}`,
         data: body?.stream,
         headers: body?.headers,
-        signal,
+        signal: linked.signal,
         responseType: 'text',
         transformResponse: [(raw: string) => raw],
         validateStatus: () => true,
         maxRedirects: 0,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
+        httpAgent: HTTP_AGENT,
+        httpsAgent: HTTPS_AGENT,
         maxContentLength: MAX_RESPONSE_BYTES,
         maxBodyLength: Infinity,
       });
     } catch (error) {
       // Axios errors carry the request URL, and with it the token: never rethrow them.
       if (req.signal?.aborted) throw req.signal.reason;
-      if (timeout.aborted) throw new WecomTimeoutError(req.api, this.timeoutMs);
+      if (linked.timedOut) throw new WecomTimeoutError(req.api, this.timeoutMs);
       const code = isAxiosError(error) ? (error.code ?? 'EUNKNOWN') : 'EUNKNOWN';
       throw new WecomNetworkError(req.api, code);
     } finally {
+      linked.dispose();
       body?.destroy();
     }
   }

@@ -1,0 +1,267 @@
+// `npm run soak [-- --short]`: thousands of uploads through the service and the controller while
+// the emulator injects faults. Asserts that every upload ends as a success or a typed error in
+// bounded time, that retries and gettoken calls stay in bounds, that nothing is left in the temp
+// directory, that memory returns to its level after warm-up, and that no token or secret appears
+// in any log line, error message or HTTP answer. Prints the figures; exits 1 on any failure.
+import 'reflect-metadata';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
+import { NestFactory } from '@nestjs/core';
+import {
+  AttachmentService,
+  AttachmentType,
+  MediaType,
+  WecomError,
+  WecomMediaModule,
+} from 'nestjs-wecom-media';
+import { startChild, runConcurrently } from '../bench/ipc.mjs';
+import { buildMultipart } from '../bench/multipart.mjs';
+
+const short = process.argv.includes('--short');
+const TOTAL = short ? 600 : 5000;
+const CONCURRENCY = 32;
+const WARMUP = short ? 100 : 300;
+const TIMEOUT_MS = 2000;
+// 1 attempt + 3 busy retries + 1 token retry + 1 reset retry, each bounded by the timeout, plus backoff.
+const MAX_ATTEMPTS = 6;
+const UPLOAD_BOUND_MS = MAX_ATTEMPTS * TIMEOUT_MS + 1000;
+const here = dirname(fileURLToPath(import.meta.url));
+
+const unhandled = [];
+process.on('unhandledRejection', (reason) => unhandled.push(String(reason)));
+
+/** Every line the module logs. */
+const lines = [];
+const capture = Object.fromEntries(
+  ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'].map((level) => [
+    level,
+    (...args) => lines.push(`${level} ${args.map(String).join(' ')}`),
+  ]),
+);
+
+function png(width, height, padTo) {
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  const bytes = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc((width + 1) * height))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+  return Buffer.concat([bytes, Buffer.alloc(Math.max(0, padTo - bytes.length), 3)]);
+}
+
+const emulator = await startChild(join(here, '..', 'bench', 'emulator-process.mjs'));
+const wecom = emulator.hello;
+const tempDir = await mkdtemp(join(tmpdir(), 'wecom-soak-'));
+const app = await NestFactory.create(
+  {
+    module: class SoakModule {
+      name() {
+        return 'soak';
+      }
+    },
+    imports: [
+      WecomMediaModule.forRoot({
+        corpId: wecom.corpId,
+        corpSecret: wecom.corpSecret,
+        baseUrl: wecom.url,
+        timeoutMs: TIMEOUT_MS,
+        retry: { baseDelayMs: 5, maxDelayMs: 50 },
+        tempDir,
+        controller: { path: 'upload', guards: [] },
+      }),
+    ],
+  },
+  { logger: capture },
+);
+await app.listen(0, '127.0.0.1');
+const url = `${await app.getUrl()}/upload?media_type=image&attachment_type=1`;
+const service = app.get(AttachmentService);
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const files = [png(640, 480, 20 * 1024), png(1080, 1920, 80 * 1024), png(300, 300, 4 * 1024)];
+const bodies = files.map((f, i) => buildMultipart(f, `soak-${i}.png`, 'image/png'));
+
+const outcomes = new Map(); // kind → count
+const responses = []; // every HTTP answer body, for the secrets check
+const errors = []; // every error message and stack
+let maxAttempts = 0;
+let hangs = 0;
+const count = (kind) => outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
+
+function viaService(i) {
+  const file = files[i % files.length];
+  return service
+    .upload({
+      file,
+      filename: `svc-${i}.png`,
+      mediaType: MediaType.Image,
+      attachmentType: AttachmentType.Moment,
+    })
+    .then(
+      () => count('service: success'),
+      (error) => {
+        errors.push(`${error?.message}\n${error?.stack}`);
+        if (error instanceof WecomError) {
+          count(`service: ${error.name}${error.errcode !== undefined ? ` ${error.errcode}` : ''}`);
+          maxAttempts = Math.max(maxAttempts, error.attempts ?? 1);
+        } else count(`service: UNTYPED ${error?.name}: ${error?.message}`);
+      },
+    );
+}
+
+function viaController(i) {
+  const { body, contentType } = bodies[i % bodies.length];
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': contentType, 'content-length': body.length },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          responses.push(text);
+          const parsed = JSON.parse(text);
+          count(
+            `controller: HTTP ${res.statusCode}${parsed.errcode !== undefined ? ` errcode ${parsed.errcode}` : ''}`,
+          );
+          resolve();
+        });
+      },
+    );
+    req.on('error', (error) => {
+      count(`controller: UNTYPED client error ${error.message}`);
+      resolve();
+    });
+    req.end(body);
+  });
+}
+
+/** One upload, alternately through the service and the controller, with a hang detector. */
+function oneUpload(i) {
+  let timer;
+  const watchdog = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      hangs += 1;
+      resolve();
+    }, UPLOAD_BOUND_MS);
+  });
+  return Promise.race([i % 2 === 0 ? viaService(i) : viaController(i), watchdog]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+const rss = () => process.memoryUsage.rss() / 2 ** 20;
+const settle = async () => {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+const started = Date.now();
+await runConcurrently(WARMUP, CONCURRENCY, oneUpload);
+await settle();
+const rssAfterWarmup = rss();
+await emulator.request({ cmd: 'stats' }); // reset the counts
+outcomes.clear();
+
+await emulator.request({
+  cmd: 'faults',
+  faults: {
+    busyRate: 0.1,
+    resetRate: 0.02,
+    rateLimitRate: 0.01,
+    delayMs: [0, 20],
+    expireTokensEvery: 500,
+  },
+});
+const { latencies, wallMs } = await runConcurrently(TOTAL, CONCURRENCY, oneUpload);
+await emulator.request({ cmd: 'faults', faults: {} });
+const stats = await emulator.request({ cmd: 'stats' });
+await settle();
+const rssAtEnd = rss();
+const leftovers = (await readdir(tempDir, { recursive: true, withFileTypes: true }))
+  .filter((e) => e.isFile())
+  .map((e) => e.name);
+const tokens = await emulator.request({ cmd: 'issued-tokens' });
+await app.close();
+agent.destroy();
+await emulator.stop();
+await rm(tempDir, { recursive: true, force: true });
+
+const expiries = Math.floor(stats.uploads / 500);
+const haystack = [...lines, ...errors, ...responses].join('\n');
+const leaked = [...tokens, wecom.corpSecret].filter((secret) => haystack.includes(secret));
+const untyped = [...outcomes.keys()].filter((k) => k.includes('UNTYPED') || k.includes('HTTP 500'));
+const sorted = latencies.toSorted((a, b) => a - b);
+
+const checks = [
+  [
+    `every upload ended as a success or a typed error (untyped: ${untyped.join('; ') || 'none'})`,
+    untyped.length === 0,
+  ],
+  [`no upload hung past ${UPLOAD_BOUND_MS} ms (hangs: ${hangs})`, hangs === 0],
+  [`no unhandled rejection (${unhandled.length})`, unhandled.length === 0],
+  [
+    `retries within bounds: at most ${MAX_ATTEMPTS} attempts per upload (most seen: ${maxAttempts}); ${stats.uploads} requests for ${TOTAL} uploads`,
+    maxAttempts <= MAX_ATTEMPTS && stats.uploads <= TOTAL * MAX_ATTEMPTS,
+  ],
+  [
+    `gettoken calls ≤ token expiries + 1 (${stats.gettoken} ≤ ${expiries} + 1)`,
+    stats.gettoken <= expiries + 1,
+  ],
+  [`temp directory empty at the end (${leftovers.length} files)`, leftovers.length === 0],
+  [
+    `RSS at the end ≤ RSS after warm-up + 30 MiB (${rssAtEnd.toFixed(1)} ≤ ${rssAfterWarmup.toFixed(1)} + 30)`,
+    rssAtEnd <= rssAfterWarmup + 30,
+  ],
+  [
+    `no token or secret in ${lines.length} log lines, ${errors.length} error messages, ${responses.length} HTTP answers (leaked: ${leaked.length})`,
+    leaked.length === 0,
+  ],
+];
+
+console.log(
+  `soak (${short ? 'short' : 'full'}): ${TOTAL} uploads at concurrency ${CONCURRENCY}, half through the service, half through the controller`,
+);
+console.log(
+  `faults: 10% errcode -1, 2% connection resets, 1% errcode 45009, 0-20 ms delays, tokens expired every 500 uploads`,
+);
+console.log(
+  `took ${((Date.now() - started) / 1000).toFixed(1)} s; ${((TOTAL / wallMs) * 1000).toFixed(0)} uploads/s; p50 ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)].toFixed(1)} ms`,
+);
+console.log(
+  `upload requests to WeCom: ${stats.uploads}; gettoken: ${stats.gettoken}; token expiries: ${expiries}`,
+);
+console.log(
+  `RSS after warm-up ${rssAfterWarmup.toFixed(1)} MiB, at the end ${rssAtEnd.toFixed(1)} MiB`,
+);
+console.log('outcomes:');
+for (const [kind, n] of [...outcomes].toSorted())
+  console.log(`  ${String(n).padStart(5)}  ${kind}`);
+console.log('checks:');
+for (const [what, ok] of checks) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+const failed = checks.filter(([, ok]) => !ok).length;
+console.log(`soak: ${checks.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
