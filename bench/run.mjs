@@ -5,10 +5,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateSync } from 'node:zlib';
 import { throughputChart } from './chart.mjs';
 import { benchInspection } from './inspection.mjs';
 import { startChild } from './ipc.mjs';
+import { pngOf } from './media-files.mjs';
 
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,30 +47,6 @@ console.log(
   `nestjs-wecom-media bench (${quick ? 'quick' : 'full'}) on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
 );
 
-/** A real PNG padded to `bytes` (PNG readers stop at IEND). */
-function pngOf(bytes) {
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(800, 0);
-  ihdr.writeUInt32BE(600, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(800 * 3 + 600))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  return Buffer.concat([png, Buffer.alloc(bytes - png.length, 7)]);
-}
-
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const results = { machine, method: {} };
@@ -82,10 +58,10 @@ try {
   const files = {};
   for (const size of SIZES) {
     files[size.label] = join(dir, `${size.bytes}.png`);
-    await writeFile(files[size.label], pngOf(size.bytes));
+    await writeFile(files[size.label], pngOf(800, 600, size.bytes));
   }
   const tenMiB = join(dir, 'ten.png');
-  await writeFile(tenMiB, pngOf(10 * MiB));
+  await writeFile(tenMiB, pngOf(800, 600, 10 * MiB));
 
   // Upload variants, each in its own long-lived process.
   const workers = {};

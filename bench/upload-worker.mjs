@@ -30,8 +30,8 @@ async function gettoken() {
   return data.access_token;
 }
 
-/** POSTs `body` and resolves with the parsed JSON answer; fails on anything but success. */
-function post(url, body, contentType) {
+/** POSTs `body` and resolves with the answer; fails on anything but success. */
+function postOnce(url, body, contentType) {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -53,6 +53,14 @@ function post(url, body, contentType) {
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** A kept-alive socket the server has just closed fails at once: try such a request again. */
+function post(url, body, contentType) {
+  return postOnce(url, body, contentType).catch((error) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+    return postOnce(url, body, contentType);
   });
 }
 

@@ -54,10 +54,10 @@ export class AttachmentService implements OnModuleDestroy {
     @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
     @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
     private readonly client: WecomHttpClient,
+    @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
     @Optional() @Inject(WECOM_MEDIA_ID_CACHE) private readonly cache?: MediaIdCache,
-    @Optional() @Inject(WECOM_MEDIA_OPTIONS) options?: WecomMediaModuleOptions,
   ) {
-    this.shutdownTimeoutMs = options?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   }
 
   /**

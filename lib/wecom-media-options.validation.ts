@@ -25,10 +25,10 @@ export function findOptionProblems(options: unknown): string[] {
     );
   }
   if (o.baseUrl !== undefined) problems.push(...baseUrlProblems(o.baseUrl));
-  if (o.timeoutMs !== undefined && !isPositive(o.timeoutMs)) {
-    problems.push(
-      `timeoutMs must be a positive number of milliseconds; got ${String(o.timeoutMs)}`,
-    );
+  for (const key of ['timeoutMs', 'storeTimeoutMs', 'shutdownTimeoutMs'] as const) {
+    if (o[key] !== undefined && !isPositive(o[key])) {
+      problems.push(`${key} must be a positive number of milliseconds; got ${String(o[key])}`);
+    }
   }
   if (
     o.tokenRefreshAheadMs !== undefined &&

@@ -9,7 +9,6 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateSync } from 'node:zlib';
 import { NestFactory } from '@nestjs/core';
 import {
   AttachmentService,
@@ -19,6 +18,7 @@ import {
   WecomMediaModule,
 } from 'nestjs-wecom-media';
 import { startChild, runConcurrently } from '../bench/ipc.mjs';
+import { pngOf } from '../bench/media-files.mjs';
 import { buildMultipart } from '../bench/multipart.mjs';
 
 const short = process.argv.includes('--short');
@@ -42,29 +42,6 @@ const capture = Object.fromEntries(
     (...args) => lines.push(`${level} ${args.map(String).join(' ')}`),
   ]),
 );
-
-function png(width, height, padTo) {
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  const bytes = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc((width + 1) * height))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  return Buffer.concat([bytes, Buffer.alloc(Math.max(0, padTo - bytes.length), 3)]);
-}
 
 const emulator = await startChild(join(here, '..', 'bench', 'emulator-process.mjs'));
 const wecom = emulator.hello;
@@ -94,7 +71,7 @@ await app.listen(0, '127.0.0.1');
 const url = `${await app.getUrl()}/upload?media_type=image&attachment_type=1`;
 const service = app.get(AttachmentService);
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const files = [png(640, 480, 20 * 1024), png(1080, 1920, 80 * 1024), png(300, 300, 4 * 1024)];
+const files = [pngOf(640, 480, 20 * 1024), pngOf(1080, 1920, 80 * 1024), pngOf(300, 300, 4 * 1024)];
 const bodies = files.map((f, i) => buildMultipart(f, `soak-${i}.png`, 'image/png'));
 
 const outcomes = new Map(); // kind → count

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import FormData from 'form-data';
 
 /** Unicode bidirectional controls: they can make "gpj.exe" read as "exe.jpg". */
@@ -52,7 +52,15 @@ export function createMultipartBody(
   const form = new FormData();
   const boundary = `----WecomMedia${randomBytes(12).toString('hex')}`;
   form.setBoundary(boundary);
-  form.append('media', content, { header: partHeader(boundary, file), knownLength: file.size });
+  // A Buffer goes in as a one-chunk stream: with a Buffer part, axios never reused the socket.
+  // An empty file stays a Buffer: form-data takes a known length of 0 for "unknown".
+  const part =
+    file.size === 0
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(content)
+        ? Readable.from([content], { objectMode: false })
+        : content;
+  form.append('media', part, { header: partHeader(boundary, file), knownLength: file.size });
   return {
     stream: form,
     headers: {
@@ -62,6 +70,7 @@ export function createMultipartBody(
     // form-data does not destroy the streams it holds: an aborted attempt would leak the file.
     destroy: () => {
       if (!Buffer.isBuffer(content)) content.destroy();
+      if (!Buffer.isBuffer(part)) part.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import {
   WecomApiError,
@@ -48,14 +48,6 @@ export interface WecomRequest {
 
 /** Connection failures worth one more try: the request may never have reached WeCom. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
-/**
- * One connection per request. Node 20's default agents keep connections alive, but with axios and
- * a streamed body the sockets were not reused: the soak run ended with thousands of idle sockets
- * (and 140 MiB) held until the server's keep-alive timeout.
- */
-const HTTP_AGENT = new HttpAgent({ keepAlive: false });
-const HTTPS_AGENT = new HttpsAgent({ keepAlive: false });
-
 /** WeCom's answers are small; a larger one is not WeCom. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -65,11 +57,15 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * are thrown at once. No URL, token or secret reaches a message or a log line.
  */
 @Injectable()
-export class WecomHttpClient {
+export class WecomHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
+  // Kept-alive connections save a TCP (and, to WeCom, a TLS) handshake per upload. Bodies are
+  // always streams (see createMultipartBody): with a Buffer body, axios never reused a socket.
+  private readonly httpAgent = new HttpAgent({ keepAlive: true });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
 
   constructor(
     private readonly http: HttpService,
@@ -78,6 +74,11 @@ export class WecomHttpClient {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  onModuleDestroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
@@ -161,8 +162,8 @@ export class WecomHttpClient {
         transformResponse: [(raw: string) => raw],
         validateStatus: () => true,
         maxRedirects: 0,
-        httpAgent: HTTP_AGENT,
-        httpsAgent: HTTPS_AGENT,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
         maxContentLength: MAX_RESPONSE_BYTES,
         maxBodyLength: Infinity,
       });

@@ -111,7 +111,9 @@ function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
 
 /**
  * One handle serves inspection and every attempt's stream, and each stream stops at the size
- * measured at the start: a file that changes meanwhile cannot break Content-Length.
+ * measured at the start: a file that changes meanwhile cannot break Content-Length. The first
+ * chunk is read once, up front: it answers the inspector's header reads and starts every body, so
+ * a small file costs one read in all.
  */
 async function fileSource(path: string, filename: string): Promise<AttachmentSource> {
   const handle: FileHandle = await open(path, 'r');
@@ -119,13 +121,16 @@ async function fileSource(path: string, filename: string): Promise<AttachmentSou
     const stat = await handle.stat();
     if (!stat.isFile()) throw new TypeError(`${path} is not a regular file`);
     const size = stat.size;
+    const wanted = Math.min(size, CHUNK_BYTES);
+    const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(wanted), 0, wanted, 0);
+    const head = buffer.subarray(0, bytesRead);
     return {
       filename,
       size,
       identity: `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`,
       sizeExceeded: false,
-      reader: new FileHandleReader(handle, size),
-      body: () => readRange(handle, size),
+      reader: new HeadFirstReader(head, new FileHandleReader(handle, size)),
+      body: () => (head.length >= size ? head : readRange(handle, size, head)),
       dispose: () => handle.close(),
     };
   } catch (error) {
@@ -134,17 +139,41 @@ async function fileSource(path: string, filename: string): Promise<AttachmentSou
   }
 }
 
+/** Serves reads that fall inside the already-read head from memory, the rest from the file. */
+class HeadFirstReader implements ByteReader {
+  constructor(
+    private readonly head: Buffer,
+    private readonly file: ByteReader,
+  ) {}
+
+  get size(): number {
+    return this.file.size;
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(offset + length, this.size);
+    if (end <= this.head.length) return Promise.resolve(this.head.subarray(offset, end));
+    return this.file.read(offset, length);
+  }
+}
+
 const CHUNK_BYTES = 256 * 1024;
 
 /**
- * Streams bytes 0 to `size` of an open file by position. Unlike fs.ReadStream, destroying it
- * (an aborted attempt) leaves the handle open for the next attempt.
+ * Streams bytes 0 to `size` of an open file by position, starting with the `head` already read.
+ * Unlike fs.ReadStream, destroying it (an aborted attempt) leaves the handle open for the next
+ * attempt.
  */
-function readRange(handle: FileHandle, size: number): Readable {
+function readRange(handle: FileHandle, size: number, head: Buffer): Readable {
   let position = 0;
   return new Readable({
     highWaterMark: CHUNK_BYTES,
     read() {
+      if (position === 0 && head.length > 0) {
+        position = head.length;
+        this.push(head);
+        return;
+      }
       const length = Math.min(CHUNK_BYTES, size - position);
       if (length <= 0) {
         this.push(null);

@@ -53,7 +53,13 @@ describe('createMultipartBody', () => {
           expect(part?.disposition).not.toMatch(/[\r\n\0]/);
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        examples: [
+          ['', new Uint8Array(0)],
+          ['a"\r\n.png', new Uint8Array([13, 10, 45, 45])],
+        ],
+      },
     );
   });
 });
