@@ -15,13 +15,19 @@ import {
   AttachmentType,
   MediaType,
   WecomError,
+  RedisStore,
   WecomMediaModule,
 } from 'nestjs-wecom-media';
 import { startChild, runConcurrently } from '../bench/ipc.mjs';
 import { pngOf } from '../bench/media-files.mjs';
 import { buildMultipart } from '../bench/multipart.mjs';
+import { hasRedisServer, startRedisServer } from '../bench/redis-server.mjs';
+import { Redis } from 'ioredis';
 
 const short = process.argv.includes('--short');
+// --redis: tokens and locks in a real redis-server (skipped without one, unless CI=true).
+const withRedis =
+  process.argv.includes('--redis') && (hasRedisServer() || process.env.CI === 'true');
 const TOTAL = short ? 600 : 5000;
 const CONCURRENCY = 32;
 const WARMUP = short ? 100 : 300;
@@ -46,6 +52,10 @@ const capture = Object.fromEntries(
 const emulator = await startChild(join(here, '..', 'bench', 'emulator-process.mjs'));
 const wecom = emulator.hello;
 const tempDir = await mkdtemp(join(tmpdir(), 'wecom-soak-'));
+const redisServer = withRedis ? await startRedisServer() : undefined;
+const redis = redisServer
+  ? new Redis(redisServer.url, { commandTimeout: 500, maxRetriesPerRequest: 1 })
+  : undefined;
 const app = await NestFactory.create(
   {
     module: class SoakModule {
@@ -62,6 +72,7 @@ const app = await NestFactory.create(
         retry: { baseDelayMs: 5, maxDelayMs: 50 },
         tempDir,
         controller: { path: 'upload', guards: [] },
+        ...(redis ? { store: new RedisStore(redis) } : {}),
       }),
     ],
   },
@@ -182,6 +193,14 @@ const leftovers = (await readdir(tempDir, { recursive: true, withFileTypes: true
   .filter((e) => e.isFile())
   .map((e) => e.name);
 const tokens = await emulator.request({ cmd: 'issued-tokens' });
+// What a reader of the shared Redis sees: keys and values, which may hold a token but never the secret.
+const redisContents = redis
+  ? (
+      await Promise.all((await redis.keys('*')).map(async (k) => `${k}=${await redis.get(k)}`))
+    ).join('\n')
+  : '';
+redis?.disconnect();
+await redisServer?.stop();
 await app.close();
 agent.destroy();
 await emulator.stop();
@@ -214,13 +233,17 @@ const checks = [
     rssAtEnd <= rssAfterWarmup + 30,
   ],
   [
+    `the secret is not among Redis's keys and values (${redis ? 'checked' : 'no Redis in this run'})`,
+    !redisContents.includes(wecom.corpSecret),
+  ],
+  [
     `no token or secret in ${lines.length} log lines, ${errors.length} error messages, ${responses.length} HTTP answers (leaked: ${leaked.length})`,
     leaked.length === 0,
   ],
 ];
 
 console.log(
-  `soak (${short ? 'short' : 'full'}): ${TOTAL} uploads at concurrency ${CONCURRENCY}, half through the service, half through the controller`,
+  `soak (${short ? 'short' : 'full'}): ${TOTAL} uploads at concurrency ${CONCURRENCY}, half through the service, half through the controller; store: ${redis ? 'RedisStore on a real redis-server' : 'MemoryStore'}`,
 );
 console.log(
   `faults: 10% errcode -1, 2% connection resets, 1% errcode 45009, 0-20 ms delays, tokens expired every 500 uploads`,
