@@ -7,6 +7,7 @@ const COLORS = {
   cache: '#2ca02c',
   controller: '#9467bd',
   direct: '#8c564b',
+  proxy: '#e377c2',
 };
 const PANEL = { width: 300, height: 220 };
 const PAD = { left: 56, right: 12, top: 36, bottom: 40 };

@@ -72,6 +72,8 @@ try {
     ]);
     children.push(workers[variant]);
   }
+  const bare = await startChild(join(here, 'upload-server.mjs'), ['bare', JSON.stringify(wecom)]);
+  children.push(bare);
   const server = await startChild(join(here, 'upload-server.mjs'), [
     'module',
     JSON.stringify(wecom),
@@ -95,6 +97,7 @@ try {
     naive: via('naive'),
     cache: via('cache'),
     controller: via('post', server.hello.url),
+    proxy: via('post', bare.hello.url),
     direct: via('post', 'emulator'),
   };
   const names = Object.keys(VARIANTS);
@@ -154,7 +157,8 @@ try {
   for (const row of rows) {
     const baseline = rows.find(
       (r) =>
-        r.variant === (row.variant === 'controller' ? 'direct' : 'raw') &&
+        r.variant ===
+          (row.variant === 'controller' || row.variant === 'proxy' ? 'direct' : 'raw') &&
         r.size === row.size &&
         r.concurrency === row.concurrency,
     );

@@ -14,8 +14,9 @@ import { request, Agent } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import axios from 'axios';
 import FormData from 'form-data';
-import { AttachmentService, AttachmentType, MediaType, WecomMediaModule } from 'nestjs-wecom-media';
+import { AttachmentService, AttachmentType, MediaType } from 'nestjs-wecom-media';
 import { buildMultipart } from './multipart.mjs';
+import { wecomRootModule } from './nest-module.mjs';
 import { runConcurrently, serve, withPeakRss } from './ipc.mjs';
 
 const [variant, configJson] = process.argv.slice(2);
@@ -31,13 +32,13 @@ async function gettoken() {
 }
 
 /** POSTs `body` and resolves with the answer; fails on anything but success. */
-function postOnce(url, body, contentType) {
+function postOnce(url, body, contentType, via = agent) {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
         method: 'POST',
-        agent,
+        agent: via,
         headers: { 'content-type': contentType, 'content-length': body.length },
       },
       (res) => {
@@ -60,29 +61,14 @@ function postOnce(url, body, contentType) {
 function post(url, body, contentType) {
   return postOnce(url, body, contentType).catch((error) => {
     if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
-    return postOnce(url, body, contentType);
+    return postOnce(url, body, contentType, false); // on a fresh connection
   });
 }
 
 async function moduleApp(options) {
-  const app = await NestFactory.createApplicationContext(
-    {
-      module: class BenchModule {
-        name() {
-          return 'bench';
-        }
-      },
-      imports: [
-        WecomMediaModule.forRoot({
-          corpId: wecom.corpId,
-          corpSecret: wecom.corpSecret,
-          baseUrl: wecom.url,
-          ...options,
-        }),
-      ],
-    },
-    { logger: false },
-  );
+  const app = await NestFactory.createApplicationContext(wecomRootModule(wecom, options), {
+    logger: false,
+  });
   return app.get(AttachmentService);
 }
 

@@ -16,11 +16,11 @@ import {
   MediaType,
   WecomError,
   RedisStore,
-  WecomMediaModule,
 } from 'nestjs-wecom-media';
 import { startChild, runConcurrently } from '../bench/ipc.mjs';
 import { pngOf } from '../bench/media-files.mjs';
 import { buildMultipart } from '../bench/multipart.mjs';
+import { wecomRootModule } from '../bench/nest-module.mjs';
 import { hasRedisServer, startRedisServer } from '../bench/redis-server.mjs';
 import { Redis } from 'ioredis';
 
@@ -57,25 +57,13 @@ const redis = redisServer
   ? new Redis(redisServer.url, { commandTimeout: 500, maxRetriesPerRequest: 1 })
   : undefined;
 const app = await NestFactory.create(
-  {
-    module: class SoakModule {
-      name() {
-        return 'soak';
-      }
-    },
-    imports: [
-      WecomMediaModule.forRoot({
-        corpId: wecom.corpId,
-        corpSecret: wecom.corpSecret,
-        baseUrl: wecom.url,
-        timeoutMs: TIMEOUT_MS,
-        retry: { baseDelayMs: 5, maxDelayMs: 50 },
-        tempDir,
-        controller: { path: 'upload', guards: [] },
-        ...(redis ? { store: new RedisStore(redis) } : {}),
-      }),
-    ],
-  },
+  wecomRootModule(wecom, {
+    timeoutMs: TIMEOUT_MS,
+    retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    tempDir,
+    controller: { path: 'upload', guards: [] },
+    ...(redis ? { store: new RedisStore(redis) } : {}),
+  }),
   { logger: capture },
 );
 await app.listen(0, '127.0.0.1');

@@ -2,11 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { WecomMediaModule, type WecomMediaControllerOptions } from '../../lib/index.js';
+import type { WecomMediaControllerOptions } from '../../lib/index.js';
 import type { WecomEmulator } from '../../lib/testing/index.js';
 import { LogCapture } from './log-capture.js';
-import type { ExtraOptions } from './testing-app.js';
+import { compileWithEmulator, type ExtraOptions } from './testing-app.js';
 
 /** A listening Nest HTTP app with the upload controller, its temp dir and its logs. */
 export interface HttpApp {
@@ -26,21 +25,7 @@ export async function bootHttpApp(
 ): Promise<HttpApp> {
   const tempDir = await mkdtemp(join(tmpdir(), 'wecom-http-'));
   const logs = new LogCapture();
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      WecomMediaModule.forRoot({
-        corpId: emulator.corpId,
-        corpSecret: emulator.corpSecret,
-        baseUrl: emulator.url,
-        retry: { baseDelayMs: 1, maxDelayMs: 5 },
-        tempDir,
-        controller,
-        ...options,
-      }),
-    ],
-  })
-    .setLogger(logs)
-    .compile();
+  const moduleRef = await compileWithEmulator(emulator, logs, { tempDir, controller, ...options });
   const app = moduleRef.createNestApplication({ logger: logs });
   await app.listen(0, '127.0.0.1');
   return {

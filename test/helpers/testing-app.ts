@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import {
   AttachmentService,
   WecomMediaModule,
+  type WecomMediaModuleExtras,
   type WecomMediaSecretOptions,
 } from '../../lib/index.js';
 import type { WecomEmulator } from '../../lib/testing/index.js';
@@ -19,24 +20,33 @@ export interface TestingApp {
 /** Options laid over the emulator's defaults; `corpSecret` may be swapped for a wrong one. */
 export type ExtraOptions = Omit<Partial<WecomMediaSecretOptions>, 'tokenProvider'>;
 
-export async function bootApp(
+/** A compiled testing module with the module pointed at `emulator`, logging into `logs`. */
+export function compileWithEmulator(
   emulator: WecomEmulator,
-  options: ExtraOptions = {},
-): Promise<TestingApp> {
-  const logs = new LogCapture();
-  const moduleRef = await Test.createTestingModule({
+  logs: LogCapture,
+  options: ExtraOptions & WecomMediaModuleExtras = {},
+): Promise<TestingModule> {
+  return Test.createTestingModule({
     imports: [
       WecomMediaModule.forRoot({
         corpId: emulator.corpId,
         corpSecret: emulator.corpSecret,
         baseUrl: emulator.url,
-        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+        retry: { baseDelayMs: 1, maxDelayMs: 5 }, // fast backoff keeps the suite quick
         ...options,
       }),
     ],
   })
     .setLogger(logs)
     .compile();
+}
+
+export async function bootApp(
+  emulator: WecomEmulator,
+  options: ExtraOptions = {},
+): Promise<TestingApp> {
+  const logs = new LogCapture();
+  const moduleRef = await compileWithEmulator(emulator, logs, options);
   const app = moduleRef.createNestApplication({ logger: logs });
   await app.init();
   return { app, service: app.get(AttachmentService), logs, close: () => app.close() };
