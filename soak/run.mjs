@@ -30,7 +30,7 @@ const withRedis =
   process.argv.includes('--redis') && (hasRedisServer() || process.env.CI === 'true');
 const TOTAL = short ? 600 : 5000;
 const CONCURRENCY = 32;
-const WARMUP = short ? 100 : 300;
+const WARMUP = short ? 200 : 300;
 const TIMEOUT_MS = 2000;
 // 1 attempt + 3 busy retries + 1 token retry + 1 reset retry, each bounded by the timeout, plus backoff.
 const MAX_ATTEMPTS = 6;
