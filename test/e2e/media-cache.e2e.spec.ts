@@ -2,12 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
 import { WecomEmulator } from '../../lib/testing/index.js';
 import { makePng } from '../helpers/media-bytes.js';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(120, 80);
 const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
@@ -20,51 +21,40 @@ const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
   }) as AttachmentInput;
 
 describe('the media-id cache', () => {
-  let emulator: WecomEmulator;
-  let t: TestingApp;
-
-  beforeAll(async () => {
-    emulator = await WecomEmulator.start();
-  });
-  afterAll(() => emulator.close());
-  beforeEach(async () => {
-    emulator.reset();
-    t = await bootApp(emulator, { mediaCache: true });
-  });
-  afterEach(async () => {
+  const s = emulatorSuite({ mediaCache: true });
+  afterEach(() => {
     vi.useRealTimers();
-    await t.close();
   });
 
   it('a second identical upload sends nothing and returns the same media_id, marked reused', async () => {
-    const first = await t.service.upload(input());
-    const second = await t.service.upload(input({ file: Buffer.from(png) }));
+    const first = await s.t.service.upload(input());
+    const second = await s.t.service.upload(input({ file: Buffer.from(png) }));
     expect(first.reused).toBe(false);
     expect(second).toEqual({ ...first, reused: true });
-    expect(emulator.uploads).toHaveLength(1);
+    expect(s.emulator.uploads).toHaveLength(1);
   });
 
   it('a different filename or attachment type uploads again (users see the filename)', async () => {
-    await t.service.upload(input());
-    await t.service.upload(input({ filename: 'other-name.png' }));
-    await t.service.upload(input({ attachmentType: AttachmentType.ProductAlbum }));
-    expect(emulator.uploads).toHaveLength(3);
+    await s.t.service.upload(input());
+    await s.t.service.upload(input({ filename: 'other-name.png' }));
+    await s.t.service.upload(input({ attachmentType: AttachmentType.ProductAlbum }));
+    expect(s.emulator.uploads).toHaveLength(3);
   });
 
   it('different bytes upload again', async () => {
-    await t.service.upload(input());
-    await t.service.upload(input({ file: makePng(121, 80) }));
-    expect(emulator.uploads).toHaveLength(2);
+    await s.t.service.upload(input());
+    await s.t.service.upload(input({ file: makePng(121, 80) }));
+    expect(s.emulator.uploads).toHaveLength(2);
   });
 
   it('an entry past its expiry (created_at + 3 days - 1 h) uploads again', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    await t.service.upload(input());
+    await s.t.service.upload(input());
     vi.setSystemTime(Date.now() + 3 * 24 * 3600_000 - 3600_000 - 60_000);
-    expect((await t.service.upload(input())).reused).toBe(true);
+    expect((await s.t.service.upload(input())).reused).toBe(true);
     vi.setSystemTime(Date.now() + 2 * 60_000); // now inside the safety margin
-    expect((await t.service.upload(input())).reused).toBe(false);
-    expect(emulator.uploads).toHaveLength(2);
+    expect((await s.t.service.upload(input())).reused).toBe(false);
+    expect(s.emulator.uploads).toHaveLength(2);
   });
 
   it('a path is hashed again once its file changes', async () => {
@@ -72,29 +62,31 @@ describe('the media-id cache', () => {
     try {
       const path = join(dir, 'product.png');
       await writeFile(path, png);
-      await t.service.upload(input({ file: path }));
-      expect((await t.service.upload(input({ file: path }))).reused).toBe(true);
+      await s.t.service.upload(input({ file: path }));
+      expect((await s.t.service.upload(input({ file: path }))).reused).toBe(true);
       await writeFile(path, makePng(99, 99));
-      expect((await t.service.upload(input({ file: path }))).reused).toBe(false);
-      expect(emulator.uploads).toHaveLength(2);
+      expect((await s.t.service.upload(input({ file: path }))).reused).toBe(false);
+      expect(s.emulator.uploads).toHaveLength(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('concurrent identical uploads in one process share one request', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => t.service.upload(input())));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => s.t.service.upload(input())),
+    );
     expect(new Set(results.map((r) => r.mediaId)).size).toBe(1);
     expect(results.filter((r) => r.reused)).toHaveLength(9);
-    expect(emulator.uploads).toHaveLength(1);
+    expect(s.emulator.uploads).toHaveLength(1);
   });
 
   it('is off unless asked for', async () => {
-    const plain = await bootApp(emulator);
+    const plain = await bootApp(s.emulator);
     try {
       await plain.service.upload(input());
       await plain.service.upload(input());
-      expect(emulator.uploads).toHaveLength(2);
+      expect(s.emulator.uploads).toHaveLength(2);
     } finally {
       await plain.close();
     }

@@ -1,24 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AttachmentRuleError, AttachmentType, MediaType } from '../../lib/index.js';
-import { WecomEmulator } from '../../lib/testing/index.js';
 import { makePng } from '../helpers/media-bytes.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
 
 const png = makePng(16, 16);
 
 describe('hostile filenames: each gives one well-formed part', () => {
-  let emulator: WecomEmulator;
-  let t: TestingApp;
-
-  beforeAll(async () => {
-    emulator = await WecomEmulator.start();
-  });
-  afterAll(() => emulator.close());
-  beforeEach(async () => {
-    emulator.reset();
-    t = await bootApp(emulator);
-  });
-  afterEach(() => t.close());
+  const s = emulatorSuite();
 
   const cases: Array<[string, string, string]> = [
     ['quotes', 'say "cheese".png', "say 'cheese'.png"],
@@ -35,24 +23,24 @@ describe('hostile filenames: each gives one well-formed part', () => {
 
   for (const [what, name, expected] of cases) {
     it(`${what}`, async () => {
-      await t.service.upload({
+      await s.t.service.upload({
         file: png,
         filename: name,
         mediaType: MediaType.Image,
         attachmentType: AttachmentType.Moment,
       });
-      const [request] = emulator.uploads;
+      const [request] = s.emulator.uploads;
       expect(request?.errcode).toBe(0);
       expect(request?.upload?.partCount).toBe(1);
       expect(request?.upload?.filename).toBe(expected);
       expect(request?.upload?.filelength).toBe(png.length);
       expect(request?.upload?.disposition).not.toMatch(/[\r\n\0\u202e]/);
-      expect(request?.upload?.sha256).toBe(emulator.uploads[0]?.upload?.sha256);
+      expect(request?.upload?.sha256).toBe(s.emulator.uploads[0]?.upload?.sha256);
     });
   }
 
   it('a 1 KB filename is a rule violation, and nothing is sent', async () => {
-    const error = await t.service
+    const error = await s.t.service
       .upload({
         file: png,
         filename: `${'名'.repeat(340)}.png`,
@@ -69,11 +57,11 @@ describe('hostile filenames: each gives one well-formed part', () => {
         actual: 1024,
       },
     ]);
-    expect(emulator.uploads).toHaveLength(0);
+    expect(s.emulator.uploads).toHaveLength(0);
   });
 
   it('a name that is nothing but controls is empty after neutralising: a violation', async () => {
-    const violations = await t.service.check({
+    const violations = await s.t.service.check({
       file: png,
       filename: '\u202e\u202d',
       mediaType: MediaType.Image,

@@ -1,33 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AttachmentType,
   MediaType,
   WecomProtocolError,
   WecomTimeoutError,
 } from '../../lib/index.js';
-import { WecomEmulator, type RawAnswer } from '../../lib/testing/index.js';
+import type { RawAnswer } from '../../lib/testing/index.js';
 import { makePng } from '../helpers/media-bytes.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
 
 const png = makePng(16, 16);
 
 describe('hostile upstream answers become typed errors', () => {
-  let emulator: WecomEmulator;
-  let t: TestingApp;
-
-  beforeAll(async () => {
-    emulator = await WecomEmulator.start();
-  });
-  afterAll(() => emulator.close());
-  beforeEach(async () => {
-    emulator.reset();
-    t = await bootApp(emulator, { timeoutMs: 300 });
-    await upload(); // fetch the token first
-  });
-  afterEach(() => t.close());
+  const s = emulatorSuite({ timeoutMs: 300 });
+  beforeEach(() => upload()); // fetch the token first
 
   const upload = () =>
-    t.service.upload({
+    s.t.service.upload({
       file: png,
       filename: 'a.png',
       mediaType: MediaType.Image,
@@ -52,7 +41,7 @@ describe('hostile upstream answers become typed errors', () => {
   ];
   for (const [what, answer, reason] of cases) {
     it(`${what}`, async () => {
-      emulator.answerNextWith('upload_attachment', answer);
+      s.emulator.answerNextWith('upload_attachment', answer);
       const error = await upload().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WecomProtocolError);
       expect(error).toMatchObject({
@@ -64,7 +53,7 @@ describe('hostile upstream answers become typed errors', () => {
   }
 
   it('a response that never ends is a timeout', async () => {
-    emulator.answerNextWith('upload_attachment', {
+    s.emulator.answerNextWith('upload_attachment', {
       status: 200,
       body: '{"errcode":0,"media_id":"x',
       hang: true,
@@ -73,7 +62,7 @@ describe('hostile upstream answers become typed errors', () => {
   });
 
   it('an errcode sent as a string is still understood', async () => {
-    emulator.answerNextWith('upload_attachment', {
+    s.emulator.answerNextWith('upload_attachment', {
       status: 200,
       body: '{"errcode":"40004","errmsg":"invalid media type"}',
     });
@@ -81,8 +70,8 @@ describe('hostile upstream answers become typed errors', () => {
   });
 
   it('an errmsg that echoes the token is masked', async () => {
-    const token = emulator.issuedTokens[0] ?? '';
-    emulator.answerNextWith('upload_attachment', {
+    const token = s.emulator.issuedTokens[0] ?? '';
+    s.emulator.answerNextWith('upload_attachment', {
       status: 200,
       body: JSON.stringify({ errcode: 40004, errmsg: `bad request access_token=${token}` }),
     });
