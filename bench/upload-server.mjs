@@ -4,9 +4,9 @@
 //   bare    a reference, not a target: the least a spooling proxy must do — node:http, busboy,
 //           the file written to disk, then streamed on to the emulator with node:http
 import 'reflect-metadata';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +17,7 @@ import express from 'express';
 import FormData from 'form-data';
 import multer from 'multer';
 import { serve } from './ipc.mjs';
+import { multipartFrame, postFile } from './multipart.mjs';
 import { wecomRootModule } from './nest-module.mjs';
 
 const [kind, configJson] = process.argv.slice(2);
@@ -104,36 +105,10 @@ async function bareProxy(token) {
     req.pipe(parser);
   });
   /** Streams the spooled file to the emulator; resolves with its answer. */
-  function forward(path, info, size, via) {
-    return new Promise((resolve, reject) => {
-      const boundary = '----BenchBare';
-      const head = Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="${info.filename}"; filelength=${size}\r\nContent-Type: ${info.mimeType}\r\n\r\n`,
-      );
-      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-      const up = request(
-        `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&media_type=image&attachment_type=2`,
-        {
-          method: 'POST',
-          agent: via,
-          headers: {
-            'content-type': `multipart/form-data; boundary=${boundary}`,
-            'content-length': head.length + size + tail.length,
-          },
-        },
-        (answer) => {
-          const chunks = [];
-          answer.on('data', (c) => chunks.push(c));
-          answer.on('end', () => resolve(Buffer.concat(chunks)));
-          answer.on('error', reject);
-        },
-      );
-      up.on('error', reject);
-      up.write(head);
-      const file = createReadStream(path);
-      file.pipe(up, { end: false });
-      file.on('end', () => up.end(tail));
-    });
+  async function forward(path, info, size, via) {
+    const upload = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&media_type=image&attachment_type=2`;
+    return (await postFile(upload, path, multipartFrame(info.filename, info.mimeType, size), via))
+      .text;
   }
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${server.address().port}/upload`;

@@ -8,14 +8,13 @@
 //   cache    AttachmentService.upload with mediaCache, repeating one file (every call a hit)
 //   post     a client POSTing pre-built multipart bytes to a URL (the controller, or the emulator)
 import 'reflect-metadata';
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { request, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import axios from 'axios';
 import FormData from 'form-data';
 import { AttachmentService, AttachmentType, MediaType } from 'nestjs-wecom-media';
-import { buildMultipart } from './multipart.mjs';
+import { buildMultipart, multipartFrame, postBytes, postFile } from './multipart.mjs';
 import { wecomRootModule } from './nest-module.mjs';
 import { runConcurrently, serve, withPeakRss } from './ipc.mjs';
 
@@ -31,30 +30,12 @@ async function gettoken() {
   return data.access_token;
 }
 
-/** POSTs `body` and resolves with the answer; fails on anything but success. */
-function postOnce(url, body, contentType, via = agent) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent: via,
-        headers: { 'content-type': contentType, 'content-length': body.length },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          if (res.statusCode >= 300 || !text.includes('media_id'))
-            reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
-          else resolve(text);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+/** POSTs `body`; fails on anything but success. */
+async function postOnce(url, body, contentType, via = agent) {
+  const { status, text } = await postBytes(url, body, contentType, via);
+  if (status >= 300 || !text.includes('media_id'))
+    throw new Error(`HTTP ${status}: ${text.slice(0, 200)}`);
+  return text;
 }
 
 /** A kept-alive socket the server has just closed fails at once: try such a request again. */
@@ -89,29 +70,9 @@ async function prepare({ path, filename, target }) {
     }
     case 'rawfile': {
       const token = (state.token ??= await gettoken());
-      const size = (await stat(path)).size;
-      const boundary = '----BenchRawFile';
-      const head = Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="${filename}"; filelength=${size}\r\nContent-Type: image/png\r\n\r\n`,
-      );
-      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      const frame = multipartFrame(filename, 'image/png', (await stat(path)).size);
       const url = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&${query}`;
-      const headers = {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': head.length + size + tail.length,
-      };
-      return () =>
-        new Promise((resolve, reject) => {
-          const req = request(url, { method: 'POST', agent, headers }, (res) => {
-            res.resume();
-            res.on('end', resolve);
-          });
-          req.on('error', reject);
-          req.write(head);
-          const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-          file.pipe(req, { end: false });
-          file.on('end', () => req.end(tail));
-        });
+      return () => postFile(url, path, frame, agent);
     }
     case 'service': {
       const service = (state.service ??= await moduleApp({}));

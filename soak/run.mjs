@@ -5,7 +5,7 @@
 // in any log line, error message or HTTP answer. Prints the figures; exits 1 on any failure.
 import 'reflect-metadata';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import {
 } from 'nestjs-wecom-media';
 import { startChild, runConcurrently } from '../bench/ipc.mjs';
 import { pngOf } from '../bench/media-files.mjs';
-import { buildMultipart } from '../bench/multipart.mjs';
+import { buildMultipart, postBytes } from '../bench/multipart.mjs';
 import { wecomRootModule } from '../bench/nest-module.mjs';
 import { hasRedisServer, startRedisServer } from '../bench/redis-server.mjs';
 import { Redis } from 'ioredis';
@@ -103,34 +103,14 @@ function viaService(i) {
 
 function viaController(i) {
   const { body, contentType } = bodies[i % bodies.length];
-  return new Promise((resolve) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': contentType, 'content-length': body.length },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          responses.push(text);
-          const parsed = JSON.parse(text);
-          count(
-            `controller: HTTP ${res.statusCode}${parsed.errcode !== undefined ? ` errcode ${parsed.errcode}` : ''}`,
-          );
-          resolve();
-        });
-      },
-    );
-    req.on('error', (error) => {
-      count(`controller: UNTYPED client error ${error.message}`);
-      resolve();
-    });
-    req.end(body);
-  });
+  return postBytes(url, body, contentType, agent).then(
+    ({ status, text }) => {
+      responses.push(text);
+      const { errcode } = JSON.parse(text);
+      count(`controller: HTTP ${status}${errcode !== undefined ? ` errcode ${errcode}` : ''}`);
+    },
+    (error) => count(`controller: UNTYPED client error ${error.message}`),
+  );
 }
 
 /** One upload, alternately through the service and the controller, with a hang detector. */
