@@ -1,2 +1,9 @@
-export * from './multipart-parser.js';
-export * from './wecom-emulator.js';
+export { WecomEmulator } from './wecom-emulator.js';
+export type { RecordedRequest, RecordedUpload } from './recorded-request.interface.js';
+export type {
+  EmulatorApi,
+  EmulatorApp,
+  EmulatorFaults,
+  RawAnswer,
+  WecomEmulatorOptions,
+} from './wecom-emulator-options.interface.js';

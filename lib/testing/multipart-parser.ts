@@ -1,4 +1,10 @@
-/** One part of a multipart/form-data body, as the emulator sees it on the wire. */
+// The emulator's own multipart reader, written apart from the library's encoder so that it catches
+// the encoder's mistakes. Internal: not exported from the package, tests import it by this path.
+
+/**
+ * One part of a multipart/form-data body, as the emulator sees it on the wire.
+ * @internal
+ */
 export interface ParsedPart {
   /** The raw Content-Disposition line's value, bytes read as latin1 (so UTF-8 is kept as-is). */
   disposition: string;
@@ -10,7 +16,10 @@ export interface ParsedPart {
   content: Buffer;
 }
 
-/** The boundary of a `multipart/form-data; boundary=…` Content-Type, or undefined. */
+/**
+ * The boundary of a `multipart/form-data; boundary=…` Content-Type, or undefined.
+ * @internal
+ */
 export function boundaryOf(contentType: string | undefined): string | undefined {
   if (!contentType || !/^multipart\/form-data\s*;/i.test(contentType)) return undefined;
   const match = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
@@ -20,6 +29,7 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
 /**
  * Parses a whole multipart body strictly: CRLF line ends, a closing delimiter, headers per part.
  * Returns why it is malformed instead of throwing.
+ * @internal
  */
 export function parseMultipart(body: Buffer, boundary: string): ParsedPart[] | string {
   const delimiter = Buffer.from(`--${boundary}`);

@@ -1,0 +1,55 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+// What the emulator tells a test: each request as it saw it on the wire.
+
+/**
+ * What the emulator saw of one upload_attachment body, so that tests can check the bytes on the wire.
+ *
+ * @publicApi
+ */
+export interface RecordedUpload {
+  /** The Content-Disposition of the `media` part, raw. */
+  disposition: string;
+  /** The part's name. */
+  name?: string;
+  /** The filename decoded as UTF-8. */
+  filename?: string;
+  /** The filename's bytes as they arrived. */
+  filenameBytes?: Buffer;
+  /** `filelength` as sent, if it was. */
+  filelength?: number;
+  /** The part's Content-Type. */
+  contentType?: string;
+  /** The bytes of the file. */
+  size: number;
+  /** The sha256 of the file, hex; empty when `hashUploads` is off. */
+  sha256: string;
+  /** How many parts the body had. */
+  partCount: number;
+}
+
+/**
+ * One request the emulator answered, dropped, or saw the client abandon.
+ *
+ * @publicApi
+ */
+export interface RecordedRequest {
+  /** The API called, or the path when it is none the emulator knows. */
+  api: string;
+  method: string;
+  /** Query parameters, with tokens and secrets masked. */
+  query: Record<string, string>;
+  /** The access_token used, unmasked, so tests can tell which token a call carried. */
+  accessToken?: string;
+  headers: IncomingHttpHeaders;
+  /** The errcode answered; undefined after a reset, a raw answer, or a client that left first. */
+  errcode?: number;
+  upload?: RecordedUpload;
+  /** The media_id issued, on success. */
+  mediaId?: string;
+  /**
+   * True when the client closed the connection before the emulator answered (nothing was
+   * answered then); recorded the moment the close is seen.
+   */
+  closedByClient?: boolean;
+}

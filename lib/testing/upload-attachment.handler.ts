@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AccessTokens } from './access-tokens.js';
+import { boundaryOf, parseMultipart, type ParsedPart } from './multipart-parser.js';
+import type { RecordedUpload } from './recorded-request.interface.js';
+import type { WecomAnswer } from './wecom-answer.js';
+import type { WecomEmulatorOptions } from './wecom-emulator-options.interface.js';
+import {
+  DEFAULT_ACCEPTS,
+  DEFAULT_MAX_BYTES,
+  FILE_MUST_EXCEED_BYTES,
+  SIZE_ERRCODE,
+} from './wecom-tables.js';
+
+/** An upload_attachment request with its body read. */
+export interface UploadCall {
+  headers: IncomingHttpHeaders;
+  query: Record<string, string>;
+  body: Buffer;
+}
+
+/** The answer to an upload, and what was seen of its `media` part once the body parsed. */
+export interface UploadOutcome {
+  answer: WecomAnswer;
+  upload?: RecordedUpload;
+}
+
+type UploadOptions = Pick<
+  WecomEmulatorOptions,
+  'accepts' | 'maxBytes' | 'createdAtAsString' | 'hashUploads'
+>;
+
+/**
+ * upload_attachment (https://developer.work.weixin.qq.com/document/path/95098): the token, the
+ * query's media_type and attachment_type, the multipart body read strictly, then the size rules.
+ */
+export function uploadAttachment(
+  call: UploadCall,
+  tokens: AccessTokens,
+  options: UploadOptions,
+): UploadOutcome {
+  const refusal = tokens.refusal(call.query.access_token);
+  if (refusal !== undefined) return { answer: { errcode: refusal } };
+  const mediaType = call.query.media_type;
+  if (mediaType !== 'image' && mediaType !== 'video' && mediaType !== 'file')
+    return { answer: { errcode: 40004 } };
+  const attachmentType = call.query.attachment_type;
+  if (attachmentType !== '1' && attachmentType !== '2') return { answer: { errcode: 40005 } };
+  const allowed = options.accepts?.[attachmentType] ?? DEFAULT_ACCEPTS[attachmentType];
+  if (!allowed.includes(mediaType)) return { answer: { errcode: 41072 } };
+
+  const parts = mediaPartOf(call.headers, call.body);
+  if (!parts) return { answer: { errcode: 44001 } };
+  const { media } = parts;
+  const upload = uploadRecord(media, parts.count, options.hashUploads !== false);
+  if (!media.params.filename) return { answer: { errcode: 44001 }, upload };
+  if (upload.filelength !== undefined && upload.filelength !== media.content.length)
+    return { answer: { errcode: 40123 }, upload };
+  const max = options.maxBytes?.[mediaType] ?? DEFAULT_MAX_BYTES[mediaType];
+  if (media.content.length <= FILE_MUST_EXCEED_BYTES || media.content.length > max)
+    return { answer: { errcode: SIZE_ERRCODE[mediaType] }, upload };
+
+  const createdAt = Math.floor(Date.now() / 1000);
+  const answer = {
+    errcode: 0,
+    type: mediaType,
+    media_id: randomBytes(30).toString('base64url'),
+    created_at: options.createdAtAsString ? String(createdAt) : createdAt,
+  };
+  return { answer, upload };
+}
+
+/**
+ * The `media` part and how many parts the body had, or undefined where WeCom answers 44001: the
+ * wire-format traps (a chunked body, no Content-Length, a Content-Type without boundary), a
+ * malformed body, no part named `media`.
+ */
+function mediaPartOf(
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): { media: ParsedPart; count: number } | undefined {
+  if (headers['transfer-encoding'] || headers['content-length'] === undefined) return undefined;
+  const boundary = boundaryOf(headers['content-type']);
+  if (!boundary) return undefined;
+  const parts = parseMultipart(body, boundary);
+  if (typeof parts === 'string') return undefined;
+  const media = parts.find((p) => p.params.name === 'media');
+  return media && { media, count: parts.length };
+}
+
+function uploadRecord(media: ParsedPart, partCount: number, hash: boolean): RecordedUpload {
+  const filelength = media.params.filelength;
+  return {
+    disposition: media.disposition,
+    name: media.params.name,
+    filename: media.params.filename,
+    filenameBytes: media.filenameBytes,
+    filelength: filelength === undefined ? undefined : Number(filelength),
+    contentType: media.contentType,
+    size: media.content.length,
+    sha256: hash ? createHash('sha256').update(media.content).digest('hex') : '',
+    partCount,
+  };
+}

@@ -1,0 +1,114 @@
+// What a test tells the emulator: how to start it and which faults to inject.
+
+/**
+ * The WeCom APIs the emulator serves, as `failNext`, `resetNext` and `answerNextWith` name them.
+ *
+ * @publicApi
+ */
+export type EmulatorApi = 'gettoken' | 'upload_attachment';
+
+/**
+ * An app the emulator knows: gettoken issues a token only for a corp id and secret it holds.
+ *
+ * @publicApi
+ */
+export interface EmulatorApp {
+  corpId: string;
+  corpSecret: string;
+}
+
+/**
+ * Settings of a `WecomEmulator`. The defaults are WeCom's, so that a test sees what production sees.
+ *
+ * @publicApi
+ */
+export interface WecomEmulatorOptions {
+  /**
+   * The apps gettoken accepts.
+   * @default [WecomEmulator.DEFAULT_APP]
+   */
+  apps?: EmulatorApp[];
+  /**
+   * `expires_in` of issued tokens, in seconds; shorten it to test token refresh.
+   * @default 7200
+   */
+  tokenTtlSeconds?: number;
+  /**
+   * Largest upload per media type, in bytes; some WeCom doc copies say 20 MB for `file`.
+   * @default `{ image: 10485760, video: 10485760, file: 10485760 }`
+   */
+  maxBytes?: Partial<Record<'image' | 'video' | 'file', number>>;
+  /**
+   * The media types each attachment_type accepts (1: moments, 2: product album).
+   * @default `{ '1': ['image', 'video'], '2': ['image'] }`
+   */
+  accepts?: Partial<Record<'1' | '2', Array<'image' | 'video' | 'file'>>>;
+  /**
+   * Answer `created_at` as a quoted string, as some WeCom doc pages show, to test that clients
+   * accept both.
+   * @default false
+   */
+  createdAtAsString?: boolean;
+  /**
+   * Hash each uploaded file into {@link RecordedUpload.sha256}; the benchmark turns it off.
+   * @default true
+   */
+  hashUploads?: boolean;
+  /**
+   * Port to listen on; 0 takes a free one. The host is always 127.0.0.1.
+   * @default 0
+   */
+  port?: number;
+}
+
+/**
+ * A canned non-WeCom answer, for testing what proxies and broken servers do to a client.
+ *
+ * @publicApi
+ */
+export interface RawAnswer {
+  status: number;
+  body: string;
+  /** Headers on top of `content-type: text/html`. */
+  headers?: Record<string, string>;
+  /** Send the head and the body, and never end the response. */
+  hang?: boolean;
+  /** Send the head and the body, then reset the connection: an answer cut off halfway. */
+  resetAfterBody?: boolean;
+}
+
+/**
+ * Random faults for soak runs, so that retries and token refreshes run under load. Rates are per
+ * upload_attachment request, 0 to 1.
+ *
+ * @publicApi
+ */
+export interface EmulatorFaults {
+  /**
+   * Share answered with errcode -1 (system busy).
+   * @default 0
+   */
+  busyRate?: number;
+  /**
+   * Share reset before any answer.
+   * @default 0
+   */
+  resetRate?: number;
+  /**
+   * Share answered with errcode 45009 (frequency limit).
+   * @default 0
+   */
+  rateLimitRate?: number;
+  /**
+   * A random delay in [min, max] ms before each answer, of every API.
+   * @default [0, 0]
+   */
+  delayMs?: [number, number];
+  /** Expire every token after this many uploads; unset, tokens expire only by their TTL. */
+  expireTokensEvery?: number;
+  /**
+   * The random source; pass a seeded one for a repeatable run.
+   * @default Math.random
+   */
+  random?: () => number;
+}
