@@ -1,7 +1,11 @@
 // Real media bytes for the bench and the soak run, padded to a given size.
 import { crc32, deflateSync } from 'node:zlib';
 
-/** A PNG of `width` × `height` (8-bit greyscale), padded after IEND to `size` bytes. */
+/**
+ * A PNG of `width` × `height` (8-bit greyscale), padded to `size` bytes by a private ancillary
+ * chunk (`paDd`) before IEND: decoders skip it, and the file still ends with IEND, as a whole PNG
+ * must. Padding needs at least 12 bytes (an empty chunk); a smaller gap cannot be filled.
+ */
 export function pngOf(width, height, size = 0) {
   const chunk = (type, data) => {
     const head = Buffer.alloc(8);
@@ -15,13 +19,16 @@ export function pngOf(width, height, size = 0) {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
-  const png = Buffer.concat([
+  const image = Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
     chunk('IDAT', deflateSync(Buffer.alloc((width + 1) * height))),
-    chunk('IEND', Buffer.alloc(0)),
   ]);
-  return Buffer.concat([png, Buffer.alloc(Math.max(0, size - png.length), 7)]);
+  const iend = chunk('IEND', Buffer.alloc(0));
+  const gap = size - image.length - iend.length;
+  if (gap > 0 && gap < 12) throw new Error(`cannot pad a ${image.length + 12}-byte PNG to ${size}`);
+  const padding = gap > 0 ? [chunk('paDd', Buffer.alloc(gap - 12, 7))] : [];
+  return Buffer.concat([image, ...padding, iend]);
 }
 
 /** A progressive JPEG header of `width` × `height` after 128 KiB of APP1 segments, padded to `size`. */

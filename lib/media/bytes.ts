@@ -1,6 +1,10 @@
 /** Big-endian readers over a byte array; the caller has checked the bounds. */
 export const u16 = (b: Uint8Array, i: number): number => ((b[i] ?? 0) << 8) | (b[i + 1] ?? 0);
 
+/** 24 bits, as in the flags of an ISO BMFF full box. */
+export const u24 = (b: Uint8Array, i: number): number =>
+  ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+
 export const u32 = (b: Uint8Array, i: number): number =>
   (((b[i] ?? 0) << 24) >>> 0) +
   (((b[i + 1] ?? 0) << 16) | ((b[i + 2] ?? 0) << 8) | (b[i + 3] ?? 0));

@@ -1,6 +1,7 @@
 import { u16 } from './bytes.js';
 import type { ByteReader } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
+import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './read-budget.js';
 
 /** Start-of-frame markers: C0–CF but for DHT (C4), JPG (C8) and DAC (CC). Covers baseline and progressive. */
 const isStartOfFrame = (marker: number): boolean =>
@@ -12,16 +13,34 @@ const isStandalone = (marker: number): boolean =>
 
 const SOS = 0xda;
 const EOI = 0xd9;
-/** Bounds the walk so that a hostile file of empty segments cannot keep us busy. */
-const MAX_SEGMENTS = 4096;
+/** SOF's length field counts itself, P, Y, X and Nf (T.81 B.2.2): 8 bytes before any component. */
+const MIN_FRAME_LENGTH = 8;
+
+/**
+ * The bound on one walk, hostile file or not. Segments are skipped by their lengths, 4 bytes read
+ * each, so 4096 reads pass more segments than a real JPEG has before its frame. Fill bytes are read,
+ * {@link FILL_CHUNK} at a time, so 256 KiB bounds how long a run of them we scan.
+ */
+const FILL_CHUNK = 4096;
+const LIMITS: ReadLimits = { reads: 4096, bytes: 256 * 1024, readBytes: FILL_CHUNK };
 
 /**
  * Walks a JPEG's segments by their lengths, reading 4 bytes a segment, to its start-of-frame.
  * Large EXIF or ICC segments before it are skipped, not read.
  */
-export async function inspectJpeg(reader: ByteReader): Promise<MediaInfo> {
+export async function inspectJpeg(file: ByteReader): Promise<MediaInfo> {
+  try {
+    return await walkToFrame(new BudgetReader(file, LIMITS));
+  } catch (error) {
+    if (!(error instanceof ReadLimitReached)) throw error;
+    return corrupt(`no start-of-frame within the read limit (${describeLimits(LIMITS)})`);
+  }
+}
+
+/** Ends: every turn moves `offset` forward or returns, and the reader's budget bounds the turns. */
+async function walkToFrame(reader: ByteReader): Promise<MediaInfo> {
   let offset = 2; // past SOI
-  for (let segments = 0; segments < MAX_SEGMENTS; segments++) {
+  for (;;) {
     if (offset >= reader.size) return truncated('no start-of-frame before the end of the file');
     const header = await reader.read(offset, 4);
     if (header.length < 2) return truncated('no start-of-frame before the end of the file');
@@ -30,7 +49,10 @@ export async function inspectJpeg(reader: ByteReader): Promise<MediaInfo> {
     }
     const marker = header[1] ?? 0;
     if (marker === 0xff) {
-      offset += 1; // fill byte
+      // T.81 B.1.1.2: any marker may follow any number of 0xFF fill bytes.
+      const last = await lastFillByte(reader, offset + 1);
+      if (last === undefined) return truncated('the file ends in fill bytes');
+      offset = last;
       continue;
     }
     if (isStandalone(marker)) {
@@ -41,16 +63,27 @@ export async function inspectJpeg(reader: ByteReader): Promise<MediaInfo> {
     if (header.length < 4) return truncated('a segment header is cut off');
     const length = u16(header, 2);
     if (length < 2) return corrupt(`segment 0xFF${hex(marker)} has length ${length}`);
-    if (isStartOfFrame(marker)) return readFrame(reader, offset + 4);
+    if (isStartOfFrame(marker)) return readFrame(reader, offset, length);
     offset += 2 + length;
   }
-  return corrupt(`more than ${MAX_SEGMENTS} segments before the start-of-frame`);
 }
 
-async function readFrame(reader: ByteReader, offset: number): Promise<MediaInfo> {
-  if (offset >= reader.size) return truncated('the start-of-frame is cut off');
-  const frame = await reader.read(offset, 5); // precision, height, width
-  if (frame.length < 5) return truncated('the start-of-frame is cut off');
+/** The offset of the last 0xFF in the run of them at `offset`, read a chunk at a time. */
+async function lastFillByte(reader: ByteReader, offset: number): Promise<number | undefined> {
+  for (let at = offset; at < reader.size;) {
+    const chunk = await reader.read(at, FILL_CHUNK);
+    const other = chunk.findIndex((byte) => byte !== 0xff);
+    if (other >= 0) return at + other - 1;
+    at += chunk.length;
+  }
+  return undefined;
+}
+
+/** Reads the frame's size; the whole SOF segment must be in the file, or the file is cut short. */
+async function readFrame(reader: ByteReader, at: number, length: number): Promise<MediaInfo> {
+  if (length < MIN_FRAME_LENGTH) return corrupt(`the start-of-frame has length ${length}`);
+  if (at + 2 + length > reader.size) return truncated('the start-of-frame is cut off');
+  const frame = await reader.read(at + 4, 5); // precision, height, width
   const height = u16(frame, 1);
   const width = u16(frame, 3);
   if (width === 0 || height === 0) {

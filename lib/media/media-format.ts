@@ -51,6 +51,13 @@ export interface MediaInfo {
   height?: number;
   /** Duration of an MP4 as a fraction, so that 30.0 s and 30.001 s compare exactly. */
   duration?: { units: bigint; timescale: number };
+  /**
+   * Why the duration of an MP4 whose bytes are otherwise readable could not be established, set
+   * instead of `duration`, never beside it: e.g. "fragmented MP4 without mehd and no readable
+   * fragments", or an mvhd duration of 0 in a file without fragments. A duration is never guessed
+   * (never a silent 0): the rules, not the inspector, decide what an unknown length means.
+   */
+  durationUnknown?: string;
   /** Why the bytes of a recognised format could not be read, e.g. "truncated PNG: no IHDR". */
   unreadable?: string;
 }

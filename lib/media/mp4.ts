@@ -1,87 +1,108 @@
-import { fourcc, u32, u64 } from './bytes.js';
 import type { ByteReader } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
+import { readBoxHeader, walkChildren, type BoxHeader } from './mp4-box.js';
+import { parseMovieFragment } from './mp4-fragments.js';
+import { readMovie, readTracks, type Movie } from './mp4-movie.js';
+import {
+  extendTimelines,
+  isLonger,
+  longestTrack,
+  type Duration,
+  type Timeline,
+} from './mp4-timeline.js';
+import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './read-budget.js';
 
-/** Bounds the walk so that a hostile file of tiny boxes cannot keep us busy. */
-const MAX_BOXES = 10_000;
+/**
+ * The bound on one inspection, hostile file or not. Each box header visited costs a read, so a
+ * flood of tiny boxes or fragments stops after 10,000 reads; each moof is read whole, which the
+ * 64 KiB a read and the 1 MiB in all bound. A file past them has a duration we do not know.
+ */
+const LIMITS: ReadLimits = { reads: 10_000, bytes: 1024 * 1024, readBytes: 64 * 1024 };
 
-interface BoxHeader {
-  type: string;
-  /** Offset of the box's payload. */
-  start: number;
-  /** Offset just past the box. */
-  end: number;
+/**
+ * Reads an MP4's duration: from `moov/mvhd`, or for a fragmented MP4 from `moov/mvex/mehd`, else
+ * from its fragments' sample durations. Walks box headers only, so `mdat` is skipped, never read.
+ */
+export async function inspectMp4(file: ByteReader): Promise<MediaInfo> {
+  try {
+    return await inspect(new BudgetReader(file, LIMITS));
+  } catch (error) {
+    if (!(error instanceof ReadLimitReached)) throw error;
+    return unknown(`the MP4's boxes go past the read limit (${describeLimits(LIMITS)})`);
+  }
+}
+
+async function inspect(reader: ByteReader): Promise<MediaInfo> {
+  const moov = await findMovie(reader);
+  if (typeof moov === 'string') return unreadable(moov);
+  const movie = await readMovie(reader, moov);
+  if (typeof movie === 'string') return unreadable(movie);
+  if (!movie.fragmented) {
+    return movie.duration === undefined
+      ? unknown('MP4 without fragments whose mvhd gives no duration')
+      : known({ units: movie.duration, timescale: movie.timescale });
+  }
+  // mehd gives the whole length, fragments included, in mvhd's timescale (8.8.2).
+  if (movie.fragmentDuration !== undefined) {
+    return known({ units: movie.fragmentDuration, timescale: movie.timescale });
+  }
+  return fragmentedDuration(reader, movie, moov.end);
+}
+
+/** Walks the top-level box headers to `moov`, whether it comes before `mdat` or after it. */
+async function findMovie(reader: ByteReader): Promise<BoxHeader | string> {
+  for (let offset = 0; offset < reader.size;) {
+    const box = await readBoxHeader(reader, offset, reader.size);
+    if (typeof box === 'string') return box;
+    if (box.type === 'moov') return box;
+    // Fragments extend the movie that moov declares (ISO/IEC 14496-12 8.8), so it comes first.
+    if (box.type === 'moof') return 'corrupt MP4: a moof comes before moov';
+    offset = box.end;
+  }
+  return 'truncated MP4: no moov box';
 }
 
 /**
- * Reads an MP4's duration from `moov/mvhd`. Walks top-level box headers only, so that `mdat` is
- * skipped, never read, whether `moov` comes before it or after it.
+ * The duration of a fragmented MP4 without mehd: each track's samples in moov (mdhd), carried on
+ * through every moof after it, in the track's own timescale; the longest track is the file's.
  */
-export async function inspectMp4(reader: ByteReader): Promise<MediaInfo> {
-  let offset = 0;
-  for (let boxes = 0; boxes < MAX_BOXES && offset < reader.size; boxes++) {
-    const box = await readBoxHeader(reader, offset, reader.size);
-    if (typeof box === 'string') return { format: 'mp4', unreadable: box };
-    if (box.type === 'moov') return readMovie(reader, box);
-    offset = box.end;
-  }
-  return { format: 'mp4', unreadable: 'truncated MP4: no moov box' };
-}
-
-async function readMovie(reader: ByteReader, moov: BoxHeader): Promise<MediaInfo> {
-  let offset = moov.start;
-  for (let boxes = 0; boxes < MAX_BOXES && offset < moov.end; boxes++) {
-    const box = await readBoxHeader(reader, offset, moov.end);
-    if (typeof box === 'string') return { format: 'mp4', unreadable: box };
-    if (box.type === 'mvhd') return readMovieHeader(reader, box);
-    offset = box.end;
-  }
-  return { format: 'mp4', unreadable: 'corrupt MP4: moov has no mvhd box' };
-}
-
-async function readMovieHeader(reader: ByteReader, mvhd: BoxHeader): Promise<MediaInfo> {
-  const body = await reader.read(mvhd.start, Math.min(32, mvhd.end - mvhd.start));
-  const version = body[0];
-  // v0: version+flags(4) creation(4) modification(4) timescale(4) duration(4)
-  // v1: version+flags(4) creation(8) modification(8) timescale(4) duration(8)
-  const needed = version === 1 ? 32 : 20;
-  if (version !== 0 && version !== 1) {
-    return { format: 'mp4', unreadable: `corrupt MP4: mvhd version ${version ?? 'missing'}` };
-  }
-  if (body.length < needed) return { format: 'mp4', unreadable: 'truncated MP4: mvhd is cut off' };
-  const timescale = u32(body, version === 1 ? 20 : 12);
-  const units = version === 1 ? u64(body, 24) : BigInt(u32(body, 16));
-  if (timescale === 0) return { format: 'mp4', unreadable: 'corrupt MP4: mvhd timescale is 0' };
-  const unknown = version === 1 ? 0xffffffffffffffffn : 0xffffffffn;
-  if (units === unknown)
-    return { format: 'mp4', unreadable: 'MP4 duration is not recorded in mvhd' };
-  return { format: 'mp4', duration: { units, timescale } };
-}
-
-/** A box header at `offset`, or why it cannot be read. Never reaches past `limit`. */
-async function readBoxHeader(
+async function fragmentedDuration(
   reader: ByteReader,
-  offset: number,
-  limit: number,
-): Promise<BoxHeader | string> {
-  const head = await reader.read(offset, 16);
-  if (head.length < 8) return `truncated MP4: box header at byte ${offset} is cut off`;
-  const type = fourcc(head, 4);
-  let size = u32(head, 0);
-  let headerSize = 8;
-  if (size === 1) {
-    if (head.length < 16) return `truncated MP4: ${type} box size is cut off`;
-    const large = u64(head, 8);
-    size = large > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(large);
-    headerSize = 16;
-  } else if (size === 0) {
-    size = limit - offset; // the box runs to the end
+  movie: Movie,
+  from: number,
+): Promise<MediaInfo> {
+  let timelines: ReadonlyMap<number, Timeline> = new Map();
+  let fragments = 0;
+  const problem = await walkChildren(reader, { start: from, end: reader.size }, async (box) => {
+    if (box.type !== 'moof') return undefined;
+    const moof = await reader.read(box.start, box.end - box.start);
+    const runs = parseMovieFragment(moof, movie.defaultDurations);
+    if (typeof runs === 'string') return runs;
+    timelines = extendTimelines(timelines, runs);
+    fragments += 1;
+    return undefined;
+  });
+  if (problem) return unreadable(problem);
+  const mvhd =
+    movie.duration === undefined
+      ? undefined
+      : { units: movie.duration, timescale: movie.timescale };
+  if (fragments === 0) {
+    // ffmpeg without empty_moov puts a short clip's every sample in moov: mvhd then has it all.
+    return mvhd ? known(mvhd) : unknown('fragmented MP4 without mehd and no readable fragments');
   }
-  if (size < headerSize)
-    return `corrupt MP4: ${printable(type)} box at byte ${offset} has size ${size}`;
-  if (offset + size > limit) return `truncated MP4: ${printable(type)} box runs past the end`;
-  return { type, start: offset + headerSize, end: offset + size };
+  const tracks = await readTracks(reader, movie.traks);
+  if (typeof tracks === 'string') return unreadable(tracks);
+  const longest = longestTrack(tracks, timelines);
+  if (typeof longest === 'string') return unreadable(longest);
+  // mvhd spans moov's samples, as mdhd does: a file that disagrees with itself gets the longer.
+  const duration = longest && mvhd && isLonger(mvhd, longest) ? mvhd : (longest ?? mvhd);
+  if (!duration || duration.units === 0n) {
+    return unknown('fragmented MP4 whose fragments and moov give no duration');
+  }
+  return known(duration);
 }
 
-/** Box types from hostile files may hold control bytes: keep messages printable. */
-const printable = (type: string): string => JSON.stringify(type.replace(/[^\x20-\x7e]/g, '?'));
+const known = (duration: Duration): MediaInfo => ({ format: 'mp4', duration });
+const unknown = (why: string): MediaInfo => ({ format: 'mp4', durationUnknown: why });
+const unreadable = (why: string): MediaInfo => ({ format: 'mp4', unreadable: why });

@@ -1,19 +1,50 @@
-import { fourcc, u32 } from './bytes.js';
+import { crc32 } from 'node:zlib';
+import { fourcc, startsWith, u32 } from './bytes.js';
 import type { ByteReader } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
 
-/** Reads a PNG's size from its IHDR, the chunk that must come first (bytes 8 to 33). */
+/** Signature (8 bytes), then IHDR: length (4), type (4), data (13), CRC (4). */
+const HEAD_BYTES = 33;
+/** The IEND chunk, the same in every PNG: length 0, type, CRC (PNG spec 11.2.5). */
+const IEND = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * Reads a PNG's size from its IHDR, the chunk that must come first, after checking that IHDR is
+ * whole and that the file ends with IEND: a PNG cut anywhere after its IHDR still has the size.
+ */
 export async function inspectPng(reader: ByteReader): Promise<MediaInfo> {
-  const head = await reader.read(0, 33);
-  if (head.length < 24 || fourcc(head, 12) !== 'IHDR') {
-    return { format: 'png', unreadable: 'truncated PNG: no IHDR' };
-  }
-  if (u32(head, 8) !== 13)
-    return { format: 'png', unreadable: 'corrupt PNG: IHDR is not 13 bytes' };
+  const head = await reader.read(0, HEAD_BYTES);
+  const problem = ihdrProblem(head);
+  if (problem) return { format: 'png', unreadable: problem };
   const width = u32(head, 16);
   const height = u32(head, 20);
   if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) {
     return { format: 'png', unreadable: `corrupt PNG: IHDR gives ${width} × ${height} px` };
   }
+  // The smallest whole file is the head and IEND; one small read at the end checks it.
+  const tail =
+    reader.size >= HEAD_BYTES + IEND.length
+      ? await reader.read(reader.size - IEND.length, IEND.length)
+      : new Uint8Array(0);
+  if (!startsWith(tail, IEND)) {
+    return { format: 'png', unreadable: 'truncated PNG: the file does not end with an IEND chunk' };
+  }
   return { format: 'png', width, height };
 }
+
+/** Why the signature and IHDR at the start of `head` are not whole and sound, if they are not. */
+function ihdrProblem(head: Uint8Array): string | undefined {
+  if (head.length < 16) return 'truncated PNG: no IHDR';
+  if (fourcc(head, 12) !== 'IHDR') return 'corrupt PNG: the first chunk is not IHDR';
+  if (u32(head, 8) !== 13) return 'corrupt PNG: IHDR is not 13 bytes';
+  if (head.length < HEAD_BYTES) return 'truncated PNG: the file ends inside IHDR';
+  // The CRC covers the chunk's type and data (PNG spec 5.3).
+  const expected = crc32(head.subarray(12, 29));
+  const stored = u32(head, 29);
+  if (stored !== expected) {
+    return `corrupt PNG: IHDR CRC is 0x${hex(stored)}, its bytes give 0x${hex(expected)}`;
+  }
+  return undefined;
+}
+
+const hex = (n: number): string => n.toString(16).toUpperCase().padStart(8, '0');

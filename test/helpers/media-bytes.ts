@@ -26,10 +26,29 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
-/** Pads a file to exactly `size` bytes (PNG ignores data after IEND; so do the inspectors). */
-export function padTo(bytes: Buffer, size: number): Buffer {
-  if (bytes.length > size) throw new Error(`cannot pad ${bytes.length} bytes down to ${size}`);
-  return Buffer.concat([bytes, Buffer.alloc(size - bytes.length)]);
+/** The IEND chunk that ends every PNG. */
+const IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/**
+ * Pads a PNG to exactly `size` bytes with a private ancillary chunk (`paDd`) before its IEND:
+ * decoders skip such a chunk, and the file still ends with IEND, as a whole PNG must (the
+ * inspector reads bytes after IEND as a cut file). The gap must be 0 or at least 12 bytes, the
+ * size of an empty chunk.
+ */
+export function padTo(png: Buffer, size: number): Buffer {
+  const gap = size - png.length;
+  if (gap < 0) throw new Error(`cannot pad ${png.length} bytes down to ${size}`);
+  if (gap === 0) return png;
+  if (gap < 12) throw new Error(`cannot pad ${png.length} bytes by ${gap}: a chunk takes 12`);
+  const iend = png.length - IEND.length;
+  if (!png.subarray(iend).equals(IEND)) {
+    throw new Error('padTo pads PNGs: these bytes do not end with IEND');
+  }
+  return Buffer.concat([
+    png.subarray(0, iend),
+    chunk('paDd', Buffer.alloc(gap - 12)),
+    png.subarray(iend),
+  ]);
 }
 
 /** An ISO BMFF box. */
@@ -74,6 +93,8 @@ export interface Mp4Shape {
   /** Size of the `mdat` payload. */
   mdatBytes?: number;
   moovAtEnd?: boolean;
+  /** Announce fragments (an empty `mvex`), as `-movflags empty_moov` does, but write none. */
+  fragmented?: boolean;
   major?: string;
   compatible?: string[];
 }
@@ -84,6 +105,7 @@ export function makeMp4(shape: Mp4Shape): Buffer {
     'moov',
     mvhd(shape.timescale ?? 1000, shape.duration, shape.version ?? 0),
     box('trak'),
+    ...(shape.fragmented ? [box('mvex')] : []),
   );
   const mdat = box('mdat', Buffer.alloc(shape.mdatBytes ?? 64, 0x11));
   const head = ftyp(

@@ -1,6 +1,11 @@
 import { assert, asyncProperty, constantFrom, integer, nat, tuple, uint8Array } from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BufferReader, inspectMedia, type ByteReader } from '../../lib/media/index.js';
+import {
+  BufferReader,
+  inspectMedia,
+  type ByteReader,
+  type MediaInfo,
+} from '../../lib/media/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { makeJpeg, makeMp4, makePng } from '../helpers/media-bytes.js';
 
@@ -32,6 +37,8 @@ const seeds = [
   makeMp4({ duration: 3000n, moovAtEnd: true, version: 1 }),
   fixture('photo-baseline.jpg'),
   fixture('clip-moov-end.mp4'),
+  fixture('clip-frag-31s.mp4'),
+  fixture('clip-frag-mehd-31s.mp4'),
   fixture('photo.gif'),
 ];
 
@@ -63,14 +70,113 @@ describe('inspectMedia over hostile bytes', () => {
     await assert(asyncProperty(mutated, inspectsCleanly), { numRuns: 2000 });
   });
 
-  it('never throws on every prefix of a real file', async () => {
-    let inspected = 0;
-    for (const seed of seeds) {
-      for (let n = 0; n <= Math.min(seed.length, 400); n++) {
-        await inspectsCleanly(seed.subarray(0, n));
-        inspected += 1;
+  it('refuses every prefix of a real file that cuts into its headers, never giving a size', async () => {
+    for (const seed of truncationSeeds) {
+      expect({ seed: seed.name, nonEmpty: seed.headersEnd > 20 }).toEqual({
+        seed: seed.name,
+        nonEmpty: true, // the loop below inspects prefixes
+      });
+      for (let n = 0; n < seed.headersEnd; n++) {
+        if (seed.boundaries.has(n)) continue;
+        const info = await inspectMedia(
+          new StrictReader(new BufferReader(seed.bytes.subarray(0, n))),
+        );
+        expect({ seed: seed.name, n, ...facts(info) }).toEqual({
+          seed: seed.name,
+          n,
+          refused: true,
+          width: undefined,
+          height: undefined,
+          duration: undefined,
+        });
       }
     }
-    expect(inspected).toBeGreaterThan(seeds.length * 100);
   });
 });
+
+/** What a prefix's inspection must not claim: a size or a duration, unless it was refused. */
+const facts = (info: MediaInfo) => ({
+  refused:
+    info.format === 'unknown' ||
+    info.unreadable !== undefined ||
+    info.durationUnknown !== undefined,
+  width: info.width,
+  height: info.height,
+  duration: info.duration,
+});
+
+interface TruncationSeed {
+  name: string;
+  bytes: Buffer;
+  /** Every shorter prefix cuts into something the inspector must see whole. */
+  headersEnd: number;
+  /** Prefix lengths that end exactly between fragments: whole, shorter files, not cut ones. */
+  boundaries: ReadonlySet<number>;
+}
+
+/** Where the top-level boxes of an MP4 end, and where its moov ends. */
+function topLevelBoxes(bytes: Buffer): { ends: number[]; moovEnd: number } {
+  const ends: number[] = [];
+  let moovEnd = -1;
+  for (let at = 0; at + 8 <= bytes.length;) {
+    const size = bytes.readUInt32BE(at);
+    if (size < 8) throw new Error(`seed box at ${at} has size ${size}`);
+    if (bytes.toString('latin1', at + 4, at + 8) === 'moov') moovEnd = at + size;
+    at += size;
+    ends.push(at);
+  }
+  return { ends, moovEnd };
+}
+
+/** Where a JPEG's SOF segment ends: until then a prefix is cut short of the frame's size. */
+function startOfFrameEnd(bytes: Buffer): number {
+  const at = [0xc0, 0xc2].map((m) => bytes.indexOf(Buffer.from([0xff, m]))).find((i) => i > 0);
+  if (at === undefined) throw new Error('seed has no SOF');
+  return at + 2 + bytes.readUInt16BE(at + 2);
+}
+
+const png = (name: string, bytes: Buffer): TruncationSeed => ({
+  name,
+  bytes,
+  headersEnd: bytes.length, // a PNG must end with IEND: any cut is seen
+  boundaries: new Set(),
+});
+const jpeg = (name: string, bytes: Buffer): TruncationSeed => ({
+  name,
+  bytes,
+  headersEnd: startOfFrameEnd(bytes),
+  boundaries: new Set(),
+});
+/** A file whose duration is in moov: any cut inside moov, or before it, is seen. */
+const mp4 = (name: string, bytes: Buffer): TruncationSeed => ({
+  name,
+  bytes,
+  headersEnd: topLevelBoxes(bytes).moovEnd,
+  boundaries: new Set(),
+});
+/** A fragmented file without mehd: every fragment counts, so any cut inside a box is seen. */
+const fragmentedMp4 = (name: string, bytes: Buffer): TruncationSeed => {
+  const { ends, moovEnd } = topLevelBoxes(bytes);
+  return {
+    name,
+    bytes,
+    headersEnd: bytes.length,
+    boundaries: new Set(ends.filter((end) => end >= moovEnd)),
+  };
+};
+
+const truncationSeeds: TruncationSeed[] = [
+  png('makePng', makePng(40, 30)),
+  png('photo.png', fixture('photo.png')),
+  jpeg('makeJpeg', makeJpeg({ width: 300, height: 200 })),
+  jpeg('makeJpeg progressive', makeJpeg({ width: 300, height: 200, progressive: true })),
+  jpeg('photo-baseline.jpg', fixture('photo-baseline.jpg')),
+  jpeg('photo-progressive.jpg', fixture('photo-progressive.jpg')),
+  mp4('makeMp4', makeMp4({ duration: 3000n })),
+  mp4('makeMp4 moov at end', makeMp4({ duration: 3000n, moovAtEnd: true, version: 1 })),
+  mp4('clip-moov-end.mp4', fixture('clip-moov-end.mp4')),
+  mp4('clip-faststart.mp4', fixture('clip-faststart.mp4')),
+  mp4('clip-frag-mehd-31s.mp4', fixture('clip-frag-mehd-31s.mp4')),
+  fragmentedMp4('clip-frag-31s.mp4', fixture('clip-frag-31s.mp4')),
+  fragmentedMp4('clip-frag-moov-31s.mp4', fixture('clip-frag-moov-31s.mp4')),
+];

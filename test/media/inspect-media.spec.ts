@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   BufferReader,
@@ -58,17 +59,58 @@ describe('PNG', () => {
     expect(await inspect(makePng(1080, 10_800))).toMatchObject({ width: 1080, height: 10_800 });
   });
 
-  it('reports a truncated PNG', async () => {
-    expect(await inspect(makePng(10, 10).subarray(0, 20))).toEqual({
+  it('reports a PNG cut inside its signature or IHDR as truncated', async () => {
+    const png = makePng(10, 10);
+    expect(await inspect(png.subarray(0, 12))).toEqual({
       format: 'png',
       unreadable: 'truncated PNG: no IHDR',
     });
+    for (const cut of [20, 30, 32]) {
+      expect(await inspect(png.subarray(0, cut))).toEqual({
+        format: 'png',
+        unreadable: 'truncated PNG: the file ends inside IHDR',
+      });
+    }
   });
 
-  it('reports a corrupt IHDR', async () => {
+  it('reports a PNG cut anywhere after its IHDR as truncated: it must end with IEND', async () => {
+    const png = fixture('photo.png');
+    for (const cut of [33, 40, 45, png.length - 12, png.length - 1]) {
+      expect(await inspect(png.subarray(0, cut))).toEqual({
+        format: 'png',
+        unreadable: 'truncated PNG: the file does not end with an IEND chunk',
+      });
+    }
+  });
+
+  it('checks IEND with one 12-byte read at the end, never reading the image data', async () => {
+    const png = makePng(1080, 10_800);
+    const reader = new CountingReader(new BufferReader(png));
+    expect(await inspectMedia(reader)).toEqual({ format: 'png', width: 1080, height: 10_800 });
+    expect({ reads: reader.reads, bytesRead: reader.bytesRead }).toEqual({
+      reads: 3, // sniff, signature + IHDR, IEND
+      bytesRead: Math.min(64, png.length) + 33 + 12,
+    });
+  });
+
+  it('does not take bytes after IEND: a padded file does not end the way a PNG must', async () => {
+    const padded = Buffer.concat([makePng(10, 10), Buffer.alloc(100)]);
+    expect((await inspect(padded)).unreadable).toMatch(/^truncated PNG/);
+  });
+
+  it('reports an IHDR whose CRC does not match its bytes as corrupt', async () => {
+    const bad = makePng(10, 10);
+    bad.writeUInt32BE(11, 16); // the width, under the CRC
+    expect((await inspect(bad)).unreadable).toMatch(
+      /^corrupt PNG: IHDR CRC is 0x[0-9A-F]{8}, its bytes give 0x[0-9A-F]{8}$/,
+    );
+  });
+
+  it('reports an IHDR of zero pixels, its CRC right', async () => {
     const bad = makePng(10, 10);
     bad.writeUInt32BE(0, 16);
-    expect((await inspect(bad)).unreadable).toMatch(/corrupt PNG: IHDR gives 0 × 10 px/);
+    bad.writeUInt32BE(crc32(bad.subarray(12, 29)), 29);
+    expect((await inspect(bad)).unreadable).toBe('corrupt PNG: IHDR gives 0 × 10 px');
   });
 });
 
@@ -114,6 +156,73 @@ describe('JPEG', () => {
     const garbage = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0, 0x12, 0x34, 0, 0]);
     expect((await inspect(garbage)).unreadable).toMatch(/^corrupt JPEG: expected a marker/);
   });
+
+  it('reports a JPEG cut inside its start-of-frame segment as truncated', async () => {
+    const jpeg = makeJpeg({ width: 300, height: 200 });
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    const sofEnd = sof + 2 + jpeg.readUInt16BE(sof + 2);
+    // Past the size fields (sof + 9) but short of the component table's end.
+    for (const cut of [sof + 9, sof + 10, sofEnd - 1]) {
+      expect(await inspect(jpeg.subarray(0, cut))).toEqual({
+        format: 'jpeg',
+        unreadable: 'truncated JPEG: the start-of-frame is cut off',
+      });
+    }
+    expect(await inspect(jpeg.subarray(0, sofEnd))).toEqual({
+      format: 'jpeg',
+      width: 300,
+      height: 200,
+    });
+  });
+});
+
+describe('JPEG fill bytes (T.81 B.1.1.2: any number of 0xFF may precede a marker)', () => {
+  /** The baseline fixture with `count` fill bytes before the marker after SOI and before its SOF. */
+  const withFill = (count: number): Buffer => {
+    const real = fixture('photo-baseline.jpg');
+    const sof = real.indexOf(Buffer.from([0xff, 0xc0]));
+    const fill = Buffer.alloc(count, 0xff);
+    return Buffer.concat([
+      real.subarray(0, 2),
+      fill,
+      real.subarray(2, sof),
+      fill,
+      real.subarray(sof),
+    ]);
+  };
+
+  it.each([1, 4095, 4096, 4097, 100_000])(
+    'finds the SOF after %i fill bytes before two markers, in few reads',
+    async (count) => {
+      const reader = new CountingReader(new BufferReader(withFill(count)));
+      expect(await inspectMedia(reader)).toEqual({ format: 'jpeg', width: 64, height: 48 });
+      // Each run costs one read a 4 KiB chunk: far fewer reads than fill bytes.
+      expect(reader.reads).toBeLessThanOrEqual(20 + 2 * Math.ceil(count / 4096));
+      expect(reader.bytesRead).toBeLessThanOrEqual(1024 + 2 * (count + 4096));
+    },
+  );
+
+  it('stops a hostile run of fill bytes at the read bound, reporting it', async () => {
+    const hostile = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(4 * 1024 * 1024, 0xff)]);
+    const reader = new CountingReader(new BufferReader(hostile));
+    expect((await inspectMedia(reader)).unreadable).toBe(
+      'corrupt JPEG: no start-of-frame within the read limit (4096 reads, 256 KiB in all or 4 KiB in one read)',
+    );
+    expect(reader.bytesRead).toBeLessThanOrEqual(256 * 1024 + 64);
+  });
+
+  it('stops a hostile run of empty segments at the read bound', async () => {
+    const empty = Buffer.from([0xff, 0xfe, 0x00, 0x02]); // a COM segment with no text
+    const hostile = Buffer.concat([Buffer.from([0xff, 0xd8]), ...Array(10_000).fill(empty)]);
+    const reader = new CountingReader(new BufferReader(hostile));
+    expect((await inspectMedia(reader)).unreadable).toMatch(/^corrupt JPEG: .*read limit/);
+    expect(reader.reads).toBeLessThanOrEqual(4096 + 1);
+  });
+
+  it('reports a file that ends in fill bytes as truncated', async () => {
+    const cut = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(10_000, 0xff)]);
+    expect((await inspect(cut)).unreadable).toBe('truncated JPEG: the file ends in fill bytes');
+  });
 });
 
 describe('MP4', () => {
@@ -136,6 +245,20 @@ describe('MP4', () => {
     ).toMatchObject({
       duration: { units: 2n ** 33n, timescale: 90_000 },
     });
+  });
+
+  it('gives durationUnknown, not 0, when mvhd has no duration and there are no fragments', async () => {
+    for (const [duration, version] of [
+      [0n, 0],
+      [0xffffffffn, 0],
+      [0n, 1],
+      [0xffffffffffffffffn, 1],
+    ] as const) {
+      expect(await inspect(makeMp4({ duration, version }))).toEqual({
+        format: 'mp4',
+        durationUnknown: 'MP4 without fragments whose mvhd gives no duration',
+      });
+    }
   });
 
   it('skips a 10 MiB mdat without reading it, reading under 64 KiB', async () => {

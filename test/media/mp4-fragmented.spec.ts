@@ -1,0 +1,359 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BufferReader,
+  CountingReader,
+  inspectMedia,
+  type ByteReader,
+  type MediaInfo,
+} from '../../lib/media/index.js';
+import { fixture } from '../helpers/fixtures.js';
+import { box, ftyp, mvhd } from '../helpers/media-bytes.js';
+
+const inspect = (bytes: Uint8Array): Promise<MediaInfo> => inspectMedia(new BufferReader(bytes));
+const seconds = (info: MediaInfo): number | undefined =>
+  info.duration ? Number(info.duration.units) / info.duration.timescale : undefined;
+
+// ISO/IEC 14496-12 boxes, built field by field.
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+const u64 = (n: bigint): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(n);
+  return b;
+};
+const fullBox = (type: string, version: number, flags: number, ...fields: Buffer[]): Buffer =>
+  box(
+    type,
+    Buffer.from([version, (flags >> 16) & 0xff, (flags >> 8) & 0xff, flags & 0xff]),
+    ...fields,
+  );
+
+const tkhd = (id: number) => fullBox('tkhd', 0, 3, u32(0), u32(0), u32(id), Buffer.alloc(68));
+const mdhd = (timescale: number, duration = 0) =>
+  fullBox('mdhd', 0, 0, u32(0), u32(0), u32(timescale), u32(duration), Buffer.alloc(4));
+const trak = (id: number, timescale: number, duration = 0) =>
+  box('trak', tkhd(id), box('mdia', mdhd(timescale, duration)));
+const mehd = (version: 0 | 1, duration: bigint) =>
+  fullBox('mehd', version, 0, version === 1 ? u64(duration) : u32(Number(duration)));
+const trex = (id: number, defaultDuration: number) =>
+  fullBox('trex', 0, 0, u32(id), u32(1), u32(defaultDuration), u32(0), u32(0));
+
+/** tfhd with default-base-is-moof, and a default sample duration when given. */
+const tfhd = (id: number, defaultDuration?: number) =>
+  defaultDuration === undefined
+    ? fullBox('tfhd', 0, 0x20000, u32(id))
+    : fullBox('tfhd', 0, 0x20008, u32(id), u32(defaultDuration));
+const tfdt = (time: bigint) => fullBox('tfdt', 1, 0, u64(time));
+/** A trun with sample sizes, and with per-sample durations when given. */
+const trun = (count: number, durations?: number[]) =>
+  durations
+    ? fullBox(
+        'trun',
+        0,
+        0x300,
+        u32(durations.length),
+        ...durations.flatMap((d) => [u32(d), u32(9)]),
+      )
+    : fullBox('trun', 0, 0x200, u32(count), Buffer.alloc(4 * count, 9));
+const traf = (...children: Buffer[]) => box('traf', ...children);
+let sequence = 0;
+const moof = (...trafs: Buffer[]) => box('moof', fullBox('mfhd', 0, 0, u32(++sequence)), ...trafs);
+const mdat = (bytes = 16) => box('mdat', Buffer.alloc(bytes, 0x11));
+
+/** A fragmented MP4: iso5 ftyp, moov (mvhd, traks, mvex), then each fragment and an mdat. */
+function fragmented(opts: {
+  traks: Buffer[];
+  mvex: Buffer[];
+  fragments: Buffer[];
+  mvhdDuration?: bigint;
+}): Buffer {
+  const moov = box(
+    'moov',
+    mvhd(1000, opts.mvhdDuration ?? 0n),
+    ...opts.traks,
+    box('mvex', ...opts.mvex),
+  );
+  return Buffer.concat([
+    ftyp('iso5', 'iso6', 'mp41'),
+    moov,
+    ...opts.fragments.flatMap((f) => [f, mdat()]),
+  ]);
+}
+
+/** Fails any read that starts inside an mdat payload: the inspector reads box headers only. */
+class NoMdatReader implements ByteReader {
+  private readonly payloads: [number, number][] = [];
+  constructor(private readonly bytes: Buffer) {
+    for (let at = 0; at + 8 <= bytes.length;) {
+      const size = bytes.readUInt32BE(at);
+      if (bytes.toString('latin1', at + 4, at + 8) === 'mdat')
+        this.payloads.push([at + 8, at + size]);
+      if (size < 8) break;
+      at += size;
+    }
+  }
+  get size(): number {
+    return this.bytes.length;
+  }
+  read(offset: number, length: number): Promise<Uint8Array> {
+    if (this.payloads.some(([start, end]) => offset >= start && offset < end)) {
+      throw new Error(`read inside mdat at byte ${offset}`);
+    }
+    return Promise.resolve(this.bytes.subarray(offset, offset + length));
+  }
+}
+
+describe('fragmented MP4 made by ffmpeg (-movflags frag_keyframe…): duration from the fragments', () => {
+  it.each([
+    // file, units, timescale: exactly what the file encodes (16384 is ffmpeg's video timescale)
+    ['clip-frag-5s.mp4', 81_920n, 16_384, 5], // iso5, tfhd default durations, tfdt
+    ['clip-frag-30s.mp4', 491_520n, 16_384, 30], // variable frame rate: per-sample trun durations
+    ['clip-frag-31s.mp4', 507_904n, 16_384, 31],
+    ['clip-frag-300s.mp4', 4_915_200n, 16_384, 300], // +dash: sidx before the fragments
+    ['clip-frag-moov-31s.mp4', 507_904n, 16_384, 31], // first 10 s in moov, mvhd says 10 s
+    ['clip-frag-moov-5s.mp4', 5000n, 1000, 5], // every sample in moov, no moof: mvhd has it all
+  ])('%s lasts %i/%i s', async (name, units, timescale, whole) => {
+    const file = fixture(name);
+    const reader = new CountingReader(new NoMdatReader(file));
+    const info = await inspectMedia(reader);
+    expect(info).toEqual({ format: 'mp4', duration: { units, timescale } });
+    expect(seconds(info)).toBe(whole);
+    expect(reader.bytesRead).toBeLessThan(file.length / 2);
+  });
+
+  it('reads the duration from mehd when the file has one, without walking the fragments', async () => {
+    // Re-fragmented with mp4box.js, which writes mehd (ffmpeg never does): see fixtures/README.md.
+    const reader = new CountingReader(new NoMdatReader(fixture('clip-frag-mehd-31s.mp4')));
+    expect(await inspectMedia(reader)).toEqual({
+      format: 'mp4',
+      duration: { units: 31_000n, timescale: 1000 },
+    });
+    expect(reader.bytesRead).toBeLessThan(300); // moov's headers, not one moof
+  });
+
+  it('reads the same duration from the fragments when mehd is taken away', async () => {
+    const file = Buffer.from(fixture('clip-frag-mehd-31s.mp4'));
+    const at = file.indexOf('mehd', 0, 'latin1');
+    file.write('free', at, 'latin1'); // same size, now skipped
+    expect(await inspect(file)).toEqual({
+      format: 'mp4',
+      duration: { units: 31n * 16_384n, timescale: 16_384 },
+    });
+  });
+});
+
+describe('fragmented MP4, crafted box by box', () => {
+  it('reads mehd version 0 and version 1 (64-bit), in the movie timescale', async () => {
+    for (const [version, units] of [
+      [0, 31_000n],
+      [1, 2n ** 33n],
+    ] as const) {
+      const file = fragmented({
+        traks: [trak(1, 90_000)],
+        mvex: [mehd(version, units), trex(1, 3000)],
+        fragments: [moof(traf(tfhd(1, 3000), trun(10)))],
+      });
+      expect(await inspect(file)).toEqual({ format: 'mp4', duration: { units, timescale: 1000 } });
+    }
+  });
+
+  it('counts a trun without per-sample durations at the tfhd default', async () => {
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 7)], // not used: tfhd's default comes first
+      fragments: [moof(traf(tfhd(1, 40), trun(375))), moof(traf(tfhd(1, 40), trun(375)))],
+    });
+    expect(await inspect(file)).toEqual({
+      format: 'mp4',
+      duration: { units: 30_000n, timescale: 1000 },
+    });
+  });
+
+  it('counts a trun without per-sample durations at the trex default when tfhd has none', async () => {
+    const file = fragmented({
+      traks: [trak(1, 90_000)],
+      mvex: [trex(1, 3000)],
+      fragments: [moof(traf(tfhd(1), trun(465))), moof(traf(tfhd(1), trun(465)))],
+    });
+    expect(await inspect(file)).toEqual({
+      format: 'mp4',
+      duration: { units: 2_790_000n, timescale: 90_000 }, // 930 × 3000 = 31 s
+    });
+  });
+
+  it('adds per-sample durations when the trun carries them', async () => {
+    const file = fragmented({
+      traks: [trak(1, 600)],
+      mvex: [trex(1, 1)],
+      fragments: [moof(traf(tfhd(1, 1), trun(0, [100, 200, 300])))],
+    });
+    expect(await inspect(file)).toMatchObject({ duration: { units: 600n, timescale: 600 } });
+  });
+
+  it('ends a track at its last tfdt plus that fragment, and continues moov samples without one', async () => {
+    const withTfdt = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [
+        moof(traf(tfhd(1, 100), tfdt(0n), trun(10))),
+        moof(traf(tfhd(1, 100), tfdt(50_000n), trun(10))), // a gap: the decode time jumps
+      ],
+    });
+    expect(await inspect(withTfdt)).toMatchObject({ duration: { units: 51_000n } });
+    const afterMoov = fragmented({
+      traks: [trak(1, 1000, 10_000)], // 10 s of samples in moov
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 100), trun(10)))],
+      mvhdDuration: 10_000n,
+    });
+    expect(await inspect(afterMoov)).toMatchObject({ duration: { units: 11_000n } });
+  });
+
+  it('takes mvhd when it is longer than the tracks: a file cannot shorten itself', async () => {
+    const file = fragmented({
+      traks: [trak(1, 1000)], // mdhd says 0
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 100), trun(10)))], // 1 s
+      mvhdDuration: 300_000n,
+    });
+    expect(await inspect(file)).toMatchObject({ duration: { units: 300_000n, timescale: 1000 } });
+  });
+
+  it('reports the longest track, in its own timescale', async () => {
+    const file = fragmented({
+      traks: [trak(1, 90_000), trak(2, 44_100)],
+      mvex: [trex(1, 3000), trex(2, 1024)],
+      fragments: [
+        moof(traf(tfhd(1), trun(300)), traf(tfhd(2), trun(431))), // 10 s and 10.0085 s
+        moof(traf(tfhd(1), trun(300)), traf(tfhd(2), trun(431))),
+      ],
+    });
+    expect(await inspect(file)).toEqual({
+      format: 'mp4',
+      duration: { units: 862n * 1024n, timescale: 44_100 },
+    });
+  });
+
+  it('takes a fragment with no samples but duration-is-empty as that much time', async () => {
+    const empty = fullBox('tfhd', 0, 0x10008, u32(1), u32(5000));
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 1000), trun(5))), moof(traf(empty))],
+    });
+    expect(await inspect(file)).toMatchObject({ duration: { units: 10_000n, timescale: 1000 } });
+  });
+
+  it('takes a trun that claims billions of samples at their default, without a loop', async () => {
+    const billions = fullBox('trun', 0, 0, u32(4_000_000_000));
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 40), billions))],
+    });
+    const reader = new CountingReader(new BufferReader(file));
+    const started = performance.now();
+    expect(await inspectMedia(reader)).toEqual({
+      format: 'mp4',
+      duration: { units: 160_000_000_000n, timescale: 1000 },
+    });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(reader.bytesRead).toBeLessThan(2048);
+  });
+
+  it('refuses a trun that claims billions of per-sample entries its box cannot hold', async () => {
+    const lying = fullBox('trun', 0, 0x100, u32(4_000_000_000), u32(40), u32(40));
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 40), lying))],
+    });
+    expect((await inspect(file)).unreadable).toBe(
+      'corrupt MP4: a trun claims 4000000000 samples of 4 bytes in 8 bytes',
+    );
+  });
+
+  it('reads a flood of tiny fragments within the read bound', async () => {
+    const fragments = Array.from({ length: 3000 }, () => moof(traf(tfhd(1, 10), trun(1))));
+    const file = fragmented({ traks: [trak(1, 1000)], mvex: [trex(1, 0)], fragments });
+    const reader = new CountingReader(new BufferReader(file));
+    expect(await inspectMedia(reader)).toMatchObject({ duration: { units: 30_000n } });
+    expect(reader.reads).toBeLessThanOrEqual(10_000 + 1);
+    expect(reader.bytesRead).toBeLessThanOrEqual(1024 * 1024 + 64);
+  });
+
+  it('stops a hostile flood of fragments at the read bound: the duration is unknown', async () => {
+    const fragments = Array.from({ length: 20_000 }, () => moof(traf(tfhd(1, 10), trun(1))));
+    const file = fragmented({ traks: [trak(1, 1000)], mvex: [trex(1, 0)], fragments });
+    const reader = new CountingReader(new BufferReader(file));
+    expect(await inspectMedia(reader)).toEqual({
+      format: 'mp4',
+      durationUnknown:
+        "the MP4's boxes go past the read limit (10000 reads, 1024 KiB in all or 64 KiB in one read)",
+    });
+    expect(reader.reads).toBeLessThanOrEqual(10_000 + 1); // + the sniff
+    expect(reader.bytesRead).toBeLessThanOrEqual(1024 * 1024 + 64);
+  });
+
+  it('does not read a moof over 64 KiB: the duration is unknown', async () => {
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 10), trun(20_000)))],
+    });
+    expect((await inspect(file)).durationUnknown).toMatch(/read limit/);
+  });
+
+  it('gives durationUnknown, never a silent 0, when neither mehd nor fragments say', async () => {
+    const noFragments = fragmented({ traks: [trak(1, 1000)], mvex: [trex(1, 0)], fragments: [] });
+    expect(await inspect(noFragments)).toEqual({
+      format: 'mp4',
+      durationUnknown: 'fragmented MP4 without mehd and no readable fragments',
+    });
+    const zeroes = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1), trun(30)))], // no default anywhere: 30 samples of 0
+    });
+    expect(await inspect(zeroes)).toEqual({
+      format: 'mp4',
+      durationUnknown: 'fragmented MP4 whose fragments and moov give no duration',
+    });
+    const zeroMehd = fragmented({ traks: [trak(1, 1000)], mvex: [mehd(0, 0n)], fragments: [] });
+    expect((await inspect(zeroMehd)).durationUnknown).toBeDefined();
+  });
+
+  it('reports truncated and corrupt fragments as unreadable', async () => {
+    const whole = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(1, 10), trun(5))), moof(traf(tfhd(1, 10), trun(5)))],
+    });
+    expect((await inspect(whole.subarray(0, whole.length - 30))).unreadable).toMatch(
+      /^truncated MP4/,
+    );
+    const strayTrack = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(tfhd(7, 10), trun(5)))],
+    });
+    expect((await inspect(strayTrack)).unreadable).toBe(
+      'corrupt MP4: a fragment names track 7, which moov lacks',
+    );
+    const noTfhd = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 0)],
+      fragments: [moof(traf(trun(5)))],
+    });
+    expect((await inspect(noTfhd)).unreadable).toBe('corrupt MP4: a traf has no tfhd box');
+    const early = Buffer.concat([
+      ftyp('iso5', 'iso6'),
+      moof(traf(tfhd(1, 10), trun(5))),
+      box('moov', mvhd(1000, 0n), trak(1, 1000), box('mvex', trex(1, 0))),
+    ]);
+    expect((await inspect(early)).unreadable).toBe('corrupt MP4: a moof comes before moov');
+  });
+});
