@@ -5,54 +5,30 @@ import {
   Logger,
   Post,
   Req,
-  SetMetadata,
+  UploadedFile,
   UseFilters,
   UseGuards,
   UseInterceptors,
   type OnModuleInit,
   type Type,
 } from '@nestjs/common';
-import type { Request } from 'express';
-import { AttachmentService } from '../attachment.service.js';
-import type { WecomMediaControllerOptions } from '../interfaces/wecom-media-module-options.interface.js';
-import { DEFAULT_CONTROLLER_PATH, LOGGER_CONTEXT } from '../wecom-media.constants.js';
-import {
-  AttachmentUploadInterceptor,
-  DEFAULT_RECEIVE_TIMEOUT_MS,
-  RECEIVE_TIMEOUT_METADATA,
-  validatedUpload,
-} from './attachment-upload.interceptor.js';
-import { WecomErrorFilter } from './wecom-error.filter.js';
-
-/** What a successful upload answers: WeCom's own field names, times in unix seconds. */
-export interface UploadAttachmentResponse {
-  type: string;
-  media_id: string;
-  created_at: number;
-  expires_at: number;
-}
-
-/** `controller: true` or an options object → the options, or undefined when it is off. */
-export function resolveControllerOptions(
-  option: boolean | WecomMediaControllerOptions | undefined,
-): Required<WecomMediaControllerOptions> | undefined {
-  if (!option) return undefined;
-  const given = option === true ? {} : option;
-  return {
-    path: (given.path ?? DEFAULT_CONTROLLER_PATH).replace(/^\/+/, ''),
-    guards: given.guards ?? [],
-    receiveTimeoutMs: given.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUT_MS,
-  };
-}
+import type { Request, Response } from 'express';
+import { AttachmentService } from './attachment.service.js';
+import { LOGGER_CONTEXT } from './common/wecom-media.constants.js';
+import { WecomAbortedError } from './errors/wecom-transport.error.js';
+import { AttachmentFileInterceptor } from './http/attachment-file.interceptor.js';
+import { UploadQueryInterceptor, uploadQueryOf } from './http/upload-query.interceptor.js';
+import { WecomErrorFilter } from './http/wecom-error.filter.js';
+import type { UploadAttachmentResponse } from './interfaces/upload-attachment-response.interface.js';
+import type { ResolvedControllerOptions } from './options/resolve-options.js';
 
 /**
  * A new controller class for one registration, so that two registrations with different paths
  * or guards never share (and rewrite) one class's metadata.
  */
-export function createAttachmentController(options: Required<WecomMediaControllerOptions>): Type {
+export function createAttachmentController(options: ResolvedControllerOptions): Type {
   @Controller(options.path)
   @UseGuards(...options.guards)
-  @SetMetadata(RECEIVE_TIMEOUT_METADATA, options.receiveTimeoutMs)
   @UseFilters(WecomErrorFilter)
   class AttachmentController implements OnModuleInit {
     private readonly logger = new Logger(LOGGER_CONTEXT);
@@ -71,21 +47,22 @@ export function createAttachmentController(options: Required<WecomMediaControlle
     /** `POST /{path}?media_type=image&attachment_type=1` with the file in the multipart field `media`. */
     @Post()
     @HttpCode(HttpStatus.CREATED)
-    @UseInterceptors(AttachmentUploadInterceptor)
-    async upload(@Req() req: Request): Promise<UploadAttachmentResponse> {
-      const { query, file } = validatedUpload(req);
-      // A client that goes away no longer needs the media_id: stop spending quota on it.
-      const abandoned = new AbortController();
-      const onClose = (): void => {
-        if (!req.res?.writableEnded) abandoned.abort(new Error('the client closed the connection'));
-      };
-      req.once('close', onClose);
+    @UseInterceptors(
+      UploadQueryInterceptor,
+      AttachmentFileInterceptor('media', { receiveTimeoutMs: options.receiveTimeoutMs }),
+    )
+    async upload(
+      @Req() req: Request,
+      @UploadedFile() file: Express.Multer.File,
+    ): Promise<UploadAttachmentResponse> {
+      const { mediaType, attachmentType } = uploadQueryOf(req);
+      const signal = abandonedSignal(req.res as Response);
       try {
         const result = await this.attachments.upload({
           file,
-          mediaType: query.media_type,
-          attachmentType: query.attachment_type,
-          signal: abandoned.signal,
+          mediaType,
+          attachmentType,
+          signal: signal.signal,
         });
         return {
           type: result.type,
@@ -94,9 +71,26 @@ export function createAttachmentController(options: Required<WecomMediaControlle
           expires_at: Math.floor(result.expiresAt.getTime() / 1000),
         };
       } finally {
-        req.off('close', onClose);
+        signal.dispose();
       }
     }
   }
   return AttachmentController;
+}
+
+/**
+ * Aborts when the client goes away before its answer: it no longer needs the media_id, so the
+ * WeCom call stops spending quota. The response's `close` before `writableEnded` is the signal:
+ * the request's `close` has already fired once its body was read.
+ */
+function abandonedSignal(res: Response): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableEnded) {
+      controller.abort(new WecomAbortedError('the client closed the connection'));
+    }
+  };
+  if (res.destroyed) onClose();
+  else res.once('close', onClose);
+  return { signal: controller.signal, dispose: () => res.off('close', onClose) };
 }

@@ -1,38 +1,38 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import type { MediaIdCache } from './cache/media-id.cache.js';
-import { linkSignals } from './client/linked-signal.js';
+import { MediaIdCache } from './cache/media-id.cache.js';
 import { createMultipartBody } from './client/multipart-body.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
+import { linkSignals } from './common/linked-signal.js';
+import {
+  LOGGER_CONTEXT,
+  WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_RESOLVED_OPTIONS,
+} from './common/wecom-media.constants.js';
 import { MediaType } from './enums/media-type.enum.js';
 import { AttachmentRuleError } from './errors/attachment-rule.error.js';
-import { WecomProtocolError } from './errors/wecom-transport.error.js';
+import { WecomAbortedError, WecomProtocolError } from './errors/wecom-transport.error.js';
 import type { AccessTokenProvider } from './interfaces/access-token-provider.interface.js';
 import type { AttachmentInput } from './interfaces/attachment-input.interface.js';
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
-import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
-import type { AttachmentRules } from './media/media-rules.js';
+import type { ResolvedWecomMediaOptions } from './options/resolve-options.js';
 import type { AttachmentSource } from './source/attachment-source.js';
 import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
-import type { TempDirectory } from './source/temp-directory.js';
-import {
-  LOGGER_CONTEXT,
-  MEDIA_ID_LIFETIME_MS,
-  UPLOAD_ATTACHMENT_PATH,
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_ATTACHMENT_RULES,
-  WECOM_MEDIA_ID_CACHE,
-  WECOM_MEDIA_OPTIONS,
-  WECOM_TEMP_DIRECTORY,
-} from './wecom-media.constants.js';
+import { TempDirectory } from './source/temp-directory.js';
 
-/** How long shutdown waits for uploads under way, by default. */
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** upload_attachment (developer.work.weixin.qq.com/document/path/95098). */
+const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';
+/** A media_id is valid for three days from its `created_at`. */
+const MEDIA_ID_LIFETIME_MS = 3 * 24 * 60 * 60 * 1000;
+/** The earliest `created_at` taken as true: 2000-01-01, in unix seconds. */
+const EARLIEST_CREATED_AT = 946_684_800;
+/** How far in the future a `created_at` may lie (clock skew) and still be taken as true. */
+const LATEST_CREATED_AT_AHEAD_S = 366 * 24 * 60 * 60;
 
-/** What upload_attachment answers. */
-interface UploadAttachmentResponse extends WecomResponseBase {
+/** What WeCom answers to upload_attachment. */
+interface UploadAttachmentAnswer extends WecomResponseBase {
   type?: string;
   media_id?: string;
   created_at?: number | string;
@@ -41,24 +41,24 @@ interface UploadAttachmentResponse extends WecomResponseBase {
 /**
  * Uploads moments and product-album attachments to WeCom. Every source goes the same way: open or
  * spool it, read its format and dimensions from the bytes, check every rule, and only then send.
+ *
+ * @publicApi
  */
 @Injectable()
 export class AttachmentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   /** Uploads under way, each with the means to cut it short at shutdown. */
   private readonly inFlight = new Map<Promise<unknown>, AbortController>();
-  private readonly shutdownTimeoutMs: number;
+  private warnedAboutCreatedAt = false;
 
+  /** @internal Nest injects these; apps get the service from the module. */
   constructor(
-    @Inject(WECOM_TEMP_DIRECTORY) private readonly temp: TempDirectory,
+    private readonly temp: TempDirectory,
     @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
-    @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
     private readonly client: WecomHttpClient,
-    @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
-    @Optional() @Inject(WECOM_MEDIA_ID_CACHE) private readonly cache?: MediaIdCache,
-  ) {
-    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  }
+    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
+    @Optional() private readonly cache?: MediaIdCache,
+  ) {}
 
   /**
    * Every rule `input` breaks, without uploading. Empty when `upload` would send it.
@@ -73,7 +73,8 @@ export class AttachmentService implements OnModuleDestroy {
   /**
    * Checks `input` against every rule and uploads it.
    * @throws AttachmentRuleError when a rule is broken; nothing is sent then.
-   * @throws WecomApiError (and subclasses) when WeCom refuses; WecomNetworkError when it cannot be reached.
+   * @throws WecomApiError (and subclasses) when WeCom refuses; WecomNetworkError when it cannot be
+   * reached; WecomAbortedError when shutdown cut it short; the signal's reason when it aborts.
    */
   async upload(input: AttachmentInput): Promise<UploadedAttachment> {
     const stop = new AbortController();
@@ -94,18 +95,19 @@ export class AttachmentService implements OnModuleDestroy {
    */
   async onModuleDestroy(): Promise<void> {
     if (this.inFlight.size === 0) return;
+    const { shutdownTimeoutMs } = this.options;
     this.logger.log(
-      `waiting up to ${this.shutdownTimeoutMs} ms for ${this.inFlight.size} upload(s) to finish`,
+      `waiting up to ${shutdownTimeoutMs} ms for ${this.inFlight.size} upload(s) to finish`,
     );
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.shutdownTimeoutMs);
+      timer = setTimeout(() => resolve('timeout'), shutdownTimeoutMs);
     });
     const settled = Promise.allSettled(this.inFlight.keys());
     if ((await Promise.race([settled, bound])) === 'timeout') {
       this.logger.warn(`aborting ${this.inFlight.size} upload(s) still running at shutdown`);
-      for (const stop of this.inFlight.values())
-        stop.abort(new Error('the application is shutting down'));
+      const reason = new WecomAbortedError('the application is shutting down');
+      for (const stop of this.inFlight.values()) stop.abort(reason);
       await settled;
     }
     clearTimeout(timer);
@@ -137,7 +139,7 @@ export class AttachmentService implements OnModuleDestroy {
       media.format !== 'unknown'
         ? MIME_TYPES[media.format]
         : (input.contentType ?? MIME_TYPES.unknown);
-    const answer = await this.client.request<UploadAttachmentResponse>({
+    const answer = await this.client.request<UploadAttachmentAnswer>({
       api: UPLOAD_ATTACHMENT_PATH,
       method: 'POST',
       query: { media_type: mediaType, attachment_type: String(input.attachmentType) },
@@ -146,36 +148,59 @@ export class AttachmentService implements OnModuleDestroy {
       body: () => createMultipartBody({ filename, contentType, size: source.size }, source.body()),
     });
     this.logger.debug?.(`uploaded ${mediaType} "${filename}" (${source.size} bytes)`);
-    return toUploadedAttachment(answer, mediaType);
+    return this.toUploadedAttachment(answer, mediaType, Date.now());
   }
 
   private prepare(input: AttachmentInput): Promise<PreparedAttachment> {
     // Undefined would mean "not known yet"; from a caller it is simply invalid.
     return prepareAttachment(
       { ...input, attachmentType: input.attachmentType ?? null },
-      this.rules,
+      this.options.rules,
       this.temp,
     );
   }
-}
 
-function toUploadedAttachment(
-  answer: UploadAttachmentResponse,
-  requested: MediaType,
-): UploadedAttachment {
-  if (typeof answer.media_id !== 'string' || answer.media_id === '') {
-    throw new WecomProtocolError(UPLOAD_ATTACHMENT_PATH, 200, 'a success answer without media_id');
+  private toUploadedAttachment(
+    answer: UploadAttachmentAnswer,
+    requested: MediaType,
+    receivedAt: number,
+  ): UploadedAttachment {
+    if (typeof answer.media_id !== 'string' || answer.media_id === '') {
+      throw new WecomProtocolError(
+        UPLOAD_ATTACHMENT_PATH,
+        200,
+        'a success answer without media_id',
+      );
+    }
+    const createdAt = new Date(this.createdAtMs(answer.created_at, receivedAt));
+    return {
+      type: (Object.values(MediaType) as string[]).includes(answer.type ?? '')
+        ? (answer.type as MediaType)
+        : requested,
+      mediaId: answer.media_id,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + MEDIA_ID_LIFETIME_MS),
+      reused: false,
+    };
   }
-  // created_at is a number on one doc page and a quoted string on others.
-  const seconds = Number(answer.created_at);
-  const createdAt = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
-  return {
-    type: (Object.values(MediaType) as string[]).includes(answer.type ?? '')
-      ? (answer.type as MediaType)
-      : requested,
-    mediaId: answer.media_id,
-    createdAt,
-    expiresAt: new Date(createdAt.getTime() + MEDIA_ID_LIFETIME_MS),
-    reused: false,
-  };
+
+  /**
+   * `created_at` in milliseconds: a number on one doc page, a quoted string on others. A value no
+   * clock could give (negative, NaN, 1e13) falls back to when the answer arrived, never an
+   * invalid date.
+   */
+  private createdAtMs(raw: unknown, receivedAt: number): number {
+    const seconds = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
+    const latest = receivedAt / 1000 + LATEST_CREATED_AT_AHEAD_S;
+    if (Number.isFinite(seconds) && seconds >= EARLIEST_CREATED_AT && seconds <= latest) {
+      return seconds * 1000;
+    }
+    if (raw !== undefined && !this.warnedAboutCreatedAt) {
+      this.warnedAboutCreatedAt = true;
+      this.logger.warn(
+        `WeCom answered created_at ${JSON.stringify(raw).slice(0, 40)}, which is no valid time; using the time of the answer (warned once)`,
+      );
+    }
+    return receivedAt;
+  }
 }

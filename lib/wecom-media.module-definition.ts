@@ -1,28 +1,20 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import {
-  createAttachmentController,
-  resolveControllerOptions,
-} from './controller/create-attachment-controller.js';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
 } from './interfaces/wecom-media-module-options.interface.js';
 
-export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+/**
+ * `forRoot`/`forRootAsync` and their extras. `MODULE_OPTIONS_TOKEN` holds the options as the app
+ * gave them; providers read the resolved ones (`WECOM_RESOLVED_OPTIONS`). The controller extra is
+ * added by `WecomMediaModule` itself, so that this file loads nothing of the controller.
+ */
+export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
   new ConfigurableModuleBuilder<WecomMediaModuleOptions>({ moduleName: 'WecomMedia' })
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createWecomMediaOptions')
     .setExtras<WecomMediaModuleExtras>(
       { isGlobal: false, controller: false },
-      (definition, extras) => {
-        // The controller is an extra, not an option: it must be known when the module is defined,
-        // before forRootAsync's factory has run.
-        const controller = resolveControllerOptions(extras.controller);
-        return {
-          ...definition,
-          global: extras.isGlobal,
-          controllers: controller ? [createAttachmentController(controller)] : [],
-        };
-      },
+      (definition, extras) => ({ ...definition, global: extras.isGlobal }),
     )
     .build();

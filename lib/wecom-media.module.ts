@@ -1,19 +1,66 @@
 import { HttpModule } from '@nestjs/axios';
-import { Module } from '@nestjs/common';
+import { Module, type ConfigurableModuleAsyncOptions, type DynamicModule } from '@nestjs/common';
+import { createAttachmentController } from './attachment.controller.js';
 import { AttachmentService } from './attachment.service.js';
+import {
+  WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_ATTACHMENT_RULES,
+} from './common/wecom-media.constants.js';
+import { UploadReceiver } from './http/upload-receiver.js';
+import type {
+  WecomMediaModuleExtras,
+  WecomMediaModuleOptions,
+} from './interfaces/wecom-media-module-options.interface.js';
+import { resolveControllerOptions } from './options/resolve-options.js';
 import { ConfigurableModuleClass } from './wecom-media.module-definition.js';
 import { createWecomMediaProviders } from './wecom-media.providers.js';
-import { WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES } from './wecom-media.constants.js';
+
+/**
+ * What `WecomMediaModule.forRootAsync` takes: `useFactory` (with `inject` and `imports`),
+ * `useClass` or `useExisting` (a class with `createWecomMediaOptions()`), and the extras.
+ *
+ * @publicApi
+ */
+export type WecomMediaModuleAsyncOptions = ConfigurableModuleAsyncOptions<
+  WecomMediaModuleOptions,
+  'createWecomMediaOptions'
+> &
+  WecomMediaModuleExtras;
 
 /**
  * Uploads moments (朋友圈) and product-album (商品图册) attachments to WeCom.
  *
  * @example
- * WecomMediaModule.forRoot({ corpId: 'ww…', corpSecret: process.env.WECOM_SECRET })
+ * `WecomMediaModule.forRoot({ corpId: 'ww…', corpSecret: process.env.WECOM_SECRET })`
+ *
+ * @publicApi
  */
 @Module({
   imports: [HttpModule],
   providers: createWecomMediaProviders(),
-  exports: [AttachmentService, WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES],
+  exports: [AttachmentService, WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES, UploadReceiver],
 })
-export class WecomMediaModule extends ConfigurableModuleClass {}
+export class WecomMediaModule {
+  /** Registers the module with `options`, and the upload controller when the extra asks for it. */
+  static forRoot(options: WecomMediaModuleOptions & WecomMediaModuleExtras): DynamicModule {
+    return define(ConfigurableModuleClass.forRoot(options), options);
+  }
+
+  /** Like `forRoot`, with options from a factory, a class or an existing provider. */
+  static forRootAsync(options: WecomMediaModuleAsyncOptions): DynamicModule {
+    return define(ConfigurableModuleClass.forRootAsync(options), options);
+  }
+}
+
+/**
+ * The builder's module (the options provider, `global`) as this class, plus the controller: an
+ * extra, not an option, because the route must be known when the module is defined.
+ */
+function define(built: DynamicModule, extras: WecomMediaModuleExtras): DynamicModule {
+  const controller = resolveControllerOptions(extras.controller);
+  return {
+    ...built,
+    module: WecomMediaModule,
+    ...(controller ? { controllers: [createAttachmentController(controller)] } : {}),
+  };
+}

@@ -7,39 +7,62 @@ import { makePng } from './helpers/media-bytes.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const png = makePng(4, 4).toString('base64');
 
-/** The names the public contract promises (DESIGN.md). */
-const CONTRACT = [
+/** Every runtime name of the package: the README's "Public API" section lists the same. */
+const RUNTIME_EXPORTS = [
+  'AttachmentFileInterceptor',
+  'AttachmentFileValidator',
   'AttachmentRuleError',
   'AttachmentService',
   'AttachmentType',
+  'DEFAULT_ATTACHMENT_RULES',
   'MediaType',
+  'MemoryStore',
+  'RedisStore',
+  'UploadAttachmentQueryDto',
+  'WECOM_ACCESS_TOKEN_PROVIDER',
+  'WECOM_ATTACHMENT_RULES',
+  'WecomAbortedError',
   'WecomApiError',
+  'WecomBusyError',
+  'WecomError',
+  'WecomErrorFilter',
+  'WecomInvalidCredentialsError',
   'WecomMediaModule',
+  'WecomNetworkError',
+  'WecomProtocolError',
+  'WecomRateLimitError',
+  'WecomTimeoutError',
 ];
 
-// dist is built once by test/global-setup.ts.
+/** Runs a script of test/packaging in plain Node and parses the JSON of its last line. */
+async function script<T>(name: string, ...args: string[]): Promise<T> {
+  const { stdout } = await run(process.execPath, [join(root, 'test/packaging', name), ...args], {
+    cwd: root,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as T;
+}
+
+// dist is built by `npm test` (or test/global-setup.ts) before this runs.
 describe('the built package, loaded by its name in plain Node', () => {
   it('imports as ESM and uploads through a real Nest app', async () => {
-    const png = makePng(4, 4).toString('base64');
-    const { stdout } = await run(process.execPath, [join(root, 'test/packaging/smoke.mjs'), png], {
-      cwd: root,
-    });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-      mediaId?: string;
-      uploads?: number;
-    };
+    const result = await script<{ mediaId?: string; uploads?: number }>('smoke.mjs', png);
     expect(result.mediaId).toMatch(/\S{20,}/);
     expect(result.uploads).toBe(1);
   });
 
-  it('loads through require() (require(esm)) with the whole contract', async () => {
-    const { stdout } = await run(process.execPath, [join(root, 'test/packaging/smoke.cjs')], {
-      cwd: root,
-    });
-    const { exports, testing } = JSON.parse(stdout) as { exports: string[]; testing: string[] };
-    expect(exports).toEqual(expect.arrayContaining(CONTRACT));
-    expect(testing).toContain('WecomEmulator');
+  it('loads through require() (require(esm)), exporting exactly the documented names', async () => {
+    const { exports, testing } = await script<{ exports: string[]; testing: string[] }>(
+      'smoke.cjs',
+    );
+    expect(exports).toEqual(RUNTIME_EXPORTS);
+    expect(testing).toEqual(['WecomEmulator']);
+  });
+
+  it('never loads multer when the app does not receive uploads', async () => {
+    const result = await script<{ multerLoaded: boolean; uploads: number }>('lazy-multer.mjs', png);
+    expect(result).toEqual({ multerLoaded: false, uploads: 1 });
   });
 
   it('packs only dist, the README, the CHANGELOG and the licence', async () => {
@@ -51,6 +74,8 @@ describe('the built package, loaded by its name in plain Node', () => {
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('dist/testing/index.js');
+    expect(paths).toContain('CHANGELOG.md');
+    expect(paths).toContain('README.md');
     const outside = paths.filter(
       (p) =>
         !p.startsWith('dist/') && !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(p),

@@ -1,13 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { WecomHttpClient } from '../client/wecom-http.client.js';
-import { sleep } from '../client/backoff.js';
+import { sleep } from '../common/sleep.js';
+import { LOGGER_CONTEXT } from '../common/wecom-media.constants.js';
+import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
+import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
-import { GETTOKEN_PATH, LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import type { WecomHttpClient } from '../client/wecom-http.client.js';
+import { CredentialsCooldown } from './credentials-cooldown.js';
+
+/** gettoken (developer.work.weixin.qq.com/document/path/91039). */
+export const GETTOKEN_PATH = '/cgi-bin/gettoken';
 
 /** What `gettoken` answers. */
-interface GettokenResponse {
+interface GettokenAnswer {
   errcode?: number;
   errmsg?: string;
   access_token?: string;
@@ -32,10 +38,10 @@ export interface CorpAccessTokenProviderSettings {
   client: WecomHttpClient;
   /** Refresh in the background once the token has less than this left. */
   refreshAheadMs: number;
-  /** How long a refresh lock is held at most; a crashed holder's lock expires after this. */
-  lockLeaseMs: number;
-  /** How long to wait for another holder's token before fetching one directly. */
-  lockWaitMs: number;
+  /** The refresh lock: its lease, and the longest wait for another holder's token. */
+  lock: { leaseMs: number; waitMs: number };
+  /** How long a refused secret is remembered (and WeCom not asked again). */
+  credentialsCooldownMs: number;
 }
 
 /** Tokens are dropped this long before WeCom's expiry (at most a tenth of their life): a request takes time. */
@@ -44,21 +50,29 @@ const SAFETY_MS = 60_000;
 /**
  * The default {@link AccessTokenProvider}: `gettoken` with the corp id and the app's secret.
  * Caches per corp and app (never per corp alone), refreshes ahead of expiry, lets concurrent
- * callers share one fetch, and on a shared store lets one replica refresh under a lock while the
- * others wait for its token.
+ * callers share one fetch, on a shared store lets one replica refresh under a lock while the
+ * others wait for its token, and after a refused secret fails fast for a cool-down, on every
+ * replica, instead of calling WeCom again.
  */
 export class CorpAccessTokenProvider implements AccessTokenProvider {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly key: string;
   private readonly lockKey: string;
+  private readonly cooldown: CredentialsCooldown;
   private current?: CachedToken;
   private inflight?: Promise<CachedToken>;
 
   constructor(private readonly settings: CorpAccessTokenProviderSettings) {
-    // The app is named by a hash of its secret: the secret itself never becomes a store key.
+    // The app is named by a hash of its secret: the secret itself never becomes a store key, and
+    // a new secret (a new deployment) gets keys, and a cool-down, of its own.
     const app = createHash('sha256').update(settings.corpSecret).digest('hex').slice(0, 16);
     this.key = `wecom-media:token:${settings.corpId}:${app}`;
     this.lockKey = `${this.key}:lock`;
+    this.cooldown = new CredentialsCooldown(
+      settings.store,
+      `wecom-media:refused:${settings.corpId}:${app}`,
+      settings.credentialsCooldownMs,
+    );
   }
 
   async getToken(signal?: AbortSignal): Promise<string> {
@@ -99,19 +113,22 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
   }
 
   private async loadShared(ahead: boolean): Promise<CachedToken> {
-    const { store, lockLeaseMs, lockWaitMs } = this.settings;
+    const { store, lock } = this.settings;
     const fresh = (t: CachedToken | undefined): t is CachedToken =>
       t !== undefined && Date.now() < (ahead ? t.refreshAt : t.expiresAt);
     const stored = await this.readStore();
     if (fresh(stored)) return this.use(stored);
+    await this.cooldown.throwIfRefused();
 
     const owner = randomUUID();
-    const deadline = Date.now() + lockWaitMs;
+    const deadline = Date.now() + lock.waitMs;
     for (let poll = 1; Date.now() < deadline; poll++) {
-      if (await store.acquireLock(this.lockKey, owner, lockLeaseMs)) {
+      if (await store.acquireLock(this.lockKey, owner, lock.leaseMs)) {
         try {
           const again = await this.readStore(); // another holder may have just stored one
-          return this.use(fresh(again) ? again : await this.fetchAndStore());
+          if (fresh(again)) return this.use(again);
+          await this.cooldown.throwIfRefused(); // …or just been refused
+          return this.use(await this.fetchAndStore());
         } finally {
           await store.compareAndDelete(this.lockKey, owner);
         }
@@ -121,9 +138,10 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
       await sleep(Math.min(25 * poll, 250));
       const theirs = await this.readStore();
       if (theirs && Date.now() < theirs.expiresAt) return this.use(theirs);
+      await this.cooldown.throwIfRefused();
     }
     this.logger.warn(
-      `no access token from the refresh-lock holder within ${lockWaitMs} ms; fetching one directly`,
+      `no access token from the refresh-lock holder within ${lock.waitMs} ms; fetching one directly`,
     );
     return this.use(await this.fetchAndStore());
   }
@@ -153,13 +171,19 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
 
   private async fetchAndStore(): Promise<CachedToken> {
     const { corpId, corpSecret, client, store } = this.settings;
-    const answer = await client.request<GettokenResponse>({
-      api: GETTOKEN_PATH,
-      method: 'GET',
-      query: { corpid: corpId, corpsecret: corpSecret },
-    });
+    let answer: GettokenAnswer;
+    try {
+      answer = await client.request<GettokenAnswer>({
+        api: GETTOKEN_PATH,
+        method: 'GET',
+        query: { corpid: corpId, corpsecret: corpSecret },
+      });
+    } catch (error) {
+      if (error instanceof WecomInvalidCredentialsError) await this.cooldown.remember(error);
+      throw error;
+    }
     if (typeof answer.access_token !== 'string' || answer.access_token === '') {
-      throw new Error(`WeCom ${GETTOKEN_PATH} answered without an access_token`);
+      throw new WecomProtocolError(GETTOKEN_PATH, 200, 'a success answer without access_token');
     }
     const lifetimeMs = (Number(answer.expires_in) > 0 ? Number(answer.expires_in) : 7200) * 1000;
     const usableMs = lifetimeMs - Math.min(SAFETY_MS, lifetimeMs / 10);

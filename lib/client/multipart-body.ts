@@ -1,30 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import FormData from 'form-data';
-
-/** Unicode bidirectional controls: they can make "gpj.exe" read as "exe.jpg". */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
-
-/**
- * The filename as it goes on the wire: raw UTF-8 (never percent-encoded, never `filename*=`, which
- * WeCom shows literally), with what could break the header or mislead a reader neutralised:
- * quotes become apostrophes, control characters (CR, LF, NUL…) become spaces, path separators
- * become underscores, and direction overrides are dropped.
- */
-export function sanitizeFilename(name: string): string {
-  return name
-    .replace(BIDI_CONTROLS, '')
-    .replace(CONTROL_CHARS, ' ')
-    .replace(/"/g, "'")
-    .replace(/[\\/]/g, '_')
-    .trim();
-}
+import { sanitizeFilename, stripControls } from '../rules/filename-rule.js';
 
 /** What the multipart part says about the file. */
 export interface MultipartFile {
-  /** The name users see; {@link sanitizeFilename} is applied on the way out. */
+  /** The name users see; neutralised again on the way out, so the header cannot break. */
   filename: string;
   contentType: string;
   /** The exact byte count: it becomes `filelength` and part of Content-Length. */
@@ -77,7 +58,7 @@ export function createMultipartBody(
 
 /** The part's opening delimiter and headers, up to the blank line before the bytes. */
 export function partHeader(boundary: string, file: MultipartFile): string {
-  const contentType = file.contentType.replace(CONTROL_CHARS, '');
+  const contentType = stripControls(file.contentType);
   return (
     `--${boundary}\r\n` +
     `Content-Disposition: form-data; name="media"; filename="${sanitizeFilename(file.filename)}"; filelength=${file.size}\r\n` +

@@ -3,6 +3,10 @@ import { Agent as HttpsAgent } from 'node:https';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
+import { linkSignals } from '../common/linked-signal.js';
+import { SecretRedactor } from '../common/secret-redactor.js';
+import { sleep } from '../common/sleep.js';
+import { LOGGER_CONTEXT, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
 import {
   WecomApiError,
   WecomBusyError,
@@ -11,14 +15,8 @@ import {
 } from '../errors/wecom-api.error.js';
 import { WecomNetworkError, WecomTimeoutError } from '../errors/wecom-transport.error.js';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
-import type { WecomMediaModuleOptions } from '../interfaces/wecom-media-module-options.interface.js';
-import {
-  DEFAULT_BASE_URL,
-  DEFAULT_TIMEOUT_MS,
-  LOGGER_CONTEXT,
-  WECOM_MEDIA_OPTIONS,
-} from '../wecom-media.constants.js';
-import { backoffDelay, DEFAULT_RETRY, sleep, type RetryOptions } from './backoff.js';
+import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { backoffDelay } from './backoff.js';
 import {
   CONCURRENCY_RETRY_AFTER_MS,
   CREDENTIAL_ERRCODES,
@@ -27,8 +25,6 @@ import {
   RATE_LIMIT_RETRY_AFTER_MS,
   TOKEN_ERRCODES,
 } from './errcodes.js';
-import { linkSignals } from './linked-signal.js';
-import { maskSecrets } from './mask-secrets.js';
 import type { MultipartBody } from './multipart-body.js';
 import { parseWecomResponse, type WecomResponseBase } from './wecom-response.js';
 
@@ -54,14 +50,12 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 /**
  * Sends requests to WeCom and turns every outcome into a result or a typed error: token errors
  * are retried once with a new token, -1 with backoff, a connection reset once; permanent errcodes
- * are thrown at once. No URL, token or secret reaches a message or a log line.
+ * are thrown at once. No URL, token or secret reaches a message or a log line: axios errors (which
+ * carry the URL) are never rethrown, and WeCom's errmsg passes through the redactor.
  */
 @Injectable()
 export class WecomHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
-  private readonly retry: Required<RetryOptions>;
   // Kept-alive connections save a TCP (and, to WeCom, a TLS) handshake per upload. Bodies are
   // always streams (see createMultipartBody): with a Buffer body, axios never reused a socket.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
@@ -69,12 +63,9 @@ export class WecomHttpClient implements OnModuleDestroy {
 
   constructor(
     private readonly http: HttpService,
-    @Inject(WECOM_MEDIA_OPTIONS) options: WecomMediaModuleOptions,
-  ) {
-    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-  }
+    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
+    private readonly redactor: SecretRedactor,
+  ) {}
 
   onModuleDestroy(): void {
     this.httpAgent.destroy();
@@ -82,6 +73,7 @@ export class WecomHttpClient implements OnModuleDestroy {
   }
 
   async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
+    const { retry } = this.options;
     let attempts = 0;
     let busyRetries = 0;
     let tokenRetried = false;
@@ -90,26 +82,25 @@ export class WecomHttpClient implements OnModuleDestroy {
       req.signal?.throwIfAborted();
       attempts += 1;
       const token = req.tokens ? await req.tokens.getToken(req.signal) : undefined;
+      // A custom provider's tokens are redacted like the module's own.
+      if (token !== undefined) this.redactor.addToken(token);
       let response: AxiosResponse<string>;
       try {
         response = await this.send(req, token);
       } catch (error) {
-        if (error instanceof WecomNetworkError && !(error instanceof WecomTimeoutError)) {
-          if (RESET_CODES.has(error.code) && !resetRetried) {
-            resetRetried = true;
-            this.logger.warn(`${req.api}: connection failed (${error.code}); retrying once`);
-            continue;
-          }
-          throw new WecomNetworkError(req.api, error.code, attempts);
-        }
         if (error instanceof WecomTimeoutError)
-          throw new WecomTimeoutError(req.api, this.timeoutMs, attempts);
-        throw error;
+          throw new WecomTimeoutError(req.api, this.options.timeoutMs, attempts);
+        if (!(error instanceof WecomNetworkError)) throw error;
+        if (RESET_CODES.has(error.code) && !resetRetried) {
+          resetRetried = true;
+          this.logger.warn(`${req.api}: connection failed (${error.code}); retrying once`);
+          continue;
+        }
+        throw new WecomNetworkError(req.api, error.code, attempts);
       }
       const data = parseWecomResponse<T>(req.api, response.status, response.data);
       const errcode = data.errcode ?? 0;
       if (errcode === 0) return data;
-      const errmsg = maskSecrets(String(data.errmsg ?? ''));
 
       if (TOKEN_ERRCODES.has(errcode) && req.tokens && token !== undefined && !tokenRetried) {
         tokenRetried = true;
@@ -119,22 +110,25 @@ export class WecomHttpClient implements OnModuleDestroy {
         await req.tokens.invalidate(token);
         continue;
       }
-      if (errcode === Errcode.SystemBusy && busyRetries < this.retry.busyRetries) {
+      if (errcode === Errcode.SystemBusy && busyRetries < retry.busyRetries) {
         busyRetries += 1;
-        const delay = backoffDelay(busyRetries, this.retry);
+        const delay = backoffDelay(busyRetries, retry);
         this.logger.warn(
-          `${req.api}: errcode -1 (system busy); retry ${busyRetries} of ${this.retry.busyRetries} in ${delay} ms`,
+          `${req.api}: errcode -1 (system busy); retry ${busyRetries} of ${retry.busyRetries} in ${delay} ms`,
         );
         await sleep(delay, req.signal);
         continue;
       }
+      const errmsg = this.redactor.redact(String(data.errmsg ?? ''));
       throw this.toError(req.api, errcode, errmsg, attempts);
     }
   }
 
   private toError(api: string, errcode: number, errmsg: string, attempts: number): WecomApiError {
-    if (CREDENTIAL_ERRCODES.has(errcode))
-      return new WecomInvalidCredentialsError(errcode, errmsg, api, attempts);
+    if (CREDENTIAL_ERRCODES.has(errcode)) {
+      const retryAt = new Date(Date.now() + this.options.credentialsCooldownMs);
+      return new WecomInvalidCredentialsError(errcode, errmsg, api, attempts, retryAt);
+    }
     if (RATE_LIMIT_ERRCODES.has(errcode)) {
       const retryAfter =
         errcode === Errcode.FrequencyLimit ? RATE_LIMIT_RETRY_AFTER_MS : CONCURRENCY_RETRY_AFTER_MS;
@@ -149,12 +143,12 @@ export class WecomHttpClient implements OnModuleDestroy {
     const query = new URLSearchParams(
       token === undefined ? req.query : { access_token: token, ...req.query },
     );
-    const linked = linkSignals([req.signal], this.timeoutMs);
+    const linked = linkSignals([req.signal], this.options.timeoutMs);
     const body = req.body?.();
     try {
       return await this.http.axiosRef.request<string>({
         method: req.method,
-        url: `${this.baseUrl}${req.api}?${query.toString()}`,
+        url: `${this.options.baseUrl}${req.api}?${query.toString()}`,
         data: body?.stream,
         headers: body?.headers,
         signal: linked.signal,
@@ -170,12 +164,22 @@ export class WecomHttpClient implements OnModuleDestroy {
     } catch (error) {
       // Axios errors carry the request URL, and with it the token: never rethrow them.
       if (req.signal?.aborted) throw req.signal.reason;
-      if (linked.timedOut) throw new WecomTimeoutError(req.api, this.timeoutMs);
-      const code = isAxiosError(error) ? (error.code ?? 'EUNKNOWN') : 'EUNKNOWN';
-      throw new WecomNetworkError(req.api, code);
+      if (linked.timedOut) throw new WecomTimeoutError(req.api, this.options.timeoutMs);
+      throw new WecomNetworkError(req.api, networkCode(error));
     } finally {
       linked.dispose();
       body?.destroy();
     }
   }
+}
+
+/**
+ * The system error code of a failed attempt. A connection reset while WeCom's answer was arriving
+ * surfaces from axios as ERR_BAD_RESPONSE "stream has been aborted": it is a reset like one
+ * before the answer, and is retried the same way (the body is re-readable).
+ */
+function networkCode(error: unknown): string {
+  if (!isAxiosError(error)) return 'EUNKNOWN';
+  if (error.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(error.message)) return 'ECONNRESET';
+  return error.code ?? 'EUNKNOWN';
 }

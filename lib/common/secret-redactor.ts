@@ -1,6 +1,62 @@
-const SECRET_PARAMS = /\b(access_token|corpsecret|suite_access_token|permanent_code)=[^&\s"'<>]*/gi;
+/** How many recent access tokens to remember: tokens live 2 h, so a handful covers every echo. */
+const MAX_TOKENS = 32;
+const REPLACEMENT = '***';
+/** Query parameters that carry secrets, for values the module never saw (a belt to the braces). */
+const SECRET_PARAMS =
+  /\b(access_token|corpsecret|suite_access_token|suite_secret|suite_ticket|permanent_code)=[^&\s"'<>]*/gi;
 
-/** Replaces the values of token and secret query parameters in `text`, for logs and messages. */
-export function maskSecrets(text: string): string {
-  return text.replace(SECRET_PARAMS, '$1=***');
+/**
+ * Removes the exact secrets and tokens this module has used from any text (an errmsg, an error
+ * message, a log line) in every shape an upstream may echo them: as is, percent-encoded (either
+ * hex case, `+` for a space) and JSON-escaped (`\uXXXX`), whatever surrounds them
+ * (`access_token=T`, `access_token: T`, `"corpsecret":"S"`).
+ */
+export class SecretRedactor {
+  private readonly secrets: RegExp[] = [];
+  private readonly tokens = new Map<string, RegExp>();
+
+  /** Remembers a long-lived secret (the app secret) for the life of the module. */
+  addSecret(value: string): void {
+    if (value !== '') this.secrets.push(anyEncoding(value));
+  }
+
+  /** Remembers an access token; the oldest of more than {@link MAX_TOKENS} is forgotten. */
+  addToken(value: string): void {
+    if (value === '' || this.tokens.has(value)) return;
+    if (this.tokens.size >= MAX_TOKENS) this.tokens.delete(this.tokens.keys().next().value ?? '');
+    this.tokens.set(value, anyEncoding(value));
+  }
+
+  redact(text: string): string {
+    let out = text.replace(SECRET_PARAMS, `$1=${REPLACEMENT}`);
+    for (const pattern of [...this.secrets, ...this.tokens.values()]) {
+      out = out.replace(pattern, REPLACEMENT);
+    }
+    return out;
+  }
 }
+
+/** A pattern matching `value` with each character literal, percent-encoded or JSON-escaped. */
+function anyEncoding(value: string): RegExp {
+  let source = '';
+  for (const char of value) {
+    const forms = [escapeRegExp(char), percentForm(char)];
+    const code = char.codePointAt(0) ?? 0;
+    if (code <= 0xffff) forms.push(`\\\\u${caseless(code.toString(16).padStart(4, '0'))}`);
+    if (char === ' ') forms.push('\\+');
+    source += `(?:${forms.join('|')})`;
+  }
+  return new RegExp(source, 'g');
+}
+
+/** `%E6%98%A5` for 春, matching either hex case. */
+function percentForm(char: string): string {
+  return [...Buffer.from(char, 'utf8')]
+    .map((byte) => `%${caseless(byte.toString(16).padStart(2, '0'))}`)
+    .join('');
+}
+
+const caseless = (hex: string): string =>
+  [...hex].map((d) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d)).join('');
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');

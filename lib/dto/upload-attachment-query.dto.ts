@@ -6,7 +6,11 @@ import { IsAllowedCombination } from '../validation/attachment-combination.const
 
 /**
  * The query of an upload request, named as WeCom names it:
- * `?media_type=image&attachment_type=1`. Use with `ValidationPipe({ transform: true })`.
+ * `?media_type=image&attachment_type=1`, for your own controllers. Use with
+ * `ValidationPipe({ transform: true })`. The pairing check uses the doc's rules
+ * (`DEFAULT_ATTACHMENT_RULES`); `AttachmentService` judges again by the module's own rules.
+ *
+ * @publicApi
  */
 export class UploadAttachmentQueryDto {
   /** `image`, `video` or `file`. */

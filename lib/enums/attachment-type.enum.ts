@@ -1,4 +1,8 @@
-/** The `attachment_type` of an upload: the scene the attachment is for. */
+/**
+ * The `attachment_type` of an upload: the scene the attachment is for.
+ *
+ * @publicApi
+ */
 export enum AttachmentType {
   /** 朋友圈: customer moments. Images and videos only. */
   Moment = 1,
@@ -11,8 +15,3 @@ export const ATTACHMENT_TYPES: readonly AttachmentType[] = [
   AttachmentType.Moment,
   AttachmentType.ProductAlbum,
 ];
-
-/** Plain words for an attachment type, used in rule messages. */
-export function describeAttachmentType(type: AttachmentType): string {
-  return type === AttachmentType.Moment ? 'moments (朋友圈)' : 'product album (商品图册)';
-}

@@ -1,4 +1,8 @@
-/** The `media_type` of an upload, as WeCom names it. */
+/**
+ * The `media_type` of an upload, as WeCom names it.
+ *
+ * @publicApi
+ */
 export enum MediaType {
   Image = 'image',
   Video = 'video',

@@ -1,11 +1,18 @@
 import type { Violation } from '../interfaces/violation.interface.js';
 import { WecomError } from './wecom.error.js';
 
-/** An attachment breaks the upload rules; nothing was sent to WeCom. */
+/**
+ * An attachment breaks the upload rules; nothing was sent to WeCom.
+ *
+ * @publicApi
+ */
 export class AttachmentRuleError extends WecomError {
   override readonly name = 'AttachmentRuleError';
 
-  constructor(readonly violations: readonly Violation[]) {
+  constructor(
+    /** Every rule broken, each with its limit and the actual value. */
+    readonly violations: readonly Violation[],
+  ) {
     super(`attachment breaks the upload rules: ${violations.map((v) => v.message).join('; ')}`);
   }
 }

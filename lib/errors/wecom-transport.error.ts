@@ -1,6 +1,10 @@
 import { WecomError } from './wecom.error.js';
 
-/** The request to WeCom failed before an answer came: connection refused or reset, DNS. */
+/**
+ * The request to WeCom failed before a full answer came: connection refused or reset, DNS.
+ *
+ * @publicApi
+ */
 export class WecomNetworkError extends WecomError {
   override readonly name: string = 'WecomNetworkError';
 
@@ -9,18 +13,24 @@ export class WecomNetworkError extends WecomError {
     readonly api: string,
     /** The system error code, e.g. `ECONNRESET`. */
     readonly code: string,
+    /** How many times the call was sent. */
     readonly attempts = 1,
   ) {
     super(`WeCom ${api} could not be reached: ${code}`);
   }
 }
 
-/** No full answer within `timeoutMs`. */
+/**
+ * No full answer within `timeoutMs`.
+ *
+ * @publicApi
+ */
 export class WecomTimeoutError extends WecomNetworkError {
   override readonly name = 'WecomTimeoutError';
 
   constructor(
     api: string,
+    /** The time allowed, in milliseconds. */
     readonly timeoutMs: number,
     attempts = 1,
   ) {
@@ -29,11 +39,17 @@ export class WecomTimeoutError extends WecomNetworkError {
   }
 }
 
-/** WeCom (or a proxy before it) answered with something that is not WeCom's JSON. */
+/**
+ * WeCom (or a proxy before it) answered with something that is not WeCom's JSON, or JSON that
+ * lacks what a success must carry.
+ *
+ * @publicApi
+ */
 export class WecomProtocolError extends WecomError {
   override readonly name = 'WecomProtocolError';
 
   constructor(
+    /** The API path that answered. */
     readonly api: string,
     /** The HTTP status of the answer. */
     readonly status: number,
@@ -41,5 +57,22 @@ export class WecomProtocolError extends WecomError {
     readonly reason: string,
   ) {
     super(`WeCom ${api} answered HTTP ${status} with ${reason}`);
+  }
+}
+
+/**
+ * The upload was cut short before WeCom answered: the application is shutting down. Nothing was
+ * stored; try again once the service is back.
+ *
+ * @publicApi
+ */
+export class WecomAbortedError extends WecomError {
+  override readonly name = 'WecomAbortedError';
+
+  constructor(
+    /** Why it was cut short. */
+    readonly reason: string,
+  ) {
+    super(`the upload was cut short: ${reason}`);
   }
 }

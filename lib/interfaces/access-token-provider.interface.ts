@@ -1,6 +1,8 @@
 /**
  * Supplies the access_token for WeCom calls. The default provider calls `gettoken`; replace it
  * (option `tokenProvider`) for third-party apps that get their token from `get_corp_token`.
+ *
+ * @publicApi
  */
 export interface AccessTokenProvider {
   /** A token believed valid now. Concurrent callers should share one fetch. */

@@ -5,6 +5,8 @@ import type { MediaType } from '../enums/media-type.enum.js';
 /**
  * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
  * disk storage fills `path`.
+ *
+ * @publicApi
  */
 export interface UploadedFileLike {
   originalname: string;
@@ -14,17 +16,34 @@ export interface UploadedFileLike {
   path?: string;
 }
 
-/** A file on disk, named by its path. */
+/**
+ * A file on disk, named by its path.
+ *
+ * @publicApi
+ */
 export interface FilePathLike {
   path: string;
 }
 
-/** Sources whose name cannot be known: the caller must give `filename`. */
+/**
+ * Sources whose name cannot be known: the caller must give `filename`.
+ *
+ * @publicApi
+ */
 export type AnonymousFileSource = Uint8Array | Readable;
-/** Sources that carry a name: `filename` defaults to it. */
+/**
+ * Sources that carry a name: `filename` defaults to it.
+ *
+ * @publicApi
+ */
 export type NamedFileSource = string | FilePathLike | UploadedFileLike;
 
-interface AttachmentInputBase {
+/**
+ * What every {@link AttachmentInput} carries besides the file.
+ *
+ * @publicApi
+ */
+export interface AttachmentInputBase {
   /** `image`, `video` or `file`: the `media_type` sent to WeCom. */
   mediaType: MediaType | `${MediaType}`;
   /** 1 (moments) or 2 (product album): the `attachment_type` sent to WeCom. */
@@ -38,7 +57,11 @@ interface AttachmentInputBase {
   signal?: AbortSignal;
 }
 
-/** What `AttachmentService.upload` and `check` take. */
+/**
+ * What `AttachmentService.upload` and `check` take.
+ *
+ * @publicApi
+ */
 export type AttachmentInput = AttachmentInputBase &
   (
     | {

@@ -1,6 +1,10 @@
 import type { MediaType } from '../enums/media-type.enum.js';
 
-/** The result of a successful upload. */
+/**
+ * The result of a successful upload.
+ *
+ * @publicApi
+ */
 export interface UploadedAttachment {
   /** The media type WeCom recorded. */
   type: MediaType;

@@ -1,19 +1,47 @@
-/** The rules an attachment can break, one name each. */
+/**
+ * The rules an attachment or an upload request can break; each name names one failure.
+ *
+ * - `min-size`: the file is 5 bytes or smaller (every file must be larger).
+ * - `max-size`: the file is over its media type's size limit.
+ * - `format`: the bytes are not a format the media type accepts.
+ * - `media-type-mismatch`: the bytes are a format of another media type (an MP4 sent as image).
+ * - `media-type`: `media_type` is not `image`, `video` or `file`.
+ * - `attachment-type`: `attachment_type` is not 1 (moments) or 2 (product album).
+ * - `attachment-media-type`: the attachment type does not take this media type (an album video).
+ * - `moment-image-long-edge`, `moment-image-short-edge`: a moments image is too large.
+ * - `moment-video-duration`: a moments video is too long.
+ * - `moment-video-duration-unknown`: a moments video whose length cannot be read from its bytes.
+ * - `unreadable`: the bytes claim a format but are truncated or corrupt.
+ * - `filename-empty`, `filename-length`: the name users see is empty, or too long.
+ * - `request`: the upload request's multipart body is not one file in the field `media`.
+ * - `receive-timeout`: the client did not send its whole upload in time.
+ *
+ * @publicApi
+ */
 export type RuleName =
   | 'min-size'
   | 'max-size'
   | 'format'
   | 'media-type-mismatch'
+  | 'media-type'
+  | 'attachment-type'
   | 'attachment-media-type'
   | 'moment-image-long-edge'
   | 'moment-image-short-edge'
   | 'moment-video-duration'
+  | 'moment-video-duration-unknown'
   | 'unreadable'
-  | 'filename'
-  /** The upload request itself: its query, or its multipart body (the controller). */
-  | 'request';
+  | 'filename-empty'
+  | 'filename-length'
+  | 'request'
+  | 'receive-timeout';
 
-/** One broken rule, with a message that names the limit and the actual value. */
+/**
+ * One broken rule: its name, a message that names the limit and the actual value, and both
+ * values for programs.
+ *
+ * @publicApi
+ */
 export interface Violation {
   rule: RuleName;
   message: string;

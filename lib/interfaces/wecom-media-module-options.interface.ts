@@ -1,75 +1,131 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import type { RetryOptions } from '../client/backoff.js';
-import type { AttachmentRulesOverride } from '../media/media-rules.js';
 import type { AccessTokenProvider } from './access-token-provider.interface.js';
+import type { AttachmentRulesOverride } from './attachment-rules.interface.js';
 import type { WecomStore } from './wecom-store.interface.js';
 
-/** Options shared by both ways of getting a token. */
-interface WecomMediaCommonOptions {
-  /** The corp's id, `ww…`. */
-  corpId: string;
-  /** WeCom's API origin. Default `https://qyapi.weixin.qq.com`; tests point it at the emulator. */
-  baseUrl?: string;
-  /**
-   * Where tokens, the refresh lock and the media-id cache live. Default: a `MemoryStore`. Give a
-   * `RedisStore` to share them between replicas.
-   */
-  store?: WecomStore;
-  /** The longest wait for a shared store per call before this process carries on alone. Default 500 ms. */
-  storeTimeoutMs?: number;
-  /** Reuse the media_id of an identical upload while it is valid. Off by default. */
-  mediaCache?: boolean | MediaCacheOptions;
-  /** Overrides of the upload rules; the rest keep the doc's values. */
-  rules?: AttachmentRulesOverride;
-  /** Time allowed for each request to WeCom, in milliseconds. Default 30 000. */
-  timeoutMs?: number;
-  /** Retries of errcode -1. Default: 3 retries, backoff from 200 ms doubling to at most 5 s. */
-  retry?: RetryOptions;
-  /** Where streams are spooled before they are inspected and sent. Default: the OS temp dir. */
-  tempDir?: string;
-  /** At shutdown, how long to let uploads under way finish before aborting them. Default 10 000 ms. */
-  shutdownTimeoutMs?: number;
-  /** Refresh the token this long before it expires, in milliseconds. Default 300 000 (5 min). */
-  tokenRefreshAheadMs?: number;
+/**
+ * Retries of errcode -1 (system busy): exponential backoff with jitter.
+ *
+ * @publicApi
+ */
+export interface RetryOptions {
+  /** How many times to retry -1 after the first attempt. WeCom advises at most 3. @default 3 */
+  busyRetries?: number;
+  /** The first backoff, in milliseconds; it doubles each retry. @default 200 */
+  baseDelayMs?: number;
+  /** The longest backoff, in milliseconds. @default 5000 */
+  maxDelayMs?: number;
 }
 
-/** Settings of the media-id cache. */
+/**
+ * Settings of the media-id cache.
+ *
+ * @publicApi
+ */
 export interface MediaCacheOptions {
-  /** Stop reusing a media_id this long before it expires, in milliseconds. Default 3 600 000 (1 h). */
+  /** Stop reusing a media_id this long before it expires, in milliseconds. @default 3600000 (1 h) */
   safetyMarginMs?: number;
 }
 
-/** The default: the module fetches the token with `gettoken` from the corp id and the app's secret. */
+/**
+ * Options shared by both ways of getting a token.
+ *
+ * @publicApi
+ */
+export interface WecomMediaCommonOptions {
+  /** The corp's id, `ww…`. */
+  corpId: string;
+  /** WeCom's API origin; tests point it at the emulator. @default 'https://qyapi.weixin.qq.com' */
+  baseUrl?: string;
+  /**
+   * Where tokens, the refresh lock, the credentials cool-down and the media-id cache live. Give a
+   * `RedisStore` to share them between replicas.
+   * @default a `MemoryStore` of this process
+   */
+  store?: WecomStore;
+  /** The longest wait for a shared store per call before this process carries on alone. @default 500 */
+  storeTimeoutMs?: number;
+  /** Reuse the media_id of an identical upload while it is valid. @default false */
+  mediaCache?: boolean | MediaCacheOptions;
+  /** Overrides of the upload rules; the rest keep the doc's values. @default the doc's limits */
+  rules?: AttachmentRulesOverride;
+  /**
+   * Time allowed for each request to WeCom, in milliseconds. It also bounds the token refresh
+   * lock: its lease is `timeoutMs` + 1 s (a live holder never loses it mid-request) and other
+   * replicas wait at most `timeoutMs` + 3 s for the holder's token.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /** Retries of errcode -1. @default `{ busyRetries: 3, baseDelayMs: 200, maxDelayMs: 5000 }` */
+  retry?: RetryOptions;
+  /** The parent of the module's private spool folder (`wecom-media-*`, mode 0700). @default `os.tmpdir()` */
+  tempDir?: string;
+  /** At shutdown, how long to let uploads under way finish before aborting them. @default 10000 */
+  shutdownTimeoutMs?: number;
+  /** Refresh the token this long before it expires, in milliseconds. @default 300000 (5 min) */
+  tokenRefreshAheadMs?: number;
+  /**
+   * After WeCom refuses the secret or the corp id (40001, 40013), how long to fail fast without
+   * asking again, in milliseconds: repeated wrong-secret calls get the server's IP banned.
+   * @default 300000 (5 min)
+   */
+  credentialsCooldownMs?: number;
+}
+
+/**
+ * The usual set-up: the module fetches the token with `gettoken` from the corp id and the app's
+ * secret.
+ *
+ * @publicApi
+ */
 export interface WecomMediaSecretOptions extends WecomMediaCommonOptions {
-  /** The app's secret (代开发 apps: the permanent_code). Never logged. */
+  /** The app's secret (代开发 apps: the permanent_code). Never logged, never quoted. */
   corpSecret: string;
   tokenProvider?: never;
 }
 
-/** Third-party apps and custom set-ups: the app supplies the token. */
+/**
+ * Third-party apps and custom set-ups: the app supplies the token.
+ *
+ * @publicApi
+ */
 export interface WecomMediaTokenProviderOptions extends WecomMediaCommonOptions {
   /** Supplies access tokens, e.g. from `get_corp_token`. */
   tokenProvider: AccessTokenProvider;
   corpSecret?: never;
 }
 
-/** Options of `WecomMediaModule.forRoot` and what `forRootAsync`'s factory returns. */
+/**
+ * Options of `WecomMediaModule.forRoot`, and what `forRootAsync`'s factory returns. Checked at
+ * start-up: a bad value fails the boot with every problem listed.
+ *
+ * @publicApi
+ */
 export type WecomMediaModuleOptions = WecomMediaSecretOptions | WecomMediaTokenProviderOptions;
 
-/** The upload controller's settings (the `controller` extra). */
+/**
+ * The upload controller's settings (the `controller` extra).
+ *
+ * @publicApi
+ */
 export interface WecomMediaControllerOptions {
-  /** The route, without leading slash. Default `wecom/attachments`. */
+  /** The route, without leading slash. @default 'wecom/attachments' */
   path?: string;
-  /** Guards run before every upload. Without any, the module warns at start-up. */
+  /** Guards run before every upload. Without any, the module warns at start-up. @default [] */
   guards?: Array<Type<CanActivate> | CanActivate>;
-  /** How long a client may take to send its whole upload; a slower one gets 408. Default 120 000 ms. */
+  /** How long a client may take to send its whole upload; a slower one gets 408. @default 120000 */
   receiveTimeoutMs?: number;
 }
 
-/** The extras both `forRoot` and `forRootAsync` take. */
+/**
+ * The extras both `forRoot` and `forRootAsync` take: known when the module is defined, before
+ * `forRootAsync`'s factory has run.
+ *
+ * @publicApi
+ */
 export interface WecomMediaModuleExtras {
-  /** Register the module globally. Default false. */
+  /** Register the module globally. @default false */
   isGlobal?: boolean;
-  /** Serve `POST /{path}` that uploads a multipart `media` file. Off unless given; `true` takes the defaults. */
+  /** Serve `POST /{path}` that uploads a multipart `media` file; `true` takes the defaults. @default false */
   controller?: boolean | WecomMediaControllerOptions;
 }

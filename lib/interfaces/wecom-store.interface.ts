@@ -1,6 +1,9 @@
 /**
  * The small key-value contract behind the shared token, the refresh lock and the media-id cache.
- * `MemoryStore` serves one process; `RedisStore` lets replicas share.
+ * `MemoryStore` serves one process; `RedisStore` lets replicas share. Implement it to use
+ * another engine.
+ *
+ * @publicApi
  */
 export interface WecomStore {
   get(key: string): Promise<string | undefined>;

@@ -1,19 +1,78 @@
-import type { WecomMediaModuleOptions } from './interfaces/wecom-media-module-options.interface.js';
+import { statSync } from 'node:fs';
+import { ATTACHMENT_TYPES } from '../enums/attachment-type.enum.js';
+import { MEDIA_TYPES } from '../enums/media-type.enum.js';
+import { MIME_TYPES } from '../media/media-format.js';
+
+/** Every option `forRoot` takes (the extras are checked where the controller is built). */
+const KNOWN_OPTIONS = new Set([
+  'corpId',
+  'corpSecret',
+  'tokenProvider',
+  'baseUrl',
+  'store',
+  'storeTimeoutMs',
+  'mediaCache',
+  'rules',
+  'timeoutMs',
+  'retry',
+  'tempDir',
+  'shutdownTimeoutMs',
+  'tokenRefreshAheadMs',
+  'credentialsCooldownMs',
+]);
+/** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
+const EXTRAS = new Set(['isGlobal', 'controller']);
+const STORE_METHODS = ['get', 'set', 'delete', 'compareAndDelete', 'acquireLock'] as const;
+const THREE_DAYS_MS = 3 * 24 * 60 * 60 * 1000;
+const FORMATS = new Set(Object.keys(MIME_TYPES).filter((f) => f !== 'unknown'));
+
+type Problems = string[];
+type Loose = Record<string, unknown>;
 
 /**
  * Every problem with `options`, in words. Secrets are described, never quoted.
  * Runs at start-up, so that a bad configuration fails the boot rather than the first upload.
  */
-export function findOptionProblems(options: unknown): string[] {
-  if (typeof options !== 'object' || options === null) return ['options must be an object'];
-  const o = options as Partial<Record<keyof WecomMediaModuleOptions, unknown>>;
-  const problems: string[] = [];
+export function findOptionProblems(options: unknown): Problems {
+  if (!isObject(options)) return ['options must be an object'];
+  const o = options;
+  const problems: Problems = [];
+  for (const key of Object.keys(o)) {
+    if (EXTRAS.has(key)) {
+      problems.push(`${key} is an extra: give it to forRootAsync itself, not from the factory`);
+    } else if (!KNOWN_OPTIONS.has(key)) {
+      problems.push(`unknown option ${JSON.stringify(key)}`);
+    }
+  }
   if (typeof o.corpId !== 'string' || o.corpId.trim() === '') {
     problems.push('corpId must be a non-empty string (the corp id, "ww…")');
   }
-  const hasProvider = o.tokenProvider !== undefined;
-  if (hasProvider) {
-    const p = o.tokenProvider as Record<string, unknown> | null;
+  credentialProblems(o, problems);
+  if (o.baseUrl !== undefined) problems.push(...baseUrlProblems(o.baseUrl));
+  if (o.store !== undefined) {
+    const missing = STORE_METHODS.filter(
+      (m) => typeof (o.store as Loose | null)?.[m] !== 'function',
+    );
+    if (missing.length > 0) {
+      problems.push(`store must implement WecomStore; it lacks ${missing.join(', ')}`);
+    }
+  }
+  for (const key of ['timeoutMs', 'storeTimeoutMs', 'shutdownTimeoutMs'] as const) {
+    positive(o[key], key, problems);
+  }
+  for (const key of ['tokenRefreshAheadMs', 'credentialsCooldownMs'] as const) {
+    nonNegative(o[key], key, problems);
+  }
+  if (o.mediaCache !== undefined) mediaCacheProblems(o.mediaCache, problems);
+  if (o.retry !== undefined) retryProblems(o.retry, problems);
+  if (o.rules !== undefined) rulesProblems(o.rules, problems);
+  if (o.tempDir !== undefined) tempDirProblems(o.tempDir, problems);
+  return problems;
+}
+
+function credentialProblems(o: Loose, problems: Problems): void {
+  if (o.tokenProvider !== undefined) {
+    const p = o.tokenProvider as Loose | null;
     if (typeof p?.getToken !== 'function' || typeof p.invalidate !== 'function') {
       problems.push('tokenProvider must have getToken() and invalidate()');
     }
@@ -24,26 +83,9 @@ export function findOptionProblems(options: unknown): string[] {
       'corpSecret must be a non-empty string (the app secret), unless a tokenProvider is given',
     );
   }
-  if (o.baseUrl !== undefined) problems.push(...baseUrlProblems(o.baseUrl));
-  for (const key of ['timeoutMs', 'storeTimeoutMs', 'shutdownTimeoutMs'] as const) {
-    if (o[key] !== undefined && !isPositive(o[key])) {
-      problems.push(`${key} must be a positive number of milliseconds; got ${String(o[key])}`);
-    }
-  }
-  if (
-    o.tokenRefreshAheadMs !== undefined &&
-    !(isPositive(o.tokenRefreshAheadMs) || o.tokenRefreshAheadMs === 0)
-  ) {
-    problems.push(`tokenRefreshAheadMs must be 0 or more; got ${String(o.tokenRefreshAheadMs)}`);
-  }
-  const retries = (o.retry as { busyRetries?: unknown } | undefined)?.busyRetries;
-  if (retries !== undefined && !(Number.isInteger(retries) && (retries as number) >= 0)) {
-    problems.push(`retry.busyRetries must be a whole number, 0 or more; got ${String(retries)}`);
-  }
-  return problems;
 }
 
-function baseUrlProblems(value: unknown): string[] {
+function baseUrlProblems(value: unknown): Problems {
   if (typeof value !== 'string') return ['baseUrl must be a string URL'];
   let url: URL;
   try {
@@ -60,13 +102,154 @@ function baseUrlProblems(value: unknown): string[] {
   return [];
 }
 
-const isPositive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;
-
-/** Throws one error that lists every problem. */
-export function assertValidOptions(options: unknown): WecomMediaModuleOptions {
-  const problems = findOptionProblems(options);
-  if (problems.length > 0) {
-    throw new Error(`WecomMediaModule options are invalid:\n - ${problems.join('\n - ')}`);
+function mediaCacheProblems(value: unknown, problems: Problems): void {
+  if (typeof value === 'boolean') return;
+  if (!isObject(value)) {
+    problems.push('mediaCache must be true, false or { safetyMarginMs }');
+    return;
   }
-  return options as WecomMediaModuleOptions;
+  unknownKeys(value, ['safetyMarginMs'], 'mediaCache', problems);
+  const margin = value.safetyMarginMs;
+  if (margin !== undefined && !(isNumber(margin) && margin >= 0 && margin < THREE_DAYS_MS)) {
+    problems.push(
+      `mediaCache.safetyMarginMs must be 0 or more and less than 3 days (a media_id's life); got ${String(margin)}`,
+    );
+  }
 }
+
+function retryProblems(value: unknown, problems: Problems): void {
+  if (!isObject(value)) {
+    problems.push('retry must be an object { busyRetries?, baseDelayMs?, maxDelayMs? }');
+    return;
+  }
+  unknownKeys(value, ['busyRetries', 'baseDelayMs', 'maxDelayMs'], 'retry', problems);
+  const { busyRetries, baseDelayMs, maxDelayMs } = value;
+  if (
+    busyRetries !== undefined &&
+    !(Number.isInteger(busyRetries) && (busyRetries as number) >= 0)
+  ) {
+    problems.push(
+      `retry.busyRetries must be a whole number, 0 or more; got ${String(busyRetries)}`,
+    );
+  }
+  nonNegative(baseDelayMs, 'retry.baseDelayMs', problems);
+  nonNegative(maxDelayMs, 'retry.maxDelayMs', problems);
+  if (isNumber(baseDelayMs) && isNumber(maxDelayMs) && maxDelayMs < baseDelayMs) {
+    problems.push(
+      `retry.maxDelayMs (${maxDelayMs}) must not be less than retry.baseDelayMs (${baseDelayMs})`,
+    );
+  }
+}
+
+function rulesProblems(value: unknown, problems: Problems): void {
+  if (!isObject(value)) {
+    problems.push('rules must be an object of overrides');
+    return;
+  }
+  const keys = ['minBytesExclusive', 'mediaTypes', 'attachmentTypes', 'momentImage', 'momentVideo'];
+  unknownKeys(value, [...keys, 'maxFilenameBytes'], 'rules', problems);
+  wholeNumber(value.minBytesExclusive, 'rules.minBytesExclusive', 0, problems);
+  wholeNumber(value.maxFilenameBytes, 'rules.maxFilenameBytes', 1, problems);
+  const mediaTypes = value.mediaTypes;
+  if (mediaTypes !== undefined) {
+    if (!isObject(mediaTypes)) problems.push('rules.mediaTypes must be an object');
+    else {
+      unknownKeys(mediaTypes, MEDIA_TYPES, 'rules.mediaTypes', problems);
+      for (const [type, rule] of Object.entries(mediaTypes))
+        mediaTypeRuleProblems(type, rule, problems);
+    }
+  }
+  const attachmentTypes = value.attachmentTypes;
+  if (attachmentTypes !== undefined) {
+    if (!isObject(attachmentTypes)) problems.push('rules.attachmentTypes must be an object');
+    else {
+      unknownKeys(attachmentTypes, ATTACHMENT_TYPES.map(String), 'rules.attachmentTypes', problems);
+      for (const [type, list] of Object.entries(attachmentTypes)) {
+        if (!Array.isArray(list) || list.some((t) => !MEDIA_TYPES.includes(t as never))) {
+          problems.push(
+            `rules.attachmentTypes.${type} must be a list of ${MEDIA_TYPES.join(', ')}; got ${JSON.stringify(list)}`,
+          );
+        }
+      }
+    }
+  }
+  const image = value.momentImage;
+  if (image !== undefined) {
+    if (!isObject(image)) problems.push('rules.momentImage must be an object');
+    else {
+      unknownKeys(image, ['maxLongEdge', 'maxShortEdge'], 'rules.momentImage', problems);
+      wholeNumber(image.maxLongEdge, 'rules.momentImage.maxLongEdge', 1, problems);
+      wholeNumber(image.maxShortEdge, 'rules.momentImage.maxShortEdge', 1, problems);
+    }
+  }
+  const video = value.momentVideo;
+  if (video !== undefined) {
+    if (!isObject(video)) problems.push('rules.momentVideo must be an object');
+    else {
+      unknownKeys(video, ['maxDurationSeconds'], 'rules.momentVideo', problems);
+      positive(video.maxDurationSeconds, 'rules.momentVideo.maxDurationSeconds', problems);
+    }
+  }
+}
+
+function mediaTypeRuleProblems(type: string, rule: unknown, problems: Problems): void {
+  const at = `rules.mediaTypes.${type}`;
+  if (!isObject(rule)) {
+    problems.push(`${at} must be an object { maxBytes?, formats? }`);
+    return;
+  }
+  unknownKeys(rule, ['maxBytes', 'formats'], at, problems);
+  wholeNumber(rule.maxBytes, `${at}.maxBytes`, 1, problems);
+  const formats = rule.formats;
+  if (
+    formats !== undefined &&
+    (!Array.isArray(formats) || formats.some((f) => !FORMATS.has(f as string)))
+  ) {
+    problems.push(
+      `${at}.formats must be a list of ${[...FORMATS].join(', ')}; got ${JSON.stringify(formats)}`,
+    );
+  }
+}
+
+function tempDirProblems(value: unknown, problems: Problems): void {
+  if (typeof value !== 'string' || value.trim() === '') {
+    problems.push('tempDir must be the path of an existing directory');
+    return;
+  }
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(value).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory)
+    problems.push(`tempDir must be an existing directory; ${JSON.stringify(value)} is not`);
+}
+
+function unknownKeys(value: Loose, known: readonly string[], at: string, problems: Problems): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) problems.push(`unknown option ${at}.${key}`);
+  }
+}
+
+function positive(value: unknown, name: string, problems: Problems): void {
+  if (value !== undefined && !(isNumber(value) && value > 0)) {
+    problems.push(`${name} must be a positive number of milliseconds; got ${String(value)}`);
+  }
+}
+
+function nonNegative(value: unknown, name: string, problems: Problems): void {
+  if (value !== undefined && !(isNumber(value) && value >= 0)) {
+    problems.push(`${name} must be 0 or more; got ${String(value)}`);
+  }
+}
+
+function wholeNumber(value: unknown, name: string, min: number, problems: Problems): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= min)) {
+    problems.push(`${name} must be a whole number, ${min} or more; got ${String(value)}`);
+  }
+}
+
+const isNumber = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+const isObject = (v: unknown): v is Loose =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,9 +1,11 @@
-import { sanitizeFilename } from '../client/multipart-body.js';
 import type { AttachmentInput } from '../interfaces/attachment-input.interface.js';
+import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
 import type { Violation } from '../interfaces/violation.interface.js';
 import { inspectMedia } from '../media/inspect-media.js';
 import type { MediaInfo } from '../media/media-format.js';
-import { checkAttachment, largestLimit, type AttachmentRules } from '../media/media-rules.js';
+import { largestLimit } from '../rules/attachment-rules.js';
+import { checkAttachment, checkAttachmentAsItsBytes } from '../rules/check-attachment.js';
+import { sanitizeFilename } from '../rules/filename-rule.js';
 import { resolveSource, type AttachmentSource } from './attachment-source.js';
 import type { TempDirectory } from './temp-directory.js';
 
@@ -16,11 +18,17 @@ export interface PreparedAttachment {
   violations: Violation[];
 }
 
-/** What to check `input` as; `attachmentType` undefined skips the rules that depend on it. */
+/**
+ * What to check `input` as. `attachmentType` undefined skips the rules that depend on it;
+ * `mediaType` {@link AS_ITS_BYTES} checks the file as what its bytes are.
+ */
 type CheckedInput = Omit<AttachmentInput, 'attachmentType' | 'mediaType'> & {
   attachmentType: unknown;
   mediaType: unknown;
 };
+
+/** Check the file as the media type its bytes show (a FileValidator without a fixed type). */
+export const AS_ITS_BYTES = Symbol('as its bytes');
 
 /** Opens or spools `input`, reads its media facts from the bytes, and checks every rule. */
 export async function prepareAttachment(
@@ -36,17 +44,17 @@ export async function prepareAttachment(
   try {
     const media = await inspectMedia(source.reader);
     const filename = sanitizeFilename(source.filename);
-    const violations = checkAttachment(
-      {
-        mediaType: input.mediaType,
-        attachmentType: input.attachmentType,
-        size: source.size,
-        sizeExceeded: source.sizeExceeded,
-        filename,
-        media,
-      },
-      rules,
-    );
+    const facts = {
+      attachmentType: input.attachmentType,
+      size: source.size,
+      sizeExceeded: source.sizeExceeded,
+      filename,
+      media,
+    };
+    const violations =
+      input.mediaType === AS_ITS_BYTES
+        ? checkAttachmentAsItsBytes(facts, rules)
+        : checkAttachment({ ...facts, mediaType: input.mediaType }, rules);
     return { source, media, filename, violations };
   } catch (error) {
     await source.dispose();

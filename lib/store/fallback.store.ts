@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
+import { LOGGER_CONTEXT } from '../common/wecom-media.constants.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
-import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
 import { MemoryStore } from './memory.store.js';
 
-/** Settings of a {@link FallbackStore}. */
-export interface FallbackStoreOptions {
-  /** The longest wait for the shared store, per call. Default 500 ms. */
-  timeoutMs?: number;
-  /** After a failure, use the local store alone for this long before asking again. Default 1 s. */
-  retryAfterMs?: number;
+/** Settings of a {@link FallbackStore} (defaults: see resolve-options.ts). */
+export interface FallbackStoreSettings {
+  /** The longest wait for the shared store, per call. */
+  timeoutMs: number;
+  /** After a failure, use the local store alone for this long before asking again. */
+  retryAfterMs: number;
 }
 
 /**
@@ -20,18 +20,13 @@ export interface FallbackStoreOptions {
 export class FallbackStore implements WecomStore {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly local = new MemoryStore();
-  private readonly timeoutMs: number;
-  private readonly retryAfterMs: number;
   private downUntil = 0;
   private down = false;
 
   constructor(
     private readonly shared: WecomStore,
-    options: FallbackStoreOptions = {},
-  ) {
-    this.timeoutMs = options.timeoutMs ?? 500;
-    this.retryAfterMs = options.retryAfterMs ?? 1000;
-  }
+    private readonly settings: FallbackStoreSettings,
+  ) {}
 
   /** True while the shared store is considered unreachable. */
   get degraded(): boolean {
@@ -79,8 +74,8 @@ export class FallbackStore implements WecomStore {
         call(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`no answer within ${this.timeoutMs} ms`)),
-            this.timeoutMs,
+            () => reject(new Error(`no answer within ${this.settings.timeoutMs} ms`)),
+            this.settings.timeoutMs,
           );
         }),
       ]);
@@ -90,7 +85,7 @@ export class FallbackStore implements WecomStore {
       }
       return { ok: true, value };
     } catch (error) {
-      this.downUntil = Date.now() + this.retryAfterMs;
+      this.downUntil = Date.now() + this.settings.retryAfterMs;
       if (!this.down) {
         this.down = true;
         this.logger.warn(

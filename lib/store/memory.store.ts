@@ -5,10 +5,15 @@ interface Entry {
   expiresAt: number;
 }
 
-/** The default store: one process's memory. Replicas each get their own; use `RedisStore` to share. */
+/**
+ * The default store: one process's memory. Replicas each get their own; use `RedisStore` to share.
+ *
+ * @publicApi
+ */
 export class MemoryStore implements WecomStore {
   private readonly entries = new Map<string, Entry>();
 
+  /** @param now - the clock that expires entries; tests may pass their own. @default `Date.now` */
   constructor(private readonly now: () => number = Date.now) {}
 
   get(key: string): Promise<string | undefined> {

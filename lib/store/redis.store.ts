@@ -3,6 +3,8 @@ import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 /**
  * The commands `RedisStore` uses, as an ioredis `Redis` or `Cluster` has them. Typed
  * structurally so that this package does not need ioredis's types to compile.
+ *
+ * @publicApi
  */
 export interface RedisClientLike {
   get(key: string): Promise<string | null>;
@@ -15,9 +17,13 @@ export interface RedisClientLike {
 /** Deletes KEYS[1] only while it holds ARGV[1]: the owner-only release of a lock, the guarded token drop. */
 const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
-/** Settings of a {@link RedisStore}. */
+/**
+ * Settings of a {@link RedisStore}.
+ *
+ * @publicApi
+ */
 export interface RedisStoreOptions {
-  /** Prepended to every key, e.g. to share one Redis between apps. Default none. */
+  /** Prepended to every key, e.g. to share one Redis between apps. @default '' */
   keyPrefix?: string;
 }
 
@@ -27,6 +33,8 @@ export interface RedisStoreOptions {
  *
  * Give it an ioredis client made for the job, with bounded waits:
  * `new Redis(url, { commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false })`.
+ *
+ * @publicApi
  */
 export class RedisStore implements WecomStore {
   private readonly prefix: string;

@@ -5,13 +5,13 @@ import {
   type ValidationOptions,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
 import {
-  checkCombination,
   DEFAULT_ATTACHMENT_RULES,
   isAttachmentType,
   isMediaType,
-  type AttachmentRules,
-} from '../media/media-rules.js';
+} from '../rules/attachment-rules.js';
+import { checkCombination } from '../rules/check-attachment.js';
 
 /** Reads the pair from the DTO: the decorated property and its sibling `media_type`. */
 function combinationOf(args: ValidationArguments): ReturnType<typeof checkCombination> {

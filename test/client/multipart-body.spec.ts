@@ -2,9 +2,10 @@ import { PassThrough, Readable } from 'node:stream';
 import { buffer as collect } from 'node:stream/consumers';
 import { assert, asyncProperty, string, uint8Array } from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMultipartBody, sanitizeFilename } from '../../lib/client/multipart-body.js';
-import { maskSecrets } from '../../lib/client/mask-secrets.js';
-import { backoffDelay, DEFAULT_RETRY } from '../../lib/client/backoff.js';
+import { backoffDelay } from '../../lib/client/backoff.js';
+import { createMultipartBody } from '../../lib/client/multipart-body.js';
+import { OPTION_DEFAULTS } from '../../lib/options/resolve-options.js';
+import { sanitizeFilename } from '../../lib/rules/filename-rule.js';
 import { boundaryOf, parseMultipart } from '../../lib/testing/multipart-parser.js';
 
 async function encode(filename: string, content: Buffer, asStream = false) {
@@ -64,30 +65,9 @@ describe('createMultipartBody', () => {
   });
 });
 
-describe('sanitizeFilename', () => {
-  it.each([
-    ['quotes', 'a"b".png', "a'b'.png"],
-    ['CR, LF and NUL', 'a\r\nb\0c.png', 'a  b c.png'],
-    ['path separators', '../etc/passwd\\x.png', '.._etc_passwd_x.png'],
-    ['direction overrides', 'photo\u202egnp.exe', 'photognp.exe'],
-    ['nothing else', '新品 春季🌸-主图.png', '新品 春季🌸-主图.png'],
-  ])('neutralises %s', (_, input, output) => {
-    expect(sanitizeFilename(input)).toBe(output);
-  });
-});
-
-describe('maskSecrets', () => {
-  it('masks tokens and secrets in URLs and text', () => {
-    expect(maskSecrets('/cgi-bin/x?access_token=abc.DEF-1&media_type=image')).toBe(
-      '/cgi-bin/x?access_token=***&media_type=image',
-    );
-    expect(maskSecrets('corpid=ww1&corpsecret=s3cr3t')).toBe('corpid=ww1&corpsecret=***');
-  });
-});
-
 describe('backoffDelay', () => {
   it('doubles up to the cap, with jitter in the upper half', () => {
-    const opts = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
+    const opts = { ...OPTION_DEFAULTS.retry, baseDelayMs: 100, maxDelayMs: 1000 };
     expect(backoffDelay(1, opts, () => 0)).toBe(50);
     expect(backoffDelay(1, opts, () => 1)).toBe(100);
     expect(backoffDelay(3, opts, () => 1)).toBe(400);

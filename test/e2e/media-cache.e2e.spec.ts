@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
-import { WecomEmulator } from '../../lib/testing/index.js';
 import { makePng } from '../helpers/media-bytes.js';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
@@ -21,7 +20,7 @@ const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
   }) as AttachmentInput;
 
 describe('the media-id cache', () => {
-  const s = emulatorSuite({ mediaCache: true });
+  const s = emulatorSuite({ app: { mediaCache: true } });
   afterEach(() => {
     vi.useRealTimers();
   });
@@ -94,31 +93,29 @@ describe('the media-id cache', () => {
 });
 
 describe.skipIf(!requireRedisServer())('the media-id cache on Redis', () => {
+  const s = emulatorSuite({ app: false });
   let server: RedisServer;
-  let emulator: WecomEmulator;
   let client: Redis;
 
   beforeAll(async () => {
     server = await RedisServer.start();
-    emulator = await WecomEmulator.start();
     client = new Redis(server.url, { lazyConnect: true });
     await client.connect();
   });
   afterAll(async () => {
     client?.disconnect();
-    await emulator?.close();
     await server?.stop();
   });
 
   it('one replica uploads; another reuses the media_id from Redis', async () => {
-    const a = await bootApp(emulator, { mediaCache: true, store: new RedisStore(client) });
-    const b = await bootApp(emulator, { mediaCache: true, store: new RedisStore(client) });
+    const a = await bootApp(s.emulator, { mediaCache: true, store: new RedisStore(client) });
+    const b = await bootApp(s.emulator, { mediaCache: true, store: new RedisStore(client) });
     try {
       const first = await a.service.upload(input());
       const second = await b.service.upload(input());
       expect(second.mediaId).toBe(first.mediaId);
       expect(second.reused).toBe(true);
-      expect(emulator.uploads).toHaveLength(1);
+      expect(s.emulator.uploads).toHaveLength(1);
       const keys = await client.keys('wecom-media:media:*');
       expect(keys).toHaveLength(1);
       const ttl = await client.pttl(keys[0] ?? '');

@@ -1,17 +1,22 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { WECOM_STORE } from '../../lib/common/wecom-media.constants.js';
 import {
   AttachmentService,
   AttachmentType,
   MediaType,
+  MemoryStore,
   WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_ATTACHMENT_RULES,
   WecomMediaModule,
   type AccessTokenProvider,
+  type AttachmentRules,
   type WecomMediaModuleOptions,
 } from '../../lib/index.js';
-import { WecomEmulator } from '../../lib/testing/index.js';
+import { FallbackStore } from '../../lib/store/fallback.store.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.js';
 
 const png = makePng(10, 10);
@@ -34,22 +39,20 @@ async function boot(
 }
 
 describe('WecomMediaModule', () => {
-  let emulator: WecomEmulator;
+  const s = emulatorSuite({ app: false });
   const options = (): WecomMediaModuleOptions => ({
-    corpId: emulator.corpId,
-    corpSecret: emulator.corpSecret,
-    baseUrl: emulator.url,
+    corpId: s.emulator.corpId,
+    corpSecret: s.emulator.corpSecret,
+    baseUrl: s.emulator.url,
   });
-
-  beforeAll(async () => {
-    emulator = await WecomEmulator.start();
-  });
-  afterAll(() => emulator.close());
-  beforeEach(() => emulator.reset());
+  /** The media_id the emulator issued last. */
+  const lastMediaId = (): string | undefined => s.emulator.uploads.at(-1)?.mediaId;
 
   it('forRoot provides AttachmentService', async () => {
     const app = await boot([WecomMediaModule.forRoot(options())]);
-    await expect(upload(app.get(AttachmentService))).resolves.toMatchObject({ type: 'image' });
+    const result = await upload(app.get(AttachmentService));
+    expect(result.type).toBe('image');
+    expect(result.mediaId).toBe(lastMediaId());
     await app.close();
   });
 
@@ -59,18 +62,20 @@ describe('WecomMediaModule', () => {
         imports: [
           ConfigModule.forRoot({
             ignoreEnvFile: true,
-            load: [() => ({ WECOM_CORP_ID: emulator.corpId, WECOM_SECRET: emulator.corpSecret })],
+            load: [
+              () => ({ WECOM_CORP_ID: s.emulator.corpId, WECOM_SECRET: s.emulator.corpSecret }),
+            ],
           }),
         ],
         inject: [ConfigService],
         useFactory: (config: ConfigService) => ({
           corpId: config.getOrThrow<string>('WECOM_CORP_ID'),
           corpSecret: config.getOrThrow<string>('WECOM_SECRET'),
-          baseUrl: emulator.url,
+          baseUrl: s.emulator.url,
         }),
       }),
     ]);
-    await expect(upload(app.get(AttachmentService))).resolves.toBeDefined();
+    expect((await upload(app.get(AttachmentService))).mediaId).toBe(lastMediaId());
     await app.close();
   });
 
@@ -85,13 +90,13 @@ describe('WecomMediaModule', () => {
     class OptionsModule {}
 
     const byClass = await boot([WecomMediaModule.forRootAsync({ useClass: WecomOptionsFactory })]);
-    await expect(upload(byClass.get(AttachmentService))).resolves.toBeDefined();
+    expect((await upload(byClass.get(AttachmentService))).mediaId).toBe(lastMediaId());
     await byClass.close();
 
     const byExisting = await boot([
       WecomMediaModule.forRootAsync({ imports: [OptionsModule], useExisting: WecomOptionsFactory }),
     ]);
-    await expect(upload(byExisting.get(AttachmentService))).resolves.toBeDefined();
+    expect((await upload(byExisting.get(AttachmentService))).mediaId).toBe(lastMediaId());
     await byExisting.close();
   });
 
@@ -110,6 +115,45 @@ describe('WecomMediaModule', () => {
     await app.close();
   });
 
+  it("every exported token can be injected in the app's own module", async () => {
+    @Injectable()
+    class UsesEverything {
+      constructor(
+        @Inject(WECOM_ACCESS_TOKEN_PROVIDER) readonly tokens: AccessTokenProvider,
+        @Inject(WECOM_ATTACHMENT_RULES) readonly rules: AttachmentRules,
+        readonly attachments: AttachmentService,
+      ) {}
+    }
+    @Module({
+      imports: [
+        WecomMediaModule.forRoot({
+          ...options(),
+          rules: { momentVideo: { maxDurationSeconds: 60 } },
+        }),
+      ],
+      providers: [UsesEverything],
+    })
+    class AppModule {}
+    const app = await boot([AppModule]);
+    const user = app.get<UsesEverything>(UsesEverything);
+    expect(user.rules.momentVideo.maxDurationSeconds).toBe(60); // the module's resolved rules
+    expect(user.rules.momentImage.maxShortEdge).toBe(1080);
+    expect(typeof (await user.tokens.getToken())).toBe('string');
+    expect(user.attachments).toBeInstanceOf(AttachmentService);
+    await app.close();
+  });
+
+  it('bounds a shared store once: a store that already falls back is not wrapped again', async () => {
+    const given = new FallbackStore(new MemoryStore(), { timeoutMs: 100, retryAfterMs: 100 });
+    const wrapped = await boot([WecomMediaModule.forRoot({ ...options(), store: given })]);
+    expect(wrapped.get(WECOM_STORE)).toBe(given);
+    await wrapped.close();
+    const memory = new MemoryStore();
+    const plain = await boot([WecomMediaModule.forRoot({ ...options(), store: memory })]);
+    expect(plain.get(WECOM_STORE)).toBe(memory);
+    await plain.close();
+  });
+
   it('exports the token provider so the app can reuse the token for other WeCom calls', async () => {
     @Injectable()
     class OtherWecomCalls {
@@ -119,9 +163,9 @@ describe('WecomMediaModule', () => {
     class AppModule {}
     const app = await boot([AppModule]);
     const token = await app.get<OtherWecomCalls>(OtherWecomCalls).tokens.getToken();
-    expect(token).toBe(emulator.issuedTokens[0]);
+    expect(token).toBe(s.emulator.issuedTokens[0]);
     await upload(app.get(AttachmentService));
-    expect(emulator.gettokenCalls).toBe(1); // the upload reused it
+    expect(s.emulator.gettokenCalls).toBe(1); // the upload reused it
     await app.close();
   });
 
@@ -129,7 +173,7 @@ describe('WecomMediaModule', () => {
     const seed = await boot([WecomMediaModule.forRoot(options())]);
     const token = await seed.get<AccessTokenProvider>(WECOM_ACCESS_TOKEN_PROVIDER).getToken();
     await seed.close();
-    emulator.requests.length = 0;
+    s.emulator.requests.length = 0;
     const invalidated: string[] = [];
     const provider: AccessTokenProvider = {
       getToken: () => Promise.resolve(token),
@@ -140,58 +184,32 @@ describe('WecomMediaModule', () => {
     };
     const app = await boot([
       WecomMediaModule.forRoot({
-        corpId: emulator.corpId,
+        corpId: s.emulator.corpId,
         tokenProvider: provider,
-        baseUrl: emulator.url,
+        baseUrl: s.emulator.url,
       }),
     ]);
     await upload(app.get(AttachmentService));
-    expect(emulator.gettokenCalls).toBe(0);
-    expect(emulator.uploads[0]?.accessToken).toBe(token);
-    emulator.failNext('upload_attachment', 42001);
+    expect(s.emulator.gettokenCalls).toBe(0);
+    expect(s.emulator.uploads[0]?.accessToken).toBe(token);
+    s.emulator.failNext('upload_attachment', 42001);
     await upload(app.get(AttachmentService));
     expect(invalidated).toEqual([token]);
     await app.close();
   });
 
   describe('checks options at start-up', () => {
-    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-      ['a missing corpId', { corpSecret: 's' }, /corpId must be a non-empty string/],
-      [
-        'an empty secret',
-        { corpId: 'ww1', corpSecret: '  ' },
-        /corpSecret must be a non-empty string/,
-      ],
-      [
-        'a bad baseUrl',
-        { corpId: 'ww1', corpSecret: 's', baseUrl: 'qyapi.weixin.qq.com' },
-        /baseUrl must be an absolute/,
-      ],
-      [
-        'a baseUrl with a query',
-        { corpId: 'ww1', corpSecret: 's', baseUrl: 'https://x/?a=1' },
-        /must not carry a query/,
-      ],
-      [
-        'a negative timeout',
-        { corpId: 'ww1', corpSecret: 's', timeoutMs: -1 },
-        /timeoutMs must be a positive/,
-      ],
-      [
-        'both secret and provider',
-        { corpId: 'ww1', corpSecret: 's', tokenProvider: { getToken() {}, invalidate() {} } },
-        /either corpSecret or tokenProvider/,
-      ],
-    ];
-    for (const [what, bad, message] of cases) {
-      it(`rejects ${what}`, async () => {
-        const error = await boot([
-          WecomMediaModule.forRoot(bad as unknown as WecomMediaModuleOptions),
-        ]).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(Error);
-        expect((error as Error).message).toMatch(message);
-      });
-    }
+    it('fails the boot of forRoot with every problem listed', async () => {
+      const error = await boot([
+        WecomMediaModule.forRoot({
+          corpId: '',
+          corpSecret: 's',
+          timeoutMs: -1,
+        } as unknown as WecomMediaModuleOptions),
+      ]).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/corpId must be a non-empty string/);
+      expect((error as Error).message).toMatch(/timeoutMs must be a positive/);
+    });
 
     it('checks forRootAsync options too, and never quotes the secret', async () => {
       const error = await boot([

@@ -1,16 +1,14 @@
 import { readdir } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachmentRuleError,
   AttachmentType,
   MediaType,
   type AttachmentInput,
 } from '../../lib/index.js';
-import { WecomEmulator } from '../../lib/testing/index.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { fixture, fixturePath } from '../helpers/fixtures.js';
 import {
   bigAppSegments,
@@ -20,44 +18,33 @@ import {
   makePng,
   padTo,
 } from '../helpers/media-bytes.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
+import { bootApp } from '../helpers/testing-app.js';
 
 const MiB = 1024 * 1024;
 const moment = AttachmentType.Moment;
 const album = AttachmentType.ProductAlbum;
 
 describe('upload rules, enforced before anything is sent', () => {
-  let emulator: WecomEmulator;
-  let t: TestingApp;
-  let tempDir: string;
-
-  beforeAll(async () => {
-    // Like the module below, this emulator lets moments take `file`, to show the 5/6-byte boundary.
-    emulator = await WecomEmulator.start({ accepts: { '1': ['image', 'video', 'file'] } });
-    tempDir = await mkdtemp(join(tmpdir(), 'wecom-rules-'));
-  });
-  afterAll(async () => {
-    await emulator.close();
-    await rm(tempDir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    emulator.reset();
-    // The `file` media type is allowed on moments here so that the 5/6-byte boundary can be shown.
-    t = await bootApp(emulator, {
-      tempDir,
+  // The `file` media type is allowed on moments here (in the module and in the s.emulator) so that
+  // the 5/6-byte boundary can be shown.
+  const scratch = scratchDir();
+  const s = emulatorSuite({
+    emulator: { accepts: { '1': ['image', 'video', 'file'] } },
+    app: () => ({
+      tempDir: scratch.path,
       rules: { attachmentTypes: { [moment]: [MediaType.Image, MediaType.Video, MediaType.File] } },
-    });
+    }),
   });
-  afterEach(() => t.close());
 
   /** Uploads, and says what happened: 'sent' (one request), or the broken rules (no request). */
   async function verdict(input: AttachmentInput): Promise<string[] | 'sent'> {
-    const before = emulator.uploads.length;
-    const outcome = await t.service.upload(input).then(
+    const before = s.emulator.uploads.length;
+    const outcome = await s.t.service.upload(input).then(
       () => 'sent' as const,
       (error: unknown) => error,
     );
-    const sent = emulator.uploads.length - before;
+    const sent = s.emulator.uploads.length - before;
     if (outcome === 'sent' && sent === 1) return 'sent';
     if (outcome instanceof AttachmentRuleError && sent === 0)
       return outcome.violations.map((v) => v.rule);
@@ -77,7 +64,7 @@ describe('upload rules, enforced before anything is sent', () => {
   it('a stream over the limit is cut off while spooling and refused', async () => {
     const big = padTo(makePng(10, 10), 10 * MiB + 100);
     const chunks = Array.from({ length: 11 }, (_, i) => big.subarray(i * MiB, (i + 1) * MiB));
-    const error = await t.service
+    const error = await s.t.service
       .upload({
         file: Readable.from(chunks),
         filename: 's.png',
@@ -88,7 +75,7 @@ describe('upload rules, enforced before anything is sent', () => {
     expect((error as AttachmentRuleError).violations[0]?.message).toBe(
       'image files may be at most 10 MiB (10485760 bytes); this one is more than 10 MiB (10485760 bytes)',
     );
-    expect(emulator.uploads).toHaveLength(0);
+    expect(s.emulator.uploads).toHaveLength(0);
   });
 
   it('6 bytes is sent; 5 bytes is refused', async () => {
@@ -118,7 +105,7 @@ describe('upload rules, enforced before anything is sent', () => {
   it('moments: a 30.0 s MP4 is sent; a 30.1 s one is refused', async () => {
     expect(await video(fixturePath('clip-30.0s.mp4'))).toBe('sent');
     expect(await video(fixturePath('clip-30.1s.mp4'))).toEqual(['moment-video-duration']);
-    const violations = await t.service.check({
+    const violations = await s.t.service.check({
       file: fixturePath('clip-30.1s.mp4'),
       mediaType: MediaType.Video,
       attachmentType: moment,
@@ -126,6 +113,33 @@ describe('upload rules, enforced before anything is sent', () => {
     expect(violations[0]?.message).toBe(
       'moments videos may last at most 30 s; this MP4 lasts 30.1 s',
     );
+  });
+
+  it('moments: fragmented MP4s (length in the fragments, not mvhd) are judged by their real length', async () => {
+    expect(await video(fixturePath('clip-frag-5s.mp4'))).toBe('sent');
+    expect(await video(fixturePath('clip-frag-30s.mp4'))).toBe('sent');
+    expect(await video(fixturePath('clip-frag-31s.mp4'))).toEqual(['moment-video-duration']);
+    expect(await video(fixturePath('clip-frag-mehd-31s.mp4'))).toEqual(['moment-video-duration']);
+    const [long] = await s.t.service.check({
+      file: fixturePath('clip-frag-300s.mp4'),
+      mediaType: MediaType.Video,
+      attachmentType: moment,
+    });
+    expect(long).toMatchObject({ rule: 'moment-video-duration', limit: 30, actual: 300 });
+  });
+
+  it('moments: a video whose length cannot be read is refused, never passed', async () => {
+    // Fragmented (mvex) with mvhd 0 and not one fragment: nothing says how long it is.
+    const unknown = makeMp4({ duration: 0n, fragmented: true });
+    const violations = await s.t.service.check({
+      file: unknown,
+      filename: 'live.mp4',
+      mediaType: MediaType.Video,
+      attachmentType: moment,
+    });
+    expect(violations.map((v) => v.rule)).toEqual(['moment-video-duration-unknown']);
+    expect(violations[0]?.message).toMatch(/length cannot be read/);
+    expect(s.emulator.uploads).toHaveLength(0);
   });
 
   it('progressive JPEG, a JPEG with its SOF after 128 KB, and MP4 with moov at the end are sent', async () => {
@@ -186,7 +200,7 @@ describe('upload rules, enforced before anything is sent', () => {
   });
 
   it('with the default rules, `file` is accepted by neither attachment type', async () => {
-    const plain = await bootApp(emulator); // default rules
+    const plain = await bootApp(s.emulator); // default rules
     try {
       for (const attachmentType of [moment, album]) {
         const violations = await plain.service.check({
@@ -203,22 +217,26 @@ describe('upload rules, enforced before anything is sent', () => {
   });
 
   it('check() returns every violation and sends nothing', async () => {
-    const violations = await t.service.check({
+    const violations = await s.t.service.check({
       file: GIF_BYTES,
       filename: '',
       mediaType: MediaType.Video,
       attachmentType: album,
     });
-    expect(violations.map((v) => v.rule)).toEqual(['attachment-media-type', 'filename', 'format']);
+    expect(violations.map((v) => v.rule)).toEqual([
+      'attachment-media-type',
+      'filename-empty',
+      'format',
+    ]);
     expect(
-      await t.service.check({
+      await s.t.service.check({
         file: makePng(5, 5),
         filename: 'ok.png',
         mediaType: MediaType.Image,
         attachmentType: album,
       }),
     ).toEqual([]);
-    expect(emulator.requests).toHaveLength(0);
+    expect(s.emulator.requests).toHaveLength(0);
   });
 
   it('a refused stream leaves no spooled file behind', async () => {
@@ -228,14 +246,14 @@ describe('upload rules, enforced before anything is sent', () => {
       mediaType: MediaType.Image,
       attachmentType: moment,
     });
-    await t.service.upload({
+    await s.t.service.upload({
       file: Readable.from([makePng(3, 3)]),
       filename: 'ok.png',
       mediaType: MediaType.Image,
       attachmentType: moment,
     });
-    const [spoolDir] = await readdir(tempDir);
+    const [spoolDir] = await readdir(scratch.path);
     expect(spoolDir).toMatch(/^wecom-media-/);
-    expect(await readdir(join(tempDir, spoolDir ?? ''))).toEqual([]);
+    expect(await readdir(join(scratch.path, spoolDir ?? ''))).toEqual([]);
   });
 });

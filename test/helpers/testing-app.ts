@@ -3,7 +3,9 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import {
   AttachmentService,
   WecomMediaModule,
+  type AccessTokenProvider,
   type WecomMediaModuleExtras,
+  type WecomMediaModuleOptions,
   type WecomMediaSecretOptions,
 } from '../../lib/index.js';
 import type { WecomEmulator } from '../../lib/testing/index.js';
@@ -17,8 +19,13 @@ export interface TestingApp {
   close(): Promise<void>;
 }
 
-/** Options laid over the emulator's defaults; `corpSecret` may be swapped for a wrong one. */
-export type ExtraOptions = Omit<Partial<WecomMediaSecretOptions>, 'tokenProvider'>;
+/**
+ * Options laid over the emulator's defaults; `corpSecret` may be swapped for a wrong one, or for a
+ * `tokenProvider`.
+ */
+export type ExtraOptions = Omit<Partial<WecomMediaSecretOptions>, 'tokenProvider'> & {
+  tokenProvider?: AccessTokenProvider;
+};
 
 /** A compiled testing module with the module pointed at `emulator`, logging into `logs`. */
 export function compileWithEmulator(
@@ -30,11 +37,11 @@ export function compileWithEmulator(
     imports: [
       WecomMediaModule.forRoot({
         corpId: emulator.corpId,
-        corpSecret: emulator.corpSecret,
+        ...(options.tokenProvider ? {} : { corpSecret: emulator.corpSecret }),
         baseUrl: emulator.url,
         retry: { baseDelayMs: 1, maxDelayMs: 5 }, // fast backoff keeps the suite quick
         ...options,
-      }),
+      } as WecomMediaModuleOptions & WecomMediaModuleExtras),
     ],
   })
     .setLogger(logs)

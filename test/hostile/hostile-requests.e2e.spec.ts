@@ -1,8 +1,7 @@
 import { connect } from 'node:net';
 import supertest from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WecomEmulator } from '../../lib/testing/index.js';
-import { bootHttpApp, type HttpApp } from '../helpers/http-app.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.js';
 
 const png = makePng(20, 20);
@@ -22,40 +21,18 @@ function rawRequest(port: number, chunks: Buffer[], endAfter = true): Promise<st
 }
 
 describe('hostile controller requests end in 400, 413 or 408, and leave nothing on disk', () => {
-  let emulator: WecomEmulator;
-  let h: HttpApp;
-
-  beforeAll(async () => {
-    emulator = await WecomEmulator.start();
-  });
-  afterAll(() => emulator.close());
-  beforeEach(async () => {
-    emulator.reset();
-    h = await bootHttpApp(emulator, { receiveTimeoutMs: 500 });
-  });
-  afterEach(async () => {
-    // A file multer was still writing when the body broke is removed just after the answer.
-    await vi
-      .waitFor(
-        async () => {
-          const files = await h.leftovers();
-          if (files.length > 0) throw new Error(`temp files left behind: ${files.join(', ')}`);
-        },
-        { timeout: 5_000, interval: 20 },
-      )
-      .finally(() => h.close());
-  });
+  const s = emulatorSuite({ http: { receiveTimeoutMs: 500 } });
 
   it('many parts', async () => {
-    let req = supertest(h.url).post(PATH);
+    let req = supertest(s.h.url).post(PATH);
     for (let i = 0; i < 30; i++) req = req.field(`f${i}`, 'x');
     const res = await req.attach('media', png, 'a.png');
     expect(res.status).toBe(400);
-    expect(emulator.uploads).toHaveLength(0);
+    expect(s.emulator.uploads).toHaveLength(0);
   });
 
   it('a huge text field', async () => {
-    const res = await supertest(h.url)
+    const res = await supertest(s.h.url)
       .post(PATH)
       .field('note', 'x'.repeat(1024 * 1024))
       .attach('media', png, 'a.png');
@@ -65,13 +42,13 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   it('two files and a file under another name', async () => {
     expect(
       (
-        await supertest(h.url)
+        await supertest(s.h.url)
           .post(PATH)
           .attach('media', png, 'a.png')
           .attach('media', png, 'b.png')
       ).status,
     ).toBe(400);
-    expect((await supertest(h.url).post(PATH).attach('other', png, 'a.png')).status).toBe(400);
+    expect((await supertest(s.h.url).post(PATH).attach('other', png, 'a.png')).status).toBe(400);
   });
 
   it('a truncated multipart body', async () => {
@@ -82,7 +59,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
       ),
       png.subarray(0, 40), // and no closing boundary
     ]);
-    const { port } = new URL(h.url);
+    const { port } = new URL(s.h.url);
     const answer = await rawRequest(Number(port), [
       Buffer.from(
         `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
@@ -90,11 +67,11 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
       body,
     ]);
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
-    expect(emulator.uploads).toHaveLength(0);
+    expect(s.emulator.uploads).toHaveLength(0);
   });
 
   it('a multipart body without a boundary', async () => {
-    const res = await supertest(h.url)
+    const res = await supertest(s.h.url)
       .post(PATH)
       .set('content-type', 'multipart/form-data')
       .send('garbage');
@@ -104,7 +81,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   it('a client that trickles bytes gets 408 within the receive timeout', async () => {
     const boundary = 'SLOW';
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`;
-    const { port } = new URL(h.url);
+    const { port } = new URL(s.h.url);
     const answer = await rawRequest(
       Number(port),
       [
@@ -117,6 +94,6 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
     );
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(answer).toContain('the upload did not arrive within 500 ms');
-    expect(emulator.uploads).toHaveLength(0);
+    expect(s.emulator.uploads).toHaveLength(0);
   });
 });

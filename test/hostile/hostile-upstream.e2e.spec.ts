@@ -12,7 +12,7 @@ import { emulatorSuite } from '../helpers/emulator-suite.js';
 const png = makePng(16, 16);
 
 describe('hostile upstream answers become typed errors', () => {
-  const s = emulatorSuite({ timeoutMs: 300 });
+  const s = emulatorSuite({ app: { timeoutMs: 300 } });
   beforeEach(() => upload()); // fetch the token first
 
   const upload = () =>
@@ -78,5 +78,45 @@ describe('hostile upstream answers become typed errors', () => {
     const error = (await upload().catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain(token);
     expect(error.message).toContain('access_token=***');
+  });
+
+  it('gettoken answering success without access_token is a protocol error, not a plain Error', async () => {
+    s.emulator.expireTokens();
+    s.emulator.answerNextWith('gettoken', { status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
+    const error = await upload().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WecomProtocolError);
+    expect(error).toMatchObject({
+      api: '/cgi-bin/gettoken',
+      status: 200,
+      reason: 'a success answer without access_token',
+    });
+  });
+
+  for (const createdAt of ['1e13', '-5', '"NaN"', '"soon"']) {
+    it(`created_at ${createdAt} gives the time of the answer, never an invalid date`, async () => {
+      s.emulator.answerNextWith('upload_attachment', {
+        status: 200,
+        body: `{"errcode":0,"type":"image","media_id":"MID-1","created_at":${createdAt}}`,
+      });
+      const before = Date.now();
+      const result = await upload();
+      const after = Date.now();
+      expect(result.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(result.createdAt.getTime()).toBeLessThanOrEqual(after);
+      expect(result.expiresAt.getTime() - result.createdAt.getTime()).toBe(3 * 86_400_000);
+      const warnings = s.t.logs.lines.filter((l) => l.includes('which is no valid time'));
+      expect(warnings).toHaveLength(1);
+    });
+  }
+
+  it('warns about an invalid created_at once, not once per upload', async () => {
+    for (let i = 0; i < 3; i++) {
+      s.emulator.answerNextWith('upload_attachment', {
+        status: 200,
+        body: '{"errcode":0,"type":"image","media_id":"MID-1","created_at":-1}',
+      });
+      await upload();
+    }
+    expect(s.t.logs.lines.filter((l) => l.includes('which is no valid time'))).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WecomEmulator } from '../../lib/testing/index.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.js';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
 
@@ -50,28 +50,23 @@ class Replica {
 }
 
 describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
+  const s = emulatorSuite({ app: false });
   let redis: RedisServer;
-  let emulator: WecomEmulator;
   let replicas: Replica[] = [];
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    emulator = await WecomEmulator.start();
   });
-  afterAll(async () => {
-    await emulator?.close();
-    await redis?.stop();
-  });
+  afterAll(() => redis?.stop());
   afterEach(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
     replicas = [];
-    emulator.reset();
   });
 
   const config = (extra: Record<string, unknown> = {}) => ({
-    corpId: emulator.corpId,
-    corpSecret: emulator.corpSecret,
-    baseUrl: emulator.url,
+    corpId: s.emulator.corpId,
+    corpSecret: s.emulator.corpSecret,
+    baseUrl: s.emulator.url,
     redisUrl: redis.url,
     ...extra,
   });
@@ -81,14 +76,14 @@ describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
     const first = await Promise.all(replicas.map((r) => r.upload(50)));
     expect(first.map((r) => r.errors)).toEqual([[], [], [], []]);
     expect(first.reduce((n, r) => n + r.ok, 0)).toBe(200);
-    expect(emulator.gettokenCalls).toBe(1);
+    expect(s.emulator.gettokenCalls).toBe(1);
 
-    emulator.expireTokens();
+    s.emulator.expireTokens();
     const second = await Promise.all(replicas.map((r) => r.upload(25)));
     expect(second.reduce((n, r) => n + r.ok, 0)).toBe(100);
-    expect(emulator.gettokenCalls).toBe(2);
+    expect(s.emulator.gettokenCalls).toBe(2);
     expect(
-      new Set(emulator.uploads.filter((u) => u.errcode === 0).map((u) => u.accessToken)).size,
+      new Set(s.emulator.uploads.filter((u) => u.errcode === 0).map((u) => u.accessToken)).size,
     ).toBe(2);
   });
 
@@ -99,13 +94,13 @@ describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
       Replica.start(config({ timeoutMs: 2000 })),
     ]);
     replicas = [holder as Replica, other as Replica];
-    emulator.answerNextWith('gettoken', { status: 200, body: '', hang: true });
-    const hung = emulator.waitFor((r) => r.api === 'gettoken');
+    s.emulator.answerNextWith('gettoken', { status: 200, body: '', hang: true });
+    const hung = s.emulator.waitFor((r) => r.api === 'gettoken');
     void holder?.upload(1);
     await hung; // the holder now holds the refresh lock, waiting on a gettoken that never ends
     await holder?.kill();
     const report = await other?.upload(3);
     expect(report).toEqual({ ok: 3, errors: [] });
-    expect(emulator.gettokenCalls).toBe(2); // the dead holder's, and the taker-over's
+    expect(s.emulator.gettokenCalls).toBe(2); // the dead holder's, and the taker-over's
   });
 });

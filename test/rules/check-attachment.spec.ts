@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AttachmentType,
-  DEFAULT_ATTACHMENT_RULES,
-  MediaType,
-  checkAttachment,
-  resolveRules,
-  type AttachmentFacts,
-} from '../../lib/index.js';
+import { AttachmentType, DEFAULT_ATTACHMENT_RULES, MediaType } from '../../lib/index.js';
+import { resolveRules } from '../../lib/rules/attachment-rules.js';
+import { checkAttachment, type AttachmentFacts } from '../../lib/rules/check-attachment.js';
 
 const MiB = 1024 * 1024;
 const facts = (over: Partial<AttachmentFacts>): AttachmentFacts => ({
@@ -127,6 +122,23 @@ describe('checkAttachment', () => {
     );
   });
 
+  it('moments videos of unknown length are refused, saying why; other scenes do not ask', () => {
+    const media = { format: 'mp4', durationUnknown: 'fragmented MP4 without mehd' } as const;
+    expect(check({ mediaType: MediaType.Video, media })).toEqual([
+      {
+        rule: 'moment-video-duration-unknown',
+        message:
+          "moments videos may last at most 30 s, and this MP4's length cannot be read (fragmented MP4 without mehd); re-encode it as a plain MP4 with its length in the header",
+        limit: 30,
+      },
+    ]);
+    const asFile = checkAttachment(
+      facts({ mediaType: MediaType.File, attachmentType: AttachmentType.Moment, media }),
+      resolveRules({ attachmentTypes: { 1: [MediaType.Image, MediaType.Video, MediaType.File] } }),
+    );
+    expect(asFile).toEqual([]);
+  });
+
   it('every media type × attachment type combination', () => {
     const verdict = (mediaType: MediaType, attachmentType: AttachmentType) => {
       const media =
@@ -193,22 +205,24 @@ describe('checkAttachment', () => {
     });
     expect(all.map((v) => v.rule)).toEqual([
       'attachment-media-type',
-      'filename',
+      'filename-empty',
       'max-size',
       'format',
     ]);
   });
 
-  it('rejects unknown media and attachment types from untyped callers', () => {
-    expect(check({ mediaType: 'voice', attachmentType: 3 }).map((v) => v.message)).toEqual([
-      'media_type must be one of image, video, file; got "voice"',
-      'attachment_type must be 1 (moments) or 2 (product album); got 3',
+  it('rejects unknown media and attachment types from untyped callers, one rule each', () => {
+    const violations = check({ mediaType: 'voice', attachmentType: 3 });
+    expect(violations.map((v) => [v.rule, v.message])).toEqual([
+      ['media-type', 'media_type must be one of image, video, file; got "voice"'],
+      ['attachment-type', 'attachment_type must be 1 (moments) or 2 (product album); got 3'],
     ]);
   });
 
   it('filenames: empty or longer than 255 UTF-8 bytes fail', () => {
-    expect(check({ filename: '   ' })[0]?.rule).toBe('filename');
+    expect(check({ filename: '   ' })[0]?.rule).toBe('filename-empty');
     expect(check({ filename: `${'图'.repeat(85)}` })).toEqual([]); // 255 bytes
+    expect(check({ filename: `${'图'.repeat(85)}a` })[0]?.rule).toBe('filename-length');
     expect(check({ filename: `${'图'.repeat(85)}a` })[0]?.message).toBe(
       'filenames may be at most 255 bytes of UTF-8; this one is 256 bytes',
     );

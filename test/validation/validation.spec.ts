@@ -10,7 +10,7 @@ import {
   AttachmentType,
   MediaType,
   UploadAttachmentQueryDto,
-  type ValidatedFile,
+  type MulterFileLike,
 } from '../../lib/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.js';
@@ -61,7 +61,7 @@ describe('AttachmentFileValidator', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const memory = (buffer: Buffer, originalname = 'a.png'): ValidatedFile => ({
+  const memory = (buffer: Buffer, originalname = 'a.png'): MulterFileLike => ({
     originalname,
     buffer,
     size: buffer.length,

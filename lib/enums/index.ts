@@ -1,2 +1,0 @@
-export * from './attachment-type.enum.js';
-export * from './media-type.enum.js';

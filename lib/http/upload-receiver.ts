@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Multer, MulterError } from 'multer';
+import { WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
+import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { largestLimit } from '../rules/attachment-rules.js';
+import { formatBytes } from '../rules/rule-messages.js';
+import { TempDirectory } from '../source/temp-directory.js';
+import { SpoolStorage } from './spool-storage.js';
+import { badUpload, tooLarge, tooSlow } from './upload-error.responses.js';
+
+/** Small bounds on everything in the body but the file. */
+const BODY_LIMITS = {
+  files: 1,
+  fields: 8,
+  fieldSize: 1024,
+  fieldNameSize: 100,
+  parts: 10,
+  headerPairs: 32,
+};
+
+const MULTER_MESSAGES: Partial<Record<MulterError['code'], string>> = {
+  LIMIT_FILE_COUNT: 'send exactly one file',
+  LIMIT_PART_COUNT: `send at most ${BODY_LIMITS.parts} multipart parts`,
+  LIMIT_FIELD_COUNT: `send at most ${BODY_LIMITS.fields} text fields`,
+  LIMIT_FIELD_KEY: 'a field name is too long',
+};
+
+/**
+ * Receives one multipart file into the module's private temp directory (never memory): UTF-8
+ * filenames, the largest configured size as the cut-off, small bounds on the rest, a receive
+ * timeout, and every failure turned into a 400/408/413 with violations. multer is loaded on the
+ * first upload, so an app that never receives one never loads it.
+ */
+@Injectable()
+export class UploadReceiver {
+  private readonly maxBytes: number;
+  private readonly storage: SpoolStorage;
+  private multer?: Promise<{
+    create: (fieldName: string) => RequestHandler;
+    isMulterError: (e: unknown) => e is MulterError;
+  }>;
+  private readonly handlers = new Map<string, RequestHandler>();
+
+  constructor(
+    @Inject(WECOM_RESOLVED_OPTIONS) options: ResolvedWecomMediaOptions,
+    temp: TempDirectory,
+  ) {
+    this.maxBytes = largestLimit(options.rules);
+    this.storage = new SpoolStorage(temp);
+  }
+
+  /** Spools the one file of `fieldName` and sets `req.file`; rejects with an HTTP exception. */
+  async receive(
+    req: Request,
+    res: Response,
+    fieldName: string,
+    receiveTimeoutMs: number,
+  ): Promise<void> {
+    const multer = await this.loadMulter();
+    let handler = this.handlers.get(fieldName);
+    if (!handler) {
+      handler = multer.create(fieldName);
+      this.handlers.set(fieldName, handler);
+    }
+    const receive = handler;
+    await new Promise<void>((resolve, reject) => {
+      // A client that trickles its body would hold a socket and a temp file for ever: remove what
+      // was spooled, answer 408, then drop the connection.
+      const timer = setTimeout(() => {
+        void this.storage.abort(req).finally(() => {
+          res.setHeader('Connection', 'close');
+          res.once('finish', () => req.destroy());
+          reject(tooSlow(receiveTimeoutMs));
+        });
+      }, receiveTimeoutMs);
+      receive(req, res, (error?: unknown) => {
+        clearTimeout(timer);
+        if (!error) return resolve();
+        // multer answers a broken body at once; a file it was still writing is removed just after.
+        reject(this.toHttpError(error, fieldName, multer.isMulterError));
+      });
+    });
+  }
+
+  private loadMulter(): NonNullable<UploadReceiver['multer']> {
+    this.multer ??= import('multer').then(({ default: multer }) => ({
+      create: (fieldName: string) =>
+        (multer as unknown as (options: Parameters<typeof multer>[0]) => Multer)({
+          storage: this.storage,
+          limits: { ...BODY_LIMITS, fileSize: this.maxBytes },
+          // Browsers send the filename as raw UTF-8; multer's default would read it as latin1.
+          defParamCharset: 'utf8',
+        }).single(fieldName),
+      isMulterError: (e: unknown): e is MulterError => e instanceof multer.MulterError,
+    }));
+    return this.multer;
+  }
+
+  private toHttpError(
+    error: unknown,
+    fieldName: string,
+    isMulterError: (e: unknown) => e is MulterError,
+  ): Error {
+    if (!isMulterError(error)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return badUpload(`the multipart body could not be read: ${message}`, [
+        { rule: 'request', message },
+      ]);
+    }
+    if (error.code === 'LIMIT_FILE_SIZE') {
+      const message = `files may be at most ${formatBytes(this.maxBytes)}; this one is larger`;
+      return tooLarge(message, {
+        rule: 'max-size',
+        message,
+        limit: this.maxBytes,
+        actual: `>${this.maxBytes}`,
+      });
+    }
+    if (error.code === 'LIMIT_FIELD_VALUE') {
+      const message = `text fields may be at most ${BODY_LIMITS.fieldSize} bytes`;
+      return tooLarge(message, { rule: 'request', message, limit: BODY_LIMITS.fieldSize });
+    }
+    const message =
+      error.code === 'LIMIT_UNEXPECTED_FILE'
+        ? `send exactly one file, in the field "${fieldName}"`
+        : (MULTER_MESSAGES[error.code] ?? error.message);
+    return badUpload(message, [{ rule: 'request', message }]);
+  }
+}

@@ -1,0 +1,135 @@
+import { tmpdir } from 'node:os';
+import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
+import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
+import type {
+  RetryOptions,
+  WecomMediaControllerOptions,
+  WecomMediaModuleOptions,
+} from '../interfaces/wecom-media-module-options.interface.js';
+import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+import { resolveRules } from '../rules/attachment-rules.js';
+import { findOptionProblems } from './option-problems.js';
+
+/**
+ * The options every provider reads: validated, every default filled in. This file is the one
+ * place that knows a default.
+ */
+export interface ResolvedWecomMediaOptions {
+  corpId: string;
+  /** The app's secret, or the app's own token provider. */
+  credentials:
+    | { corpSecret: string; tokenProvider?: undefined }
+    | { corpSecret?: undefined; tokenProvider: AccessTokenProvider };
+  /** Without a trailing slash. */
+  baseUrl: string;
+  /** The app's store; undefined means a `MemoryStore` of this process. */
+  store: WecomStore | undefined;
+  storeTimeoutMs: number;
+  /** After a shared-store failure, how long this process uses its own memory before asking again. */
+  storeRetryAfterMs: number;
+  mediaCache: { safetyMarginMs: number } | false;
+  rules: AttachmentRules;
+  timeoutMs: number;
+  retry: Required<RetryOptions>;
+  tempDir: string;
+  shutdownTimeoutMs: number;
+  tokenRefreshAheadMs: number;
+  /** The token refresh lock: derived from `timeoutMs` (see {@link resolveOptions}). */
+  tokenLock: { leaseMs: number; waitMs: number };
+  credentialsCooldownMs: number;
+}
+
+/** Every default, in one place (README's options table mirrors it). */
+export const OPTION_DEFAULTS = {
+  baseUrl: 'https://qyapi.weixin.qq.com',
+  storeTimeoutMs: 500,
+  storeRetryAfterMs: 1_000,
+  mediaCacheSafetyMarginMs: 60 * 60 * 1000,
+  timeoutMs: 30_000,
+  retry: { busyRetries: 3, baseDelayMs: 200, maxDelayMs: 5_000 },
+  shutdownTimeoutMs: 10_000,
+  tokenRefreshAheadMs: 5 * 60_000,
+  credentialsCooldownMs: 5 * 60_000,
+  controller: { path: 'wecom/attachments', receiveTimeoutMs: 120_000 },
+} as const;
+
+/**
+ * Checks `raw` (throwing one error that lists every problem, never quoting a secret) and fills in
+ * every default.
+ */
+export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
+  const problems = findOptionProblems(raw);
+  if (problems.length > 0) {
+    throw new Error(`WecomMediaModule options are invalid:\n - ${problems.join('\n - ')}`);
+  }
+  const o = raw as WecomMediaModuleOptions;
+  const d = OPTION_DEFAULTS;
+  const timeoutMs = o.timeoutMs ?? d.timeoutMs;
+  return {
+    corpId: o.corpId,
+    credentials: o.tokenProvider
+      ? { tokenProvider: o.tokenProvider }
+      : { corpSecret: o.corpSecret as string },
+    baseUrl: (o.baseUrl ?? d.baseUrl).replace(/\/+$/, ''),
+    store: o.store,
+    storeTimeoutMs: o.storeTimeoutMs ?? d.storeTimeoutMs,
+    storeRetryAfterMs: d.storeRetryAfterMs,
+    mediaCache: o.mediaCache
+      ? {
+          safetyMarginMs:
+            (o.mediaCache === true ? undefined : o.mediaCache.safetyMarginMs) ??
+            d.mediaCacheSafetyMarginMs,
+        }
+      : false,
+    rules: resolveRules(o.rules),
+    timeoutMs,
+    retry: {
+      busyRetries: o.retry?.busyRetries ?? d.retry.busyRetries,
+      baseDelayMs: o.retry?.baseDelayMs ?? d.retry.baseDelayMs,
+      maxDelayMs: o.retry?.maxDelayMs ?? d.retry.maxDelayMs,
+    },
+    tempDir: o.tempDir ?? tmpdir(),
+    shutdownTimeoutMs: o.shutdownTimeoutMs ?? d.shutdownTimeoutMs,
+    tokenRefreshAheadMs: o.tokenRefreshAheadMs ?? d.tokenRefreshAheadMs,
+    // The lease outlasts one gettoken request, so that a live holder never loses the lock
+    // mid-request; waiters give the holder that request plus a little before fetching their own.
+    tokenLock: { leaseMs: timeoutMs + 1_000, waitMs: timeoutMs + 3_000 },
+    credentialsCooldownMs: o.credentialsCooldownMs ?? d.credentialsCooldownMs,
+  };
+}
+
+/** The upload controller's settings with their defaults. */
+export type ResolvedControllerOptions = Required<WecomMediaControllerOptions>;
+
+/**
+ * The `controller` extra → its settings, or undefined when the controller is off. Runs when the
+ * module is defined (the route must be known then), so it throws at once on a bad value.
+ */
+export function resolveControllerOptions(
+  extra: boolean | WecomMediaControllerOptions | undefined,
+): ResolvedControllerOptions | undefined {
+  if (!extra) return undefined;
+  const given: WecomMediaControllerOptions = extra === true ? {} : extra;
+  const problems: string[] = [];
+  if (given.path !== undefined && typeof given.path !== 'string') {
+    problems.push('controller.path must be a string');
+  }
+  if (given.guards !== undefined && !Array.isArray(given.guards)) {
+    problems.push('controller.guards must be a list of guards');
+  }
+  const timeout = given.receiveTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    problems.push(`controller.receiveTimeoutMs must be a positive number; got ${String(timeout)}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `WecomMediaModule controller options are invalid:\n - ${problems.join('\n - ')}`,
+    );
+  }
+  const d = OPTION_DEFAULTS.controller;
+  return {
+    path: (given.path ?? d.path).replace(/^\/+/, ''),
+    guards: given.guards ?? [],
+    receiveTimeoutMs: timeout ?? d.receiveTimeoutMs,
+  };
+}

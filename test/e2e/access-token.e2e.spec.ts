@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AttachmentType,
+  MediaType,
+  WecomApiError,
+  WecomInvalidCredentialsError,
+} from '../../lib/index.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { makePng } from '../helpers/media-bytes.js';
+import { bootApp } from '../helpers/testing-app.js';
+
+const png = makePng(640, 480);
+const image = { mediaType: MediaType.Image, attachmentType: AttachmentType.Moment } as const;
+
+describe('AttachmentService.upload: the access token', () => {
+  const s = emulatorSuite();
+
+  it('20 concurrent uploads on a cold cache cause exactly 1 gettoken', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        s.t.service.upload({ ...image, file: png, filename: `${i}.png` }),
+      ),
+    );
+    expect(results).toHaveLength(20);
+    expect(s.emulator.gettokenCalls).toBe(1);
+    expect(new Set(s.emulator.uploads.map((u) => u.accessToken)).size).toBe(1);
+  });
+
+  it('a token expired mid-run is refreshed once and the upload succeeds', async () => {
+    await s.t.service.upload({ ...image, file: png, filename: 'before.png' });
+    s.emulator.expireTokens();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        s.t.service.upload({ ...image, file: png, filename: `${i}.png` }),
+      ),
+    );
+    expect(results.every((r) => r.mediaId)).toBe(true);
+    expect(s.emulator.gettokenCalls).toBe(2);
+    expect(s.emulator.uploads.filter((u) => u.errcode === 42001).length).toBeGreaterThanOrEqual(1);
+  });
+
+  for (const errcode of [42001, 40014, 41001]) {
+    it(`errcode ${errcode} drops the token and retries exactly once`, async () => {
+      s.emulator.failNext('upload_attachment', errcode);
+      await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+      expect(s.emulator.uploads.map((u) => u.errcode)).toEqual([errcode, 0]);
+      expect(s.emulator.gettokenCalls).toBe(2);
+    });
+  }
+
+  it('a token error twice in a row is thrown after the one retry', async () => {
+    s.emulator.failNext('upload_attachment', 42001, 2);
+    const error = await s.t.service
+      .upload({ ...image, file: png, filename: 'a.png' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WecomApiError);
+    expect(error).toMatchObject({
+      errcode: 42001,
+      attempts: 2,
+      api: '/cgi-bin/media/upload_attachment',
+    });
+    expect(s.emulator.uploads).toHaveLength(2);
+  });
+
+  it('40001 from gettoken is a typed credentials error, never retried', async () => {
+    const wrong = await bootApp(s.emulator, { corpSecret: 'not-the-secret' });
+    try {
+      const error = await wrong.service
+        .upload({ ...image, file: png, filename: 'a.png' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WecomInvalidCredentialsError);
+      expect(error).toMatchObject({ errcode: 40001, api: '/cgi-bin/gettoken', attempts: 1 });
+      expect((error as Error).message).not.toContain('not-the-secret');
+      expect(s.emulator.gettokenCalls).toBe(1);
+      expect(s.emulator.uploads).toHaveLength(0);
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('40013 (unknown corp id) is a typed credentials error too', async () => {
+    const wrong = await bootApp(s.emulator, { corpId: 'ww-unknown' });
+    try {
+      await expect(
+        wrong.service.upload({ ...image, file: png, filename: 'a.png' }),
+      ).rejects.toMatchObject({
+        name: 'WecomInvalidCredentialsError',
+        errcode: 40013,
+      });
+    } finally {
+      await wrong.close();
+    }
+  });
+});

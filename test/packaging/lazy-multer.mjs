@@ -1,0 +1,43 @@
+// Boots the built package without an HTTP platform (whose Express adapter loads multer itself)
+// and without the upload controller, uploads one PNG through the service, and prints whether
+// multer was loaded. multer is CommonJS, so once loaded it sits in require.cache.
+import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { NestFactory } from '@nestjs/core';
+import { AttachmentService, AttachmentType, MediaType, WecomMediaModule } from 'nestjs-wecom-media';
+import { WecomEmulator } from 'nestjs-wecom-media/testing';
+
+const png = Buffer.from(process.argv[2], 'base64');
+const loaded = () =>
+  Object.keys(createRequire(import.meta.url).cache).some((path) =>
+    path.includes('/node_modules/multer/'),
+  );
+
+const emulator = await WecomEmulator.start();
+const app = await NestFactory.createApplicationContext(
+  {
+    module: class LazyMulterModule {
+      name() {
+        return 'lazy multer check';
+      }
+    },
+    imports: [
+      WecomMediaModule.forRoot({
+        corpId: emulator.corpId,
+        corpSecret: emulator.corpSecret,
+        baseUrl: emulator.url,
+      }),
+    ],
+  },
+  { logger: false },
+);
+await app.get(AttachmentService).upload({
+  file: png,
+  filename: 'a.png',
+  mediaType: MediaType.Image,
+  attachmentType: AttachmentType.Moment,
+});
+const multerLoaded = loaded();
+await app.close();
+await emulator.close();
+console.log(JSON.stringify({ multerLoaded, uploads: emulator.uploads.length }));
