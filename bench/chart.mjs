@@ -1,4 +1,15 @@
 // Draws throughput against concurrency, one panel per file size, one line per variant, as SVG.
+
+/**
+ * One cell of the bench, as far as the chart reads it.
+ * @typedef {object} ChartRow
+ * @property {string} variant
+ * @property {string} size A size's label.
+ * @property {number} concurrency
+ * @property {number} uploadsPerSec
+ */
+
+/** @type {Record<string, string>} */
 const COLORS = {
   raw: '#444444',
   rawfile: '#aaaaaa',
@@ -12,6 +23,13 @@ const COLORS = {
 const PANEL = { width: 300, height: 220 };
 const PAD = { left: 56, right: 12, top: 36, bottom: 40 };
 
+/**
+ * The chart: one panel per size, concurrency across, uploads/s up (log scale).
+ * @param {ChartRow[]} rows
+ * @param {{ label: string }[]} sizes
+ * @param {number[]} concurrencies
+ * @returns {string} SVG.
+ */
 export function throughputChart(rows, sizes, concurrencies) {
   const width = sizes.length * (PANEL.width + PAD.left + PAD.right);
   const height = PANEL.height + PAD.top + PAD.bottom + 40;
@@ -42,6 +60,15 @@ export function throughputChart(rows, sizes, concurrencies) {
   return `${parts.join('\n')}\n`;
 }
 
+/**
+ * One size's panel.
+ * @param {ChartRow[]} cell The rows of this size.
+ * @param {string} label
+ * @param {number} panel Its index, from the left.
+ * @param {string[]} variants
+ * @param {number[]} concurrencies
+ * @returns {string[]} SVG elements.
+ */
 function drawPanel(cell, label, panel, variants, concurrencies) {
   const x0 = panel * (PANEL.width + PAD.left + PAD.right) + PAD.left;
   const bottom = PAD.top + PANEL.height;
@@ -49,10 +76,11 @@ function drawPanel(cell, label, panel, variants, concurrencies) {
   const values = cell.map((r) => r.uploadsPerSec).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.min(...values, 10)));
   const hi = Math.ceil(Math.log10(Math.max(...values, 10)));
-  const x = (i) =>
+  const x = (/** @type {number} */ i) =>
     x0 +
     (concurrencies.length === 1 ? PANEL.width / 2 : (i / (concurrencies.length - 1)) * PANEL.width);
-  const y = (v) => bottom - ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * PANEL.height;
+  const y = (/** @type {number} */ v) =>
+    bottom - ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * PANEL.height;
   const parts = [
     `<text x="${x0 + PANEL.width / 2}" y="20" text-anchor="middle" font-size="13">${label} files</text>`,
     `<line x1="${x0}" y1="${bottom}" x2="${x0 + PANEL.width}" y2="${bottom}" stroke="#999"/>`,
@@ -75,10 +103,10 @@ function drawPanel(cell, label, panel, variants, concurrencies) {
     );
   }
   for (const variant of variants) {
-    const points = concurrencies
-      .map((c, i) => [i, cell.find((r) => r.variant === variant && r.concurrency === c)])
-      .filter(([, r]) => r)
-      .map(([i, r]) => [x(i).toFixed(1), y(r.uploadsPerSec).toFixed(1)]);
+    const points = concurrencies.flatMap((c, i) => {
+      const r = cell.find((row) => row.variant === variant && row.concurrency === c);
+      return r ? [[x(i).toFixed(1), y(r.uploadsPerSec).toFixed(1)]] : [];
+    });
     if (points.length === 0) continue;
     const color = COLORS[variant] ?? '#000';
     parts.push(

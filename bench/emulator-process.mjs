@@ -2,6 +2,20 @@
 import { WecomEmulator } from 'nestjs-wecom-media/testing';
 import { serve } from './ipc.mjs';
 
+/**
+ * What the emulator process takes.
+ * @typedef {{ cmd: 'stats' }
+ *   | { cmd: 'faults', faults: import('nestjs-wecom-media/testing').EmulatorFaults }
+ *   | { cmd: 'issued-tokens' }} EmulatorCommand
+ */
+
+/**
+ * The answer to `stats`: requests since the last `stats`.
+ * @typedef {object} EmulatorStats
+ * @property {number} gettoken
+ * @property {number} uploads
+ */
+
 const emulator = await WecomEmulator.start({ hashUploads: false });
 // Counted here rather than from the record, which is trimmed.
 let gettoken = 0;
@@ -10,21 +24,28 @@ emulator.on('request', (r) => {
   if (r.api === 'gettoken') gettoken += 1;
   if (r.api === 'upload_attachment') uploads += 1;
 });
+/** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */
+const hello = { url: emulator.url, corpId: emulator.corpId, corpSecret: emulator.corpSecret };
 serve(
-  ({ cmd, faults }) => {
-    if (cmd === 'stats') {
-      const stats = { gettoken, uploads };
-      gettoken = 0;
-      uploads = 0;
-      emulator.requests.length = 0; // keep the record small over a long run
-      return stats;
+  /** @param {EmulatorCommand} message */
+  (message) => {
+    switch (message.cmd) {
+      case 'stats': {
+        /** @type {EmulatorStats} */
+        const stats = { gettoken, uploads };
+        gettoken = 0;
+        uploads = 0;
+        emulator.requests.length = 0; // keep the record small over a long run
+        return stats;
+      }
+      case 'faults':
+        emulator.setFaults(message.faults);
+        return {};
+      case 'issued-tokens':
+        return [...emulator.issuedTokens];
+      default:
+        throw new Error(`unknown command ${/** @type {{ cmd: string }} */ (message).cmd}`);
     }
-    if (cmd === 'faults') {
-      emulator.setFaults(faults);
-      return {};
-    }
-    if (cmd === 'issued-tokens') return [...emulator.issuedTokens];
-    throw new Error(`unknown command ${cmd}`);
   },
-  { url: emulator.url, corpId: emulator.corpId, corpSecret: emulator.corpSecret },
+  hello,
 );

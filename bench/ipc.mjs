@@ -1,14 +1,51 @@
 // A small request/answer protocol over fork() IPC, so the harness can drive long-lived children.
+// Messages cross a process boundary untyped: each child documents what it answers (a typedef next
+// to its handler), and the parent casts an answer to that typedef.
 import { fork } from 'node:child_process';
 
-/** Forks `script` and resolves once it says it is ready (with its first message). */
+/**
+ * A request to a child: a command and its arguments.
+ * @typedef {{ cmd: string } & Record<string, unknown>} Command
+ */
+
+/**
+ * A request on the wire: the command and the id its answer carries back.
+ * @typedef {Command & { id: number }} Request
+ */
+
+/**
+ * An answer on the wire: the handler's result, or its error's stack.
+ * @typedef {object} Reply
+ * @property {number} id
+ * @property {unknown} [result]
+ * @property {string} [error]
+ */
+
+/**
+ * A forked child, ready for requests.
+ * @typedef {object} Child
+ * @property {unknown} hello Its first message (see serve's `hello`).
+ * @property {number | undefined} pid
+ * @property {(body: Command) => Promise<unknown>} request Resolves with the handler's result.
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Forks `script` and resolves once it says it is ready (with its first message).
+ * @param {string} script
+ * @param {string[]} [args]
+ * @param {string[]} [execArgv]
+ * @returns {Promise<Child>}
+ */
 export async function startChild(script, args = [], execArgv = []) {
   const child = fork(script, args, {
     execArgv: ['--expose-gc', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  /** @type {Map<number, { resolve: (result: unknown) => void, reject: (error: Error) => void }>} */
   const pending = new Map();
   let nextId = 0;
+  /** @type {Promise<unknown>} */
   const ready = new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) =>
@@ -18,11 +55,12 @@ export async function startChild(script, args = [], execArgv = []) {
   });
   const hello = await ready;
   child.on('message', (message) => {
-    const waiter = pending.get(message.id);
+    const reply = /** @type {Reply} */ (message); // every later message comes from serve()
+    const waiter = pending.get(reply.id);
     if (!waiter) return;
-    pending.delete(message.id);
-    if (message.error) waiter.reject(new Error(message.error));
-    else waiter.resolve(message.result);
+    pending.delete(reply.id);
+    if (reply.error) waiter.reject(new Error(reply.error));
+    else waiter.resolve(reply.result);
   });
   return {
     hello,
@@ -43,20 +81,35 @@ export async function startChild(script, args = [], execArgv = []) {
   };
 }
 
-/** In a child: answers each request with `handler(message)`. */
+/**
+ * In a child: answers each request with `handler(message)`. The handler names the commands it
+ * takes (`C`): they come from the parent's `request`, over IPC.
+ * @template {Command} C
+ * @param {(message: C) => unknown} handler
+ * @param {unknown} [hello] The first message, which `startChild` resolves with.
+ * @returns {void}
+ */
 export function serve(handler, hello = { ready: true }) {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('serve() answers a parent: run this script through startChild()');
   process.on('message', async (message) => {
+    const request = /** @type {C & Request} */ (message);
     try {
-      process.send({ id: message.id, result: await handler(message) });
+      send({ id: request.id, result: await handler(request) });
     } catch (error) {
-      process.send({ id: message.id, error: error instanceof Error ? error.stack : String(error) });
+      send({ id: request.id, error: error instanceof Error ? error.stack : String(error) });
     }
   });
   process.on('SIGTERM', () => process.exit(0));
-  process.send(hello);
+  send(hello);
 }
 
-/** Samples this process's RSS every 5 ms while `work` runs; returns its result and the peak over idle. */
+/**
+ * Samples this process's RSS every 5 ms while `work` runs; returns its result and the peak over idle.
+ * @template T
+ * @param {() => Promise<T>} work
+ * @returns {Promise<{ result: T, idleRss: number, peakOverIdle: number }>}
+ */
 export async function withPeakRss(work) {
   globalThis.gc?.();
   const idle = process.memoryUsage.rss();
@@ -73,8 +126,22 @@ export async function withPeakRss(work) {
   }
 }
 
-/** Runs `count` tasks with at most `concurrency` at once; returns each task's latency in ms. */
+/**
+ * What runConcurrently measured.
+ * @typedef {object} ConcurrentRun
+ * @property {number[]} latencies Each task's latency in ms, in the order they ended.
+ * @property {number} wallMs
+ */
+
+/**
+ * Runs `count` tasks with at most `concurrency` at once; returns each task's latency in ms.
+ * @param {number} count
+ * @param {number} concurrency
+ * @param {(i: number) => Promise<unknown>} task
+ * @returns {Promise<ConcurrentRun>}
+ */
 export async function runConcurrently(count, concurrency, task) {
+  /** @type {number[]} */
   const latencies = [];
   let next = 0;
   const lane = async () => {

@@ -5,10 +5,60 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { padTo, makePng } from '../test/helpers/media-bytes.mjs';
 import { throughputChart } from './chart.mjs';
 import { benchInspection } from './inspection.mjs';
 import { startChild } from './ipc.mjs';
-import { pngOf } from './media-files.mjs';
+
+/** @typedef {import('./ipc.mjs').Child} Child */
+/** @typedef {import('./upload-worker.mjs').WorkerRun} WorkerRun */
+/** @typedef {import('./emulator-process.mjs').EmulatorStats} EmulatorStats */
+/** @typedef {import('./upload-server.mjs').ServerHello} ServerHello */
+/** @typedef {import('./upload-server.mjs').IdleAnswer} IdleAnswer */
+/** @typedef {import('./upload-server.mjs').PeakAnswer} PeakAnswer */
+
+/**
+ * A file size the uploads run at.
+ * @typedef {object} Size
+ * @property {string} label
+ * @property {number} bytes
+ */
+
+/**
+ * One cell's figures: a variant, a size and a concurrency, over every round.
+ * @typedef {object} UploadRow
+ * @property {string} variant
+ * @property {string} size A size's label.
+ * @property {number} concurrency
+ * @property {number} uploads
+ * @property {number} uploadsPerSec
+ * @property {number} mbPerSec
+ * @property {number} p50Ms
+ * @property {number} p99Ms
+ * @property {number} peakRssOverIdleMiB
+ * @property {number} gettokenCalls
+ * @property {number} ratio To raw (controller and proxy: to direct).
+ */
+
+/**
+ * The receiving server's memory under many large uploads at once.
+ * @typedef {object} MemoryRow
+ * @property {string} server
+ * @property {string} uploads
+ * @property {number} idleRssMiB
+ * @property {number} peakOverIdleMiB
+ */
+
+/**
+ * Everything a run writes to bench/results/*.json.
+ * @typedef {object} BenchResults
+ * @property {typeof machine} machine
+ * @property {Record<string, never>} method
+ * @property {UploadRow[]} uploads
+ * @property {MemoryRow[]} memory
+ * @property {import('./inspection.mjs').InspectionRow[]} inspection
+ * @property {{ target: string, met: boolean }[]} targets
+ */
 
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,6 +66,7 @@ const dir = await mkdtemp(join(tmpdir(), 'wecom-bench-'));
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+/** @type {Size[]} */
 const SIZES = quick
   ? [
       { label: '100 KiB', bytes: 100 * KiB },
@@ -29,6 +80,12 @@ const SIZES = quick
 const CONCURRENCY = quick ? [1, 8] : [1, 8, 32];
 const ROUNDS = quick ? 1 : 3;
 const MEMORY_UPLOADS = 50;
+/**
+ * How many uploads a cell runs.
+ * @param {number} bytes
+ * @param {number} concurrency
+ * @returns {number}
+ */
 const count = (bytes, concurrency) => {
   if (quick) return Math.max(16, concurrency * 2);
   const base = bytes <= 100 * KiB ? 240 : bytes <= MiB ? 120 : 32;
@@ -47,75 +104,121 @@ console.log(
   `nestjs-wecom-media bench (${quick ? 'quick' : 'full'}) on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
 );
 
+/**
+ * @param {number[]} sorted
+ * @param {number} p
+ * @returns {number}
+ */
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-const results = { machine, method: {} };
+/** @type {Child[]} */
 const children = [];
 try {
   const emulator = await startChild(join(here, 'emulator-process.mjs'));
   children.push(emulator);
   const wecom = emulator.hello;
-  const files = {};
-  for (const size of SIZES) {
-    files[size.label] = join(dir, `${size.bytes}.png`);
-    await writeFile(files[size.label], pngOf(800, 600, size.bytes));
-  }
-  const tenMiB = join(dir, 'ten.png');
-  await writeFile(tenMiB, pngOf(800, 600, 10 * MiB));
-
-  // Upload variants, each in its own long-lived process.
-  const workers = {};
-  for (const variant of ['raw', 'rawfile', 'service', 'naive', 'cache', 'post']) {
-    workers[variant] = await startChild(join(here, 'upload-worker.mjs'), [
-      variant,
-      JSON.stringify(wecom),
-    ]);
-    children.push(workers[variant]);
-  }
-  const bare = await startChild(join(here, 'upload-server.mjs'), ['bare', JSON.stringify(wecom)]);
-  children.push(bare);
-  const server = await startChild(join(here, 'upload-server.mjs'), [
-    'module',
-    JSON.stringify(wecom),
-  ]);
-  children.push(server);
-
-  // variant name → how to run it in a cell
-  const via = (worker, target) => (file, n, c) =>
-    workers[worker].request({
-      cmd: 'run',
-      path: file,
-      filename: 'bench.png',
-      target,
-      count: n,
-      concurrency: c,
-    });
-  const VARIANTS = {
-    raw: via('raw'),
-    rawfile: via('rawfile'),
-    service: via('service'),
-    naive: via('naive'),
-    cache: via('cache'),
-    controller: via('post', server.hello.url),
-    proxy: via('post', bare.hello.url),
-    direct: via('post', 'emulator'),
+  /** @param {Size} size */
+  const fileOf = (size) => join(dir, `${size.bytes}.png`);
+  /**
+   * An 800 × 600 PNG of exactly `bytes` bytes: the sizes label the rows, and MB/s counts on them.
+   * @param {number} bytes
+   */
+  const pngOf = (bytes) => {
+    const png = padTo(makePng(800, 600), bytes);
+    if (png.length !== bytes) throw new Error(`a PNG of ${png.length} bytes, not ${bytes}`);
+    return png;
   };
-  const names = Object.keys(VARIANTS);
-  const samples = new Map(); // key → { latencies, wallMs, count, peak, gettoken }
+  for (const size of SIZES) await writeFile(fileOf(size), pngOf(size.bytes));
+  const tenMiB = join(dir, 'ten.png');
+  await writeFile(tenMiB, pngOf(10 * MiB));
+
+  /**
+   * Starts a long-lived child; the harness stops it at the end.
+   * @param {string} script
+   * @param {string[]} args
+   * @returns {Promise<Child>}
+   */
+  const start = async (script, args) => {
+    const child = await startChild(join(here, script), args);
+    children.push(child);
+    return child;
+  };
+  // Upload variants, each in its own long-lived process.
+  /** @param {string} variant */
+  const worker = (variant) => start('upload-worker.mjs', [variant, JSON.stringify(wecom)]);
+  const workers = {
+    raw: await worker('raw'),
+    rawfile: await worker('rawfile'),
+    service: await worker('service'),
+    naive: await worker('naive'),
+    cache: await worker('cache'),
+    post: await worker('post'),
+  };
+  const bare = await start('upload-server.mjs', ['bare', JSON.stringify(wecom)]);
+  const server = await start('upload-server.mjs', ['module', JSON.stringify(wecom)]);
+  /** @param {Child} child */
+  const urlOf = (child) => /** @type {ServerHello} */ (child.hello).url;
+
+  /**
+   * How to run a variant in a cell: `n` uploads of `file`, `c` at a time.
+   * @param {Child} child
+   * @param {string} [target]
+   * @returns {(file: string, n: number, c: number) => Promise<WorkerRun>}
+   */
+  const via = (child, target) => async (file, n, c) =>
+    /** @type {WorkerRun} */ (
+      await child.request({
+        cmd: 'run',
+        path: file,
+        filename: 'bench.png',
+        target,
+        count: n,
+        concurrency: c,
+      })
+    );
+  const VARIANTS = {
+    raw: via(workers.raw),
+    rawfile: via(workers.rawfile),
+    service: via(workers.service),
+    naive: via(workers.naive),
+    cache: via(workers.cache),
+    controller: via(workers.post, urlOf(server)),
+    proxy: via(workers.post, urlOf(bare)),
+    direct: via(workers.post, 'emulator'),
+  };
+  const names = /** @type {(keyof typeof VARIANTS)[]} */ (Object.keys(VARIANTS));
+  /**
+   * A cell's measurements so far.
+   * @typedef {object} Sample
+   * @property {string} variant
+   * @property {Size} size
+   * @property {number} concurrency
+   * @property {number[]} latencies
+   * @property {number} wallMs
+   * @property {number} count
+   * @property {number} peak
+   * @property {number} gettoken
+   */
+  /** @type {Map<string, Sample>} */
+  const samples = new Map(); // `${variant}|${size}|${concurrency}` → its Sample
   let turn = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const size of SIZES) {
       for (const concurrency of CONCURRENCY) {
         // Rotate the order each time so that no variant always runs first or last.
-        const order = names.map((_, i) => names[(i + turn) % names.length]);
+        const first = turn % names.length;
+        const order = [...names.slice(first), ...names.slice(0, first)];
         turn += 1;
         for (const variant of order) {
           const n = count(size.bytes, concurrency);
           await emulator.request({ cmd: 'stats' });
-          const run = await VARIANTS[variant](files[size.label], n, concurrency);
-          const stats = await emulator.request({ cmd: 'stats' });
+          const run = await VARIANTS[variant](fileOf(size), n, concurrency);
+          const stats = /** @type {EmulatorStats} */ (await emulator.request({ cmd: 'stats' }));
           const key = `${variant}|${size.label}|${concurrency}`;
           const s = samples.get(key) ?? {
+            variant,
+            size,
+            concurrency,
             latencies: [],
             wallMs: 0,
             count: 0,
@@ -135,39 +238,32 @@ try {
   }
   console.log('');
 
-  const rows = [];
-  for (const [key, s] of samples) {
-    const [variant, size, concurrency] = key.split('|');
-    const bytes = SIZES.find((x) => x.label === size).bytes;
+  const measured = [...samples.values()].map((s) => {
     const sorted = s.latencies.toSorted((a, b) => a - b);
     const uploadsPerSec = (s.count / s.wallMs) * 1000;
-    rows.push({
-      variant,
-      size,
-      concurrency: Number(concurrency),
+    return {
+      variant: s.variant,
+      size: s.size.label,
+      concurrency: s.concurrency,
       uploads: s.count,
       uploadsPerSec,
-      mbPerSec: (uploadsPerSec * bytes) / 1e6,
+      mbPerSec: (uploadsPerSec * s.size.bytes) / 1e6,
       p50Ms: percentile(sorted, 0.5),
       p99Ms: percentile(sorted, 0.99),
       peakRssOverIdleMiB: s.peak / MiB,
       gettokenCalls: s.gettoken,
-    });
-  }
-  for (const row of rows) {
-    const baseline = rows.find(
-      (r) =>
-        r.variant ===
-          (row.variant === 'controller' || row.variant === 'proxy' ? 'direct' : 'raw') &&
-        r.size === row.size &&
-        r.concurrency === row.concurrency,
+    };
+  });
+  /** @type {UploadRow[]} */
+  const rows = measured.map((row) => {
+    if (row.variant === 'raw' || row.variant === 'direct') return { ...row, ratio: 1 };
+    const against = row.variant === 'controller' || row.variant === 'proxy' ? 'direct' : 'raw';
+    const baseline = measured.find(
+      (r) => r.variant === against && r.size === row.size && r.concurrency === row.concurrency,
     );
-    row.ratio =
-      row.variant === 'raw' || row.variant === 'direct'
-        ? 1
-        : row.uploadsPerSec / baseline.uploadsPerSec;
-  }
-  results.uploads = rows;
+    if (!baseline) throw new Error(`no ${against} row for ${row.size} at ${row.concurrency}`);
+    return { ...row, ratio: row.uploadsPerSec / baseline.uploadsPerSec };
+  });
 
   console.log('\nUploads (ratio: to raw; controller: to direct-to-emulator)');
   console.table(
@@ -186,42 +282,44 @@ try {
   );
 
   // Memory: 50 concurrent 10 MiB uploads through the controller, and through the naive server.
-  const naiveServer = await startChild(join(here, 'upload-server.mjs'), [
-    'naive',
-    JSON.stringify(wecom),
-  ]);
-  children.push(naiveServer);
-  results.memory = [];
-  for (const [name, target] of [
-    ['module controller', server],
-    ['naive (multer memory)', naiveServer],
-  ]) {
+  const naiveServer = await start('upload-server.mjs', ['naive', JSON.stringify(wecom)]);
+  /**
+   * The peak RSS of `target` over its idle RSS while it receives the uploads.
+   * @param {string} name
+   * @param {Child} target
+   * @returns {Promise<MemoryRow>}
+   */
+  const memoryOf = async (name, target) => {
     await target.request({ cmd: 'reset-peak' });
-    const { idle } = await target.request({ cmd: 'reset-peak' });
+    const { idle } = /** @type {IdleAnswer} */ (await target.request({ cmd: 'reset-peak' }));
     await workers.post.request({
       cmd: 'run',
       path: tenMiB,
       filename: 'ten.png',
-      target: target.hello.url,
+      target: urlOf(target),
       count: MEMORY_UPLOADS,
       concurrency: MEMORY_UPLOADS,
     });
-    const { peak } = await target.request({ cmd: 'peak' });
-    results.memory.push({
+    const { peak } = /** @type {PeakAnswer} */ (await target.request({ cmd: 'peak' }));
+    return {
       server: name,
       uploads: `${MEMORY_UPLOADS} × 10 MiB, all at once`,
       idleRssMiB: idle / MiB,
       peakOverIdleMiB: (peak - idle) / MiB,
-    });
-  }
+    };
+  };
+  const moduleMemory = await memoryOf('module controller', server);
+  const naiveMemory = await memoryOf('naive (multer memory)', naiveServer);
+  const memory = [moduleMemory, naiveMemory];
   console.log('\nPeak RSS of the receiving server over its idle RSS');
-  console.table(results.memory);
+  console.table(memory);
 
-  results.inspection = await benchInspection({ dir, quick });
+  const inspection = await benchInspection({ dir, quick });
   console.log('\nMedia inspection (10 MiB files on disk, through a file handle)');
-  console.table(results.inspection);
+  console.table(inspection);
 
   // Targets.
+  /** @param {string} variant */
   const worst = (variant) =>
     rows.filter((r) => r.variant === variant).reduce((min, r) => (r.ratio < min.ratio ? r : min));
   const service = worst('service');
@@ -230,34 +328,35 @@ try {
   const cacheP50 = Math.max(
     ...rows.filter((r) => r.variant === 'cache' && r.concurrency === 1).map((r) => r.p50Ms),
   );
-  const moduleMemory = results.memory[0].peakOverIdleMiB;
-  const mp4 = results.inspection.find((r) => r.file.startsWith('MP4'));
-  results.targets = [
-    [
-      `service ≥ 0.9× raw everywhere (lowest ${service.ratio.toFixed(2)} at ${service.size}, concurrency ${service.concurrency})`,
-      service.ratio >= 0.9,
-    ],
-    [
-      `controller ≥ 0.8× direct (lowest ${controller.ratio.toFixed(2)} at ${controller.size}, concurrency ${controller.concurrency})`,
-      controller.ratio >= 0.8,
-    ],
-    [
-      `50 × 10 MiB through the controller ≤ 150 MiB over idle (${moduleMemory.toFixed(1)} MiB; naive ${results.memory[1].peakOverIdleMiB.toFixed(1)} MiB)`,
-      moduleMemory <= 150,
-    ],
-    [
-      `10 MiB MP4 inspection < 1 ms (p50 ${mp4.p50Ms.toFixed(3)} ms) and < 64 KiB read (${mp4.bytesRead} B)`,
-      mp4.p50Ms < 1 && mp4.bytesRead < 64 * KiB,
-    ],
-    [
-      `cache-hit repeat upload p50 < 1 ms (worst size, one at a time: ${cacheP50.toFixed(3)} ms)`,
-      cacheP50 < 1,
-    ],
-  ].map(([target, met]) => ({ target, met }));
+  const mp4 = inspection.find((r) => r.file.startsWith('MP4'));
+  if (!mp4) throw new Error('the inspection bench has no MP4 row');
+  const targets = [
+    {
+      target: `service ≥ 0.9× raw everywhere (lowest ${service.ratio.toFixed(2)} at ${service.size}, concurrency ${service.concurrency})`,
+      met: service.ratio >= 0.9,
+    },
+    {
+      target: `controller ≥ 0.8× direct (lowest ${controller.ratio.toFixed(2)} at ${controller.size}, concurrency ${controller.concurrency})`,
+      met: controller.ratio >= 0.8,
+    },
+    {
+      target: `50 × 10 MiB through the controller ≤ 150 MiB over idle (${moduleMemory.peakOverIdleMiB.toFixed(1)} MiB; naive ${naiveMemory.peakOverIdleMiB.toFixed(1)} MiB)`,
+      met: moduleMemory.peakOverIdleMiB <= 150,
+    },
+    {
+      target: `10 MiB MP4 inspection < 1 ms (p50 ${mp4.p50Ms.toFixed(3)} ms) and < 64 KiB read (${mp4.bytesRead} B)`,
+      met: mp4.p50Ms < 1 && mp4.bytesRead < 64 * KiB,
+    },
+    {
+      target: `cache-hit repeat upload p50 < 1 ms (worst size, one at a time: ${cacheP50.toFixed(3)} ms)`,
+      met: cacheP50 < 1,
+    },
+  ];
   console.log('\nTargets');
-  for (const { target, met } of results.targets)
-    console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
+  for (const { target, met } of targets) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
 
+  /** @type {BenchResults} */
+  const results = { machine, method: {}, uploads: rows, memory, inspection, targets };
   await mkdir(join(here, 'results'), { recursive: true });
   const name = quick ? 'quick' : 'latest';
   await writeFile(join(here, 'results', `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
@@ -269,6 +368,11 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
+/**
+ * The results as Markdown tables.
+ * @param {BenchResults} results
+ * @returns {string}
+ */
 function markdown({ uploads, memory, inspection, targets }) {
   const lines = [
     '| variant | size | concurrency | uploads/s | MB/s | p50 ms | p99 ms | peak RSS over idle MiB | gettoken | ratio |',

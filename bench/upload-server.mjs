@@ -16,17 +16,55 @@ import axios from 'axios';
 import express from 'express';
 import FormData from 'form-data';
 import multer from 'multer';
+import { multipartFrame, postFile } from '../test/helpers/multipart.mjs';
+import { fetchToken, uploadUrl } from '../test/helpers/wecom-calls.mjs';
+import { wecomRootModule } from '../test/helpers/wecom-root-module.mjs';
 import { serve } from './ipc.mjs';
-import { multipartFrame, postFile } from './multipart.mjs';
-import { wecomRootModule } from './nest-module.mjs';
+
+/**
+ * What the server process takes: `reset-peak` (resets the peak to the idle RSS after a GC) and
+ * `peak`.
+ * @typedef {{ cmd: 'reset-peak' | 'peak' }} ServerCommand
+ */
+
+/**
+ * The answer to `reset-peak`: the RSS after a GC, now the peak.
+ * @typedef {{ idle: number }} IdleAnswer
+ */
+
+/**
+ * The answer to `peak`: the highest RSS since `reset-peak`.
+ * @typedef {{ peak: number }} PeakAnswer
+ */
+
+/**
+ * The first message of the server process.
+ * @typedef {object} ServerHello
+ * @property {string} url Where to POST uploads (with their media_type and attachment_type).
+ */
 
 const [kind, configJson] = process.argv.slice(2);
-const wecom = JSON.parse(configJson);
+if (!configJson) throw new Error('usage: upload-server.mjs <kind> <the emulator process hello>');
+const wecom = /** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */ (
+  JSON.parse(configJson)
+);
 let peak = 0;
 setInterval(() => {
   peak = Math.max(peak, process.memoryUsage.rss());
 }, 5).unref();
 
+/**
+ * The port a server listening on TCP is bound to.
+ * @param {import('node:net').Server} server
+ * @returns {number}
+ */
+function portOf(server) {
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('the server is not on TCP');
+  return address.port;
+}
+
+/** @type {string} */
 let url;
 if (kind === 'module') {
   const app = await NestFactory.create(
@@ -36,21 +74,16 @@ if (kind === 'module') {
   await app.listen(0, '127.0.0.1');
   url = `${await app.getUrl()}/upload`;
 } else if (kind === 'bare') {
-  const { data } = await axios.get(`${wecom.url}/cgi-bin/gettoken`, {
-    params: { corpid: wecom.corpId, corpsecret: wecom.corpSecret },
-  });
-  url = await bareProxy(data.access_token);
+  url = await bareProxy(await fetchToken(wecom));
 } else {
-  const { data } = await axios.get(`${wecom.url}/cgi-bin/gettoken`, {
-    params: { corpid: wecom.corpId, corpsecret: wecom.corpSecret },
-  });
-  const token = data.access_token; // cached in a variable, as such code does
+  const token = await fetchToken(wecom); // cached in a variable, as such code does
   const app = express();
   app.post(
     '/upload',
     multer({ storage: multer.memoryStorage() }).single('media'),
     async (req, res) => {
       try {
+        if (!req.file) throw new Error('no file in the media field');
         const form = new FormData();
         form.append('media', req.file.buffer, {
           filename: req.file.originalname,
@@ -67,25 +100,37 @@ if (kind === 'module') {
       }
     },
   );
+  /** @type {import('node:http').Server} */
   const server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  url = `http://127.0.0.1:${server.address().port}/upload`;
+  url = `http://127.0.0.1:${portOf(server)}/upload`;
 }
 
-/** node:http + busboy + a temp file + node:http: receive, spool, forward, answer. */
+/**
+ * node:http + busboy + a temp file + node:http: receive, spool, forward, answer.
+ * @param {string} token
+ * @returns {Promise<string>} The URL to POST uploads to.
+ */
 async function bareProxy(token) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
   const agent = new Agent({ keepAlive: true });
   let next = 0;
   const server = createServer((req, res) => {
     const parser = busboy({ headers: req.headers, limits: { files: 1 } });
+    /** @type {Promise<{ path: string, info: import('busboy').FileInfo }> | undefined} */
     let spooled;
     parser.on('file', (_name, stream, info) => {
       const path = join(dir, String(next++));
       spooled = pipeline(stream, createWriteStream(path)).then(() => ({ path, info }));
     });
     parser.on('close', async () => {
+      if (!spooled) {
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: 'no file' }));
+        return;
+      }
       const { path, info } = await spooled;
       const size = (await stat(path)).size;
       try {
@@ -104,17 +149,30 @@ async function bareProxy(token) {
     });
     req.pipe(parser);
   });
-  /** Streams the spooled file to the emulator; resolves with its answer. */
+  /**
+   * Streams the spooled file to the emulator; resolves with its answer.
+   * @param {string} path
+   * @param {import('busboy').FileInfo} info
+   * @param {number} size
+   * @param {Agent | false} via
+   * @returns {Promise<string>}
+   */
   async function forward(path, info, size, via) {
-    const upload = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&media_type=image&attachment_type=2`;
-    return (await postFile(upload, path, multipartFrame(info.filename, info.mimeType, size), via))
-      .text;
+    const upload = uploadUrl(wecom, token, { attachmentType: 2 });
+    const frame = multipartFrame(info.filename ?? 'upload', info.mimeType, size);
+    return (await postFile(upload, path, frame, via)).text;
   }
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${server.address().port}/upload`;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  return `http://127.0.0.1:${portOf(server)}/upload`;
 }
 
+/** @type {ServerHello} */
+const hello = { url };
 serve(
+  /**
+   * @param {ServerCommand} message
+   * @returns {IdleAnswer | PeakAnswer}
+   */
   ({ cmd }) => {
     if (cmd === 'reset-peak') {
       globalThis.gc?.();
@@ -125,5 +183,5 @@ serve(
     if (cmd === 'peak') return { peak };
     throw new Error(`unknown command ${cmd}`);
   },
-  { url },
+  hello,
 );

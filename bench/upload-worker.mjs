@@ -14,23 +14,43 @@ import { NestFactory } from '@nestjs/core';
 import axios from 'axios';
 import FormData from 'form-data';
 import { AttachmentService, AttachmentType, MediaType } from 'nestjs-wecom-media';
-import { buildMultipart, multipartFrame, postBytes, postFile } from './multipart.mjs';
-import { wecomRootModule } from './nest-module.mjs';
+import { buildMultipart, multipartFrame, postBytes, postFile } from '../test/helpers/multipart.mjs';
+import { fetchToken, uploadUrl } from '../test/helpers/wecom-calls.mjs';
+import { wecomRootModule } from '../test/helpers/wecom-root-module.mjs';
 import { runConcurrently, serve, withPeakRss } from './ipc.mjs';
 
+/**
+ * What a worker takes: one cell of the bench, `count` uploads of the file at `path`.
+ * @typedef {object} WorkerRunCommand
+ * @property {'run'} cmd
+ * @property {string} path
+ * @property {string} filename
+ * @property {string} [target] For `post`: the URL to POST to, or `emulator`.
+ * @property {number} count
+ * @property {number} concurrency
+ */
+
+/**
+ * What a worker answers a run with.
+ * @typedef {import('./ipc.mjs').ConcurrentRun & { peakOverIdle: number }} WorkerRun
+ */
+
 const [variant, configJson] = process.argv.slice(2);
-const wecom = JSON.parse(configJson);
+if (!configJson) throw new Error('usage: upload-worker.mjs <variant> <the emulator process hello>');
+const wecom = /** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */ (
+  JSON.parse(configJson)
+);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-const query = 'media_type=image&attachment_type=2';
+const kind = /** @type {const} */ ({ attachmentType: 2 });
 
-async function gettoken() {
-  const { data } = await axios.get(`${wecom.url}/cgi-bin/gettoken`, {
-    params: { corpid: wecom.corpId, corpsecret: wecom.corpSecret },
-  });
-  return data.access_token;
-}
-
-/** POSTs `body`; fails on anything but success. */
+/**
+ * POSTs `body`; fails on anything but success.
+ * @param {string} url
+ * @param {Buffer} body
+ * @param {string} contentType
+ * @param {Agent | false} [via]
+ * @returns {Promise<string>}
+ */
 async function postOnce(url, body, contentType, via = agent) {
   const { status, text } = await postBytes(url, body, contentType, via);
   if (status >= 300 || !text.includes('media_id'))
@@ -38,14 +58,24 @@ async function postOnce(url, body, contentType, via = agent) {
   return text;
 }
 
-/** A kept-alive socket the server has just closed fails at once: try such a request again. */
+/**
+ * A kept-alive socket the server has just closed fails at once: try such a request again.
+ * @param {string} url
+ * @param {Buffer} body
+ * @param {string} contentType
+ * @returns {Promise<string>}
+ */
 function post(url, body, contentType) {
-  return postOnce(url, body, contentType).catch((error) => {
+  return postOnce(url, body, contentType).catch((/** @type {NodeJS.ErrnoException} */ error) => {
     if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
     return postOnce(url, body, contentType, false); // on a fresh connection
   });
 }
 
+/**
+ * @param {import('../test/helpers/wecom-root-module.mjs').RootModuleOptions} options
+ * @returns {Promise<AttachmentService>}
+ */
 async function moduleApp(options) {
   const app = await NestFactory.createApplicationContext(wecomRootModule(wecom, options), {
     logger: false,
@@ -53,8 +83,19 @@ async function moduleApp(options) {
   return app.get(AttachmentService);
 }
 
-/** Builds the per-file upload function of this variant. */
+/**
+ * What the variants set up once and reuse.
+ * @type {{ token?: string, service?: AttachmentService, cached?: AttachmentService }}
+ */
+const state = {};
+
+/**
+ * Builds the per-file upload function of this variant.
+ * @param {Pick<WorkerRunCommand, 'path' | 'filename' | 'target'>} cell
+ * @returns {Promise<() => Promise<unknown>>}
+ */
 async function prepare({ path, filename, target }) {
+  /** @type {import('nestjs-wecom-media').AttachmentInput} */
   const input = {
     file: path,
     filename,
@@ -63,15 +104,15 @@ async function prepare({ path, filename, target }) {
   };
   switch (variant) {
     case 'raw': {
-      const token = (state.token ??= await gettoken());
+      const token = (state.token ??= await fetchToken(wecom));
       const { body, contentType } = buildMultipart(await readFile(path), filename, 'image/png');
-      const url = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&${query}`;
+      const url = uploadUrl(wecom, token, kind);
       return () => post(url, body, contentType);
     }
     case 'rawfile': {
-      const token = (state.token ??= await gettoken());
+      const token = (state.token ??= await fetchToken(wecom));
       const frame = multipartFrame(filename, 'image/png', (await stat(path)).size);
-      const url = `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${token}&${query}`;
+      const url = uploadUrl(wecom, token, kind);
       return () => postFile(url, path, frame, agent);
     }
     case 'service': {
@@ -87,28 +128,25 @@ async function prepare({ path, filename, target }) {
       };
     }
     case 'naive': {
-      state.token ??= await gettoken();
+      const token = (state.token ??= await fetchToken(wecom));
       return async () => {
         const buffer = await readFile(path); // multer memory storage would hold it like this
         const form = new FormData();
         form.append('media', buffer, { filename, contentType: 'image/png' });
-        const { data } = await axios.post(
-          `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${state.token}&${query}`,
-          form,
-          {
-            headers: form.getHeaders(),
-            maxBodyLength: Infinity,
-          },
-        );
-        if (!data.media_id) throw new Error(JSON.stringify(data));
+        const { data } = await axios.post(uploadUrl(wecom, token, kind), form, {
+          headers: form.getHeaders(),
+          maxBodyLength: Infinity,
+        });
+        const answer = /** @type {import('../test/helpers/wecom-calls.mjs').WecomAnswer} */ (data);
+        if (!answer.media_id) throw new Error(JSON.stringify(answer));
       };
     }
     case 'post': {
       const { body, contentType } = buildMultipart(await readFile(path), filename, 'image/png');
       const url =
         target === 'emulator'
-          ? `${wecom.url}/cgi-bin/media/upload_attachment?access_token=${(state.token ??= await gettoken())}&${query}`
-          : `${target}?${query}`;
+          ? uploadUrl(wecom, (state.token ??= await fetchToken(wecom)), kind)
+          : `${target}?media_type=image&attachment_type=2`;
       return () => post(url, body, contentType);
     }
     default:
@@ -116,13 +154,18 @@ async function prepare({ path, filename, target }) {
   }
 }
 
-const state = {};
-serve(async ({ cmd, path, filename, target, count, concurrency }) => {
-  if (cmd !== 'run') throw new Error(`unknown command ${cmd}`);
-  const upload = await prepare({ path, filename, target });
-  await runConcurrently(Math.min(4, count), Math.min(4, concurrency), upload); // warm up
-  const { result, peakOverIdle } = await withPeakRss(() =>
-    runConcurrently(count, concurrency, upload),
-  );
-  return { ...result, peakOverIdle };
-});
+serve(
+  /**
+   * @param {WorkerRunCommand} message
+   * @returns {Promise<WorkerRun>}
+   */
+  async ({ cmd, path, filename, target, count, concurrency }) => {
+    if (cmd !== 'run') throw new Error(`unknown command ${cmd}`);
+    const upload = await prepare({ path, filename, target });
+    await runConcurrently(Math.min(4, count), Math.min(4, concurrency), upload); // warm up
+    const { result, peakOverIdle } = await withPeakRss(() =>
+      runConcurrently(count, concurrency, upload),
+    );
+    return { ...result, peakOverIdle };
+  },
+);

@@ -14,15 +14,17 @@ import {
   AttachmentService,
   AttachmentType,
   MediaType,
+  WecomApiError,
   WecomError,
+  WecomNetworkError,
   RedisStore,
 } from 'nestjs-wecom-media';
-import { startChild, runConcurrently } from '../bench/ipc.mjs';
-import { pngOf } from '../bench/media-files.mjs';
-import { buildMultipart, postBytes } from '../bench/multipart.mjs';
-import { wecomRootModule } from '../bench/nest-module.mjs';
-import { hasRedisServer, startRedisServer } from '../bench/redis-server.mjs';
 import { Redis } from 'ioredis';
+import { startChild, runConcurrently } from '../bench/ipc.mjs';
+import { makePng, padTo } from '../test/helpers/media-bytes.mjs';
+import { buildMultipart, postBytes } from '../test/helpers/multipart.mjs';
+import { hasRedisServer, RedisServer } from '../test/helpers/redis-server.mjs';
+import { wecomRootModule } from '../test/helpers/wecom-root-module.mjs';
 
 const short = process.argv.includes('--short');
 // --redis: tokens and locks in a real redis-server (skipped without one, unless CI=true).
@@ -37,22 +39,34 @@ const MAX_ATTEMPTS = 6;
 const UPLOAD_BOUND_MS = MAX_ATTEMPTS * TIMEOUT_MS + 1000;
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** @type {string[]} */
 const unhandled = [];
 process.on('unhandledRejection', (reason) => unhandled.push(String(reason)));
 
-/** Every line the module logs. */
+/**
+ * Every line the module logs.
+ * @type {string[]}
+ */
 const lines = [];
-const capture = Object.fromEntries(
-  ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'].map((level) => [
-    level,
-    (...args) => lines.push(`${level} ${args.map(String).join(' ')}`),
-  ]),
-);
+/** @param {string} level */
+const logTo =
+  (level) =>
+  (/** @type {unknown[]} */ ...args) =>
+    lines.push(`${level} ${args.map(String).join(' ')}`);
+/** @type {import('@nestjs/common').LoggerService} */
+const capture = {
+  log: logTo('log'),
+  error: logTo('error'),
+  warn: logTo('warn'),
+  debug: logTo('debug'),
+  verbose: logTo('verbose'),
+  fatal: logTo('fatal'),
+};
 
 const emulator = await startChild(join(here, '..', 'bench', 'emulator-process.mjs'));
-const wecom = emulator.hello;
+const wecom = /** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */ (emulator.hello);
 const tempDir = await mkdtemp(join(tmpdir(), 'wecom-soak-'));
-const redisServer = withRedis ? await startRedisServer() : undefined;
+const redisServer = withRedis ? await RedisServer.start() : undefined;
 const redis = redisServer
   ? new Redis(redisServer.url, { commandTimeout: 500, maxRetriesPerRequest: 1 })
   : undefined;
@@ -70,18 +84,49 @@ await app.listen(0, '127.0.0.1');
 const url = `${await app.getUrl()}/upload?media_type=image&attachment_type=1`;
 const service = app.get(AttachmentService);
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const files = [pngOf(640, 480, 20 * 1024), pngOf(1080, 1920, 80 * 1024), pngOf(300, 300, 4 * 1024)];
+const files = [
+  padTo(makePng(640, 480), 20 * 1024),
+  padTo(makePng(1080, 1920), 80 * 1024),
+  padTo(makePng(300, 300), 4 * 1024),
+];
 const bodies = files.map((f, i) => buildMultipart(f, `soak-${i}.png`, 'image/png'));
 
+/** @type {Map<string, number>} */
 const outcomes = new Map(); // kind → count
+/** @type {string[]} */
 const responses = []; // every HTTP answer body, for the secrets check
+/** @type {string[]} */
 const errors = []; // every error message and stack
 let maxAttempts = 0;
 let hangs = 0;
+/** @param {string} kind */
 const count = (kind) => outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
+/**
+ * The `i`th of `list`, round and round.
+ * @template T
+ * @param {T[]} list
+ * @param {number} i
+ * @returns {T}
+ */
+function nth(list, i) {
+  const item = list[i % list.length];
+  if (item === undefined) throw new Error('nth() of an empty list');
+  return item;
+}
+/**
+ * What an error says: its name and message, whatever was thrown.
+ * @param {unknown} error
+ */
+const describeError = (error) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : `${error}`;
 
+/**
+ * The `i`th upload through the service.
+ * @param {number} i
+ * @returns {Promise<unknown>}
+ */
 function viaService(i) {
-  const file = files[i % files.length];
+  const file = nth(files, i);
   return service
     .upload({
       file,
@@ -91,31 +136,51 @@ function viaService(i) {
     })
     .then(
       () => count('service: success'),
-      (error) => {
-        errors.push(`${error?.message}\n${error?.stack}`);
+      (/** @type {unknown} */ error) => {
+        errors.push(error instanceof Error ? `${error.message}\n${error.stack}` : `${error}`);
         if (error instanceof WecomError) {
-          count(`service: ${error.name}${error.errcode !== undefined ? ` ${error.errcode}` : ''}`);
-          maxAttempts = Math.max(maxAttempts, error.attempts ?? 1);
-        } else count(`service: UNTYPED ${error?.name}: ${error?.message}`);
+          count(
+            `service: ${error.name}${error instanceof WecomApiError ? ` ${error.errcode}` : ''}`,
+          );
+          const attempts =
+            error instanceof WecomApiError || error instanceof WecomNetworkError
+              ? error.attempts
+              : 1;
+          maxAttempts = Math.max(maxAttempts, attempts);
+        } else count(`service: UNTYPED ${describeError(error)}`);
       },
     );
 }
 
+/**
+ * The `i`th upload through the controller.
+ * @param {number} i
+ * @returns {Promise<unknown>}
+ */
 function viaController(i) {
-  const { body, contentType } = bodies[i % bodies.length];
+  const { body, contentType } = nth(bodies, i);
   return postBytes(url, body, contentType, agent).then(
     ({ status, text }) => {
       responses.push(text);
-      const { errcode } = JSON.parse(text);
+      const { errcode } = /** @type {{ errcode?: number }} */ (JSON.parse(text));
       count(`controller: HTTP ${status}${errcode !== undefined ? ` errcode ${errcode}` : ''}`);
     },
-    (error) => count(`controller: UNTYPED client error ${error.message}`),
+    (/** @type {unknown} */ error) =>
+      count(
+        `controller: UNTYPED client error ${error instanceof Error ? error.message : `${error}`}`,
+      ),
   );
 }
 
-/** One upload, alternately through the service and the controller, with a hang detector. */
+/**
+ * One upload, alternately through the service and the controller, with a hang detector.
+ * @param {number} i
+ * @returns {Promise<unknown>}
+ */
 function oneUpload(i) {
+  /** @type {NodeJS.Timeout | undefined} */
   let timer;
+  /** @type {Promise<void>} */
   const watchdog = new Promise((resolve) => {
     timer = setTimeout(() => {
       hangs += 1;
@@ -154,13 +219,15 @@ await emulator.request({
 });
 const { latencies, wallMs } = await runConcurrently(TOTAL, CONCURRENCY, oneUpload);
 await emulator.request({ cmd: 'faults', faults: {} });
-const stats = await emulator.request({ cmd: 'stats' });
+const stats = /** @type {import('../bench/emulator-process.mjs').EmulatorStats} */ (
+  await emulator.request({ cmd: 'stats' })
+);
 await settle();
 const rssAtEnd = rss();
 const leftovers = (await readdir(tempDir, { recursive: true, withFileTypes: true }))
   .filter((e) => e.isFile())
   .map((e) => e.name);
-const tokens = await emulator.request({ cmd: 'issued-tokens' });
+const tokens = /** @type {string[]} */ (await emulator.request({ cmd: 'issued-tokens' }));
 // What a reader of the shared Redis sees: keys and values, which may hold a token but never the secret.
 const redisContents = redis
   ? (
@@ -179,7 +246,10 @@ const haystack = [...lines, ...errors, ...responses].join('\n');
 const leaked = [...tokens, wecom.corpSecret].filter((secret) => haystack.includes(secret));
 const untyped = [...outcomes.keys()].filter((k) => k.includes('UNTYPED') || k.includes('HTTP 500'));
 const sorted = latencies.toSorted((a, b) => a - b);
+/** @param {number} p */
+const percentile = (p) => (sorted[Math.floor(sorted.length * p)] ?? NaN).toFixed(1);
 
+/** @type {[string, boolean][]} */
 const checks = [
   [
     `every upload ended as a success or a typed error (untyped: ${untyped.join('; ') || 'none'})`,
@@ -217,7 +287,7 @@ console.log(
   `faults: 10% errcode -1, 2% connection resets, 1% errcode 45009, 0-20 ms delays, tokens expired every 500 uploads`,
 );
 console.log(
-  `took ${((Date.now() - started) / 1000).toFixed(1)} s; ${((TOTAL / wallMs) * 1000).toFixed(0)} uploads/s; p50 ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)].toFixed(1)} ms`,
+  `took ${((Date.now() - started) / 1000).toFixed(1)} s; ${((TOTAL / wallMs) * 1000).toFixed(0)} uploads/s; p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms`,
 );
 console.log(
   `upload requests to WeCom: ${stats.uploads}; gettoken: ${stats.gettoken}; token expiries: ${expiries}`,

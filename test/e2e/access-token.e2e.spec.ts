@@ -6,7 +6,7 @@ import {
   WecomInvalidCredentialsError,
 } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(640, 480);

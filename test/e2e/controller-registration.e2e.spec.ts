@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MediaType, WecomMediaModule } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { bootHttpApp } from '../helpers/http-app.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 
 const png = makePng(200, 100);
 const PATH = '/wecom/attachments';

@@ -3,7 +3,8 @@ import supertest from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { fixture } from '../helpers/fixtures.js';
-import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.js';
+import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.mjs';
+import { multipartFrame } from '../helpers/multipart.mjs';
 
 const MiB = 1024 * 1024;
 const png = makePng(200, 100);
@@ -175,22 +176,19 @@ describe('the upload controller', () => {
 
   it('removes the spooled file when the client aborts mid-upload', async () => {
     const { port } = new URL(s.h.url);
-    const boundary = 'XabortX';
-    const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
-    );
+    const frame = multipartFrame('a.png', 'image/png', 5 * MiB);
     const req = httpRequest({
       host: '127.0.0.1',
       port,
       method: 'POST',
       path: `${PATH}?media_type=image&attachment_type=1`,
       headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': String(head.length + 5 * MiB),
+        'content-type': frame.contentType,
+        'content-length': String(frame.length),
       },
     });
     req.on('error', () => undefined);
-    req.write(head);
+    req.write(frame.head);
     req.write(Buffer.alloc(MiB, 1));
     // Wait until the spooled file exists, then walk away.
     await vi.waitFor(async () => expect((await s.h.leftovers()).length).toBe(1), {

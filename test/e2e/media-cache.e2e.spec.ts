@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
-import { makePng } from '../helpers/media-bytes.js';
-import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
+import { makePng } from '../helpers/media-bytes.mjs';
+import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { bootApp } from '../helpers/testing-app.js';
 

@@ -17,7 +17,7 @@ import {
 } from '../../lib/index.js';
 import { FallbackStore } from '../../lib/store/fallback.store.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 
 const png = makePng(10, 10);
 const upload = (service: AttachmentService) =>

@@ -20,7 +20,7 @@ import {
   WecomMediaModule,
 } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { GIF_BYTES, makePng } from '../helpers/media-bytes.js';
+import { GIF_BYTES, makePng } from '../helpers/media-bytes.mjs';
 
 // The README's "Your own endpoints" recipe, as written there (only the module's options point at
 // the emulator): keep the two in step.

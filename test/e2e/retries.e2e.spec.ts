@@ -14,7 +14,7 @@ import {
   WecomTimeoutError,
 } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makeMp4, makePng } from '../helpers/media-bytes.js';
+import { makeMp4, makePng } from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
 import { bootApp } from '../helpers/testing-app.js';
 

@@ -17,7 +17,7 @@ import {
   makeMp4,
   makePng,
   padTo,
-} from '../helpers/media-bytes.js';
+} from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
 import { bootApp } from '../helpers/testing-app.js';
 

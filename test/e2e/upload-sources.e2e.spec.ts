@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

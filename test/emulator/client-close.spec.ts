@@ -3,7 +3,8 @@ import { request, type IncomingMessage } from 'node:http';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { fetchToken, multipartUpload, uploadUrl } from './emulator-calls.js';
+import { buildMultipart } from '../helpers/multipart.mjs';
+import { fetchToken, uploadUrl } from '../helpers/wecom-calls.mjs';
 
 describe('WecomEmulator, a client that hangs up before the answer', () => {
   const s = emulatorSuite({ app: false });
@@ -11,7 +12,7 @@ describe('WecomEmulator, a client that hangs up before the answer', () => {
   /** A raw node:http upload of a valid body, not yet sent: the test ends or drops it. */
   async function openUpload() {
     const token = await fetchToken(s.emulator);
-    const { body, contentType } = multipartUpload(Buffer.alloc(1024, 7));
+    const { body, contentType } = buildMultipart(Buffer.alloc(1024, 7), 'photo.png', 'image/png');
     const req = request(uploadUrl(s.emulator, token), {
       method: 'POST',
       headers: { 'content-type': contentType, 'content-length': body.length },

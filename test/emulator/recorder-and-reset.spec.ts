@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { fetchToken, postUpload } from './emulator-calls.js';
+import { fetchToken, postUpload } from '../helpers/wecom-calls.mjs';
 
 describe('WecomEmulator', () => {
   const s = emulatorSuite({ app: false });

@@ -3,24 +3,11 @@ import { request } from 'node:http';
 import supertest from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
+import { buildMultipart } from '../helpers/multipart.mjs';
 
 const png = makePng(40, 30);
 const PATH = '/wecom/attachments?media_type=image&attachment_type=1';
-
-/** A whole multipart upload of `file` in the field `media`. */
-function multipart(file: Buffer): { body: Buffer; contentType: string } {
-  const boundary = 'LeavingClientBoundary';
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="leave.png"\r\n` +
-        'Content-Type: image/png\r\n\r\n',
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 describe('a client that leaves stops the WeCom call it started', () => {
   const s = emulatorSuite({ http: true });
@@ -30,7 +17,7 @@ describe('a client that leaves stops the WeCom call it started', () => {
     expect((await supertest(s.h.url).post(PATH).attach('media', png, 'warm.png')).status).toBe(201);
     // Far longer than the test may take: only the module's abort can end this call in time.
     s.emulator.setDelay(600_000);
-    const { body, contentType } = multipart(png);
+    const { body, contentType } = buildMultipart(png, 'leave.png', 'image/png');
     const req = request(`${s.h.url}${PATH}`, {
       method: 'POST',
       headers: { 'content-type': contentType, 'content-length': body.length },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType, WecomAbortedError } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { bootHttpApp } from '../helpers/http-app.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(30, 30);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRuleError, AttachmentType, MediaType } from '../../lib/index.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 
 const png = makePng(16, 16);

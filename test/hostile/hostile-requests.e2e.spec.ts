@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
+import { multipartFrame } from '../helpers/multipart.mjs';
 
 const png = makePng(20, 20);
 const PATH = '/wecom/attachments?media_type=image&attachment_type=1';
@@ -52,17 +53,12 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   });
 
   it('a truncated multipart body', async () => {
-    const boundary = 'TRUNC';
-    const body = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
-      ),
-      png.subarray(0, 40), // and no closing boundary
-    ]);
+    const frame = multipartFrame('a.png', 'image/png', png.length);
+    const body = Buffer.concat([frame.head, png.subarray(0, 40)]); // and no closing boundary
     const { port } = new URL(s.h.url);
     const answer = await rawRequest(Number(port), [
       Buffer.from(
-        `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+        `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: ${frame.contentType}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
       ),
       body,
     ]);
@@ -79,15 +75,15 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   });
 
   it('a client that trickles bytes gets 408 within the receive timeout', async () => {
-    const boundary = 'SLOW';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`;
+    const frame = multipartFrame('a.png', 'image/png', 1_000_000);
     const { port } = new URL(s.h.url);
     const answer = await rawRequest(
       Number(port),
       [
         Buffer.from(
-          `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 1000000\r\n\r\n${head}`,
+          `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: ${frame.contentType}\r\nContent-Length: ${frame.length}\r\n\r\n`,
         ),
+        frame.head,
         png.subarray(0, 10), // then nothing more: the rest never comes
       ],
       false,

@@ -6,7 +6,7 @@ import {
   WecomTimeoutError,
 } from '../../lib/index.js';
 import type { RawAnswer } from '../../lib/testing/index.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 
 const png = makePng(16, 16);

@@ -8,7 +8,7 @@ import {
 } from '../../lib/index.js';
 import type { WecomEmulator } from '../../lib/testing/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(64, 48);

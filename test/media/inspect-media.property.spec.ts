@@ -7,7 +7,7 @@ import {
   type MediaInfo,
 } from '../../lib/media/index.js';
 import { fixture } from '../helpers/fixtures.js';
-import { makeJpeg, makeMp4, makePng } from '../helpers/media-bytes.js';
+import { makeJpeg, makeMp4, makePng } from '../helpers/media-bytes.mjs';
 
 /** Fails the property if an inspector asks for bytes outside the file or reads without bound. */
 class StrictReader implements ByteReader {

@@ -16,7 +16,7 @@ import {
   makeMp4,
   makePng,
   mvhd,
-} from '../helpers/media-bytes.js';
+} from '../helpers/media-bytes.mjs';
 
 const inspect = (bytes: Uint8Array) => inspectMedia(new BufferReader(bytes));
 

@@ -7,29 +7,13 @@ import {
   type MediaInfo,
 } from '../../lib/media/index.js';
 import { fixture } from '../helpers/fixtures.js';
-import { box, ftyp, mvhd } from '../helpers/media-bytes.js';
+import { box, ftyp, fullBox, mvhd, u32, u64 } from '../helpers/media-bytes.mjs';
 
 const inspect = (bytes: Uint8Array): Promise<MediaInfo> => inspectMedia(new BufferReader(bytes));
 const seconds = (info: MediaInfo): number | undefined =>
   info.duration ? Number(info.duration.units) / info.duration.timescale : undefined;
 
 // ISO/IEC 14496-12 boxes, built field by field.
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const u64 = (n: bigint): Buffer => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(n);
-  return b;
-};
-const fullBox = (type: string, version: number, flags: number, ...fields: Buffer[]): Buffer =>
-  box(
-    type,
-    Buffer.from([version, (flags >> 16) & 0xff, (flags >> 8) & 0xff, flags & 0xff]),
-    ...fields,
-  );
 
 const tkhd = (id: number) => fullBox('tkhd', 0, 3, u32(0), u32(0), u32(id), Buffer.alloc(68));
 const mdhd = (timescale: number, duration = 0) =>

@@ -7,7 +7,9 @@ import { NestFactory } from '@nestjs/core';
 import { AttachmentService, AttachmentType, MediaType, WecomMediaModule } from 'nestjs-wecom-media';
 import { WecomEmulator } from 'nestjs-wecom-media/testing';
 
-const png = Buffer.from(process.argv[2], 'base64');
+const [pngBase64] = process.argv.slice(2);
+if (!pngBase64) throw new Error('usage: node lazy-multer.mjs <a PNG in base64>');
+const png = Buffer.from(pngBase64, 'base64');
 const loaded = () =>
   Object.keys(createRequire(import.meta.url).cache).some((path) =>
     path.includes('/node_modules/multer/'),

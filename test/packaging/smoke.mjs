@@ -22,7 +22,9 @@ const AppModule = {
   ],
 };
 const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
-const png = Buffer.from(process.argv[2], 'base64');
+const [pngBase64] = process.argv.slice(2);
+if (!pngBase64) throw new Error('usage: node smoke.mjs <a PNG in base64>');
+const png = Buffer.from(pngBase64, 'base64');
 const result = await app.get(AttachmentService).upload({
   file: png,
   filename: 'smoke.png',

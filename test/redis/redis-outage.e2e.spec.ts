@@ -4,8 +4,8 @@ import { WECOM_STORE } from '../../lib/common/wecom-media.constants.js';
 import { AttachmentType, MediaType, RedisStore } from '../../lib/index.js';
 import type { FallbackStore } from '../../lib/store/fallback.store.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
-import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
+import { makePng } from '../helpers/media-bytes.mjs';
+import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
 import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(32, 32);

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/index.js';
-import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
+import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
 
 describe.skipIf(!requireRedisServer())('RedisStore against a real redis-server', () => {
   let server: RedisServer;

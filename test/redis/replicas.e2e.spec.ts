@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { makePng } from '../helpers/media-bytes.js';
-import { RedisServer, requireRedisServer } from '../helpers/redis-server.js';
+import { makePng } from '../helpers/media-bytes.mjs';
+import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const png = makePng(64, 64).toString('base64');

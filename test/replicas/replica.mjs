@@ -3,15 +3,29 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import {
-  AttachmentService,
-  AttachmentType,
-  MediaType,
-  RedisStore,
-  WecomMediaModule,
-} from 'nestjs-wecom-media';
+import { AttachmentService, AttachmentType, MediaType, RedisStore } from 'nestjs-wecom-media';
+import { wecomRootModule } from '../helpers/wecom-root-module.mjs';
 
-const config = JSON.parse(process.argv[2]);
+/**
+ * What the spec passes as the first argument, in JSON.
+ * @typedef {object} ReplicaConfig
+ * @property {string} corpId
+ * @property {string} corpSecret
+ * @property {string} baseUrl
+ * @property {string} redisUrl
+ * @property {number} [timeoutMs]
+ */
+
+/**
+ * What the spec sends: upload `count` copies of a PNG (base64) at once, or exit.
+ * @typedef {{ cmd: 'upload', count: number, png: string } | { cmd: 'exit' }} ReplicaCommand
+ */
+
+const send = process.send?.bind(process);
+if (!send) throw new Error('a replica answers its spec over IPC: fork() it');
+const [configJson] = process.argv.slice(2);
+if (!configJson) throw new Error('usage: replica.mjs <ReplicaConfig JSON>');
+const config = /** @type {ReplicaConfig} */ (JSON.parse(configJson));
 const redis = new Redis(config.redisUrl, {
   commandTimeout: 500,
   maxRetriesPerRequest: 1,
@@ -19,27 +33,16 @@ const redis = new Redis(config.redisUrl, {
 });
 await redis.connect();
 const app = await NestFactory.createApplicationContext(
-  {
-    module: class ReplicaModule {
-      name() {
-        return `replica ${process.pid}`;
-      }
-    },
-    imports: [
-      WecomMediaModule.forRoot({
-        corpId: config.corpId,
-        corpSecret: config.corpSecret,
-        baseUrl: config.baseUrl,
-        timeoutMs: config.timeoutMs ?? 30_000,
-        store: new RedisStore(redis),
-      }),
-    ],
-  },
+  wecomRootModule(
+    { url: config.baseUrl, corpId: config.corpId, corpSecret: config.corpSecret },
+    { timeoutMs: config.timeoutMs ?? 30_000, store: new RedisStore(redis) },
+  ),
   { logger: false },
 );
 const attachments = app.get(AttachmentService);
 
-process.on('message', async (message) => {
+process.on('message', async (received) => {
+  const message = /** @type {ReplicaCommand} */ (received);
   if (message.cmd === 'exit') {
     await app.close();
     redis.disconnect();
@@ -57,10 +60,10 @@ process.on('message', async (message) => {
         }),
       ),
     );
-    process.send({
+    send({
       ok: outcomes.filter((o) => o.status === 'fulfilled').length,
-      errors: outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason)),
+      errors: outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : [])),
     });
   }
 });
-process.send({ ready: true });
+send({ ready: true });

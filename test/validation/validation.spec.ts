@@ -13,7 +13,7 @@ import {
   type MulterFileLike,
 } from '../../lib/index.js';
 import { fixture } from '../helpers/fixtures.js';
-import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.js';
+import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.mjs';
 
 async function errorsOf(query: Record<string, string>): Promise<string[]> {
   const dto = plainToInstance(UploadAttachmentQueryDto, query);

@@ -1,17 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+// A throwaway redis-server on 127.0.0.1, started from PATH: for the Redis specs and the soak run.
+// Plain Node ESM with JSDoc types, so the scripts import it as it is and the specs get its types.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
-/** True when a `redis-server` binary is on PATH. */
-export function hasRedisServer(): boolean {
+/**
+ * True when a `redis-server` binary is on PATH.
+ * @returns {boolean}
+ */
+export function hasRedisServer() {
   return (process.env.PATH ?? '')
     .split(delimiter)
     .some((dir) => existsSync(join(dir, 'redis-server')));
 }
 
-/** Skips locally without redis-server; in CI its absence is an error (.ci/run installs it). */
-export function requireRedisServer(): boolean {
+/**
+ * Skips locally without redis-server; in CI its absence is an error (.ci/run installs it).
+ * @returns {boolean}
+ */
+export function requireRedisServer() {
   const present = hasRedisServer();
   if (!present && process.env.CI === 'true') {
     throw new Error(
@@ -21,8 +29,11 @@ export function requireRedisServer(): boolean {
   return present;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/**
+ * A free TCP port on 127.0.0.1.
+ * @returns {Promise<number>}
+ */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -36,31 +47,54 @@ export function freePort(): Promise<number> {
 
 /** A throwaway redis-server on 127.0.0.1: no persistence; can be stopped and started again. */
 export class RedisServer {
-  private child?: ChildProcess;
+  /**
+   * The port on 127.0.0.1, kept across stop and resume.
+   * @readonly
+   * @type {number}
+   */
+  port;
 
-  private constructor(readonly port: number) {}
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  #child;
 
-  static async start(): Promise<RedisServer> {
+  /**
+   * Use {@link RedisServer.start}.
+   * @private
+   * @param {number} port
+   */
+  constructor(port) {
+    this.port = port;
+  }
+
+  /**
+   * Starts a server on a free port; resolves once it accepts connections.
+   * @returns {Promise<RedisServer>}
+   */
+  static async start() {
     const server = new RedisServer(await freePort());
     await server.resume();
     return server;
   }
 
-  get url(): string {
+  /** @returns {string} */
+  get url() {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts (again) on the same port; resolves once it accepts connections. */
-  resume(): Promise<void> {
+  /**
+   * Starts (again) on the same port; resolves once it accepts connections.
+   * @returns {Promise<void>}
+   */
+  resume() {
     const child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    this.child = child;
+    this.#child = child;
     return new Promise((resolve, reject) => {
       let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) resolve();
       });
@@ -71,9 +105,12 @@ export class RedisServer {
     });
   }
 
-  /** Stops the server and waits for it to exit. */
-  async stop(): Promise<void> {
-    const child = this.child;
+  /**
+   * Stops the server and waits for it to exit.
+   * @returns {Promise<void>}
+   */
+  async stop() {
+    const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
