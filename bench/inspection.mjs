@@ -1,6 +1,7 @@
-// Times the media inspector on 10 MiB PNG, JPEG and MP4 files (MP4 with moov at the end, and a
-// fragmented MP4 whose duration is only in its fragments), reading from disk through a file handle
-// as the service does, and counts the bytes it reads.
+// Times the media inspector on 10 MiB PNG, JPEG and MP4 files (MP4 with moov at the end, a
+// fragmented MP4 whose duration is only in its fragments, and a hostile one that runs the walk to
+// its read bound), reading from disk through a file handle as the service does, and counts the
+// bytes it reads.
 // `node bench/inspection.mjs [--quick]` runs it alone, against dist/ (build first). The inspector
 // is internal, not in the package's public API, so this imports it from dist/media.
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
@@ -62,11 +63,15 @@ export async function benchInspection({ dir, quick }) {
       size: 10 * MiB,
     }),
     'MP4 10 MiB fragmented (no mehd, 15 moofs)': fragmentedMp4Of(15, 10 * MiB),
+    // The worst a hostile file can ask: fragments until the read bound stops the walk.
+    'MP4 10 MiB hostile (5,000 moofs: the read bound)': fragmentedMp4Of(5000, 10 * MiB),
   };
   const rounds = quick ? 200 : 2000;
   /** @type {InspectionRow[]} */
   const rows = [];
   for (const [name, bytes] of Object.entries(files)) {
+    // The hostile file takes a hundred times longer a round: fewer rounds give its median as well.
+    const fileRounds = name.includes('hostile') ? Math.min(rounds, 50) : rounds;
     // The names say 10 MiB, and the figures are read against that.
     if (bytes.length !== 10 * MiB) throw new Error(`${name}: ${bytes.length} bytes, not 10 MiB`);
     const path = join(dir, name.replace(/\W+/g, '-'));
@@ -78,7 +83,7 @@ export async function benchInspection({ dir, quick }) {
     let reads = 0;
     /** @type {import('../lib/media/index.js').MediaInfo | undefined} */
     let info;
-    for (let i = 0; i < rounds + 20; i++) {
+    for (let i = 0; i < fileRounds + 20; i++) {
       const reader = new CountingReader(new FileHandleReader(handle, bytes.length));
       const start = process.hrtime.bigint();
       info = await inspectMedia(reader);

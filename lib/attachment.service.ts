@@ -7,6 +7,7 @@ import { linkSignals } from './common/linked-signal.js';
 import {
   LOGGER_CONTEXT,
   WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from './common/wecom-media.constants.js';
 import { MediaType } from './enums/media-type.enum.js';
@@ -18,6 +19,7 @@ import type { UploadedAttachment } from './interfaces/uploaded-attachment.interf
 import type { Violation } from './interfaces/violation.interface.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { ResolvedWecomMediaOptions } from './options/resolve-options.js';
+import type { Messages } from './rules/messages/index.js';
 import type { AttachmentSource } from './source/attachment-source.js';
 import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
 import { TempDirectory } from './source/temp-directory.js';
@@ -26,10 +28,13 @@ import { TempDirectory } from './source/temp-directory.js';
 const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';
 /** A media_id is valid for three days from its `created_at`. */
 const MEDIA_ID_LIFETIME_MS = 3 * 24 * 60 * 60 * 1000;
-/** The earliest `created_at` taken as true: 2000-01-01, in unix seconds. */
-const EARLIEST_CREATED_AT = 946_684_800;
-/** How far in the future a `created_at` may lie (clock skew) and still be taken as true. */
-const LATEST_CREATED_AT_AHEAD_S = 366 * 24 * 60 * 60;
+/**
+ * How far `created_at` may lie from the answer's arrival and still be taken as true: WeCom stamps
+ * the upload it has just stored, so anything further off is no clock's reading (and would keep a
+ * dead media_id in the cache, or drop a live one).
+ */
+const CREATED_AT_BEFORE_S = 24 * 60 * 60;
+const CREATED_AT_AFTER_S = 10 * 60;
 
 /** What WeCom answers to upload_attachment. */
 interface UploadAttachmentAnswer extends WecomResponseBase {
@@ -57,6 +62,7 @@ export class AttachmentService implements OnModuleDestroy {
     @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
     private readonly client: WecomHttpClient,
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
+    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
     @Optional() private readonly cache?: MediaIdCache,
   ) {}
 
@@ -106,7 +112,7 @@ export class AttachmentService implements OnModuleDestroy {
     const settled = Promise.allSettled(this.inFlight.keys());
     if ((await Promise.race([settled, bound])) === 'timeout') {
       this.logger.warn(`aborting ${this.inFlight.size} upload(s) still running at shutdown`);
-      const reason = new WecomAbortedError('the application is shutting down');
+      const reason = new WecomAbortedError('shutdown');
       for (const stop of this.inFlight.values()) stop.abort(reason);
       await settled;
     }
@@ -115,16 +121,27 @@ export class AttachmentService implements OnModuleDestroy {
 
   private async uploadChecked(input: AttachmentInput): Promise<UploadedAttachment> {
     const { source, media, filename, violations } = await this.prepare(input);
+    // This caller closes its source, unless an upload shared with others took it over.
+    let owned = true;
     try {
-      if (violations.length > 0) throw new AttachmentRuleError(violations);
+      if (violations.length > 0) {
+        const summary = this.messages.ruleError(violations.map((v) => v.message));
+        throw new AttachmentRuleError(violations, summary);
+      }
       const mediaType = input.mediaType as MediaType;
-      const send = (): Promise<UploadedAttachment> =>
-        this.send(input, mediaType, source, media, filename);
-      if (!this.cache) return await send();
+      const send = (signal: AbortSignal | undefined): Promise<UploadedAttachment> =>
+        this.send(input, mediaType, source, media, filename, signal);
+      if (!this.cache) return await send(input.signal);
       const key = await this.cache.keyFor(source, mediaType, input.attachmentType, filename);
-      return await this.cache.getOrUpload(key, send);
+      // Identical uploads share one call to WeCom, which stops only when all their callers leave;
+      // it reads this caller's source, which must outlive this caller then.
+      const shared = (signal: AbortSignal): Promise<UploadedAttachment> => {
+        owned = false;
+        return send(signal).finally(() => source.dispose());
+      };
+      return await this.cache.getOrUpload(key, shared, input.signal);
     } finally {
-      await source.dispose();
+      if (owned) await source.dispose();
     }
   }
 
@@ -134,6 +151,7 @@ export class AttachmentService implements OnModuleDestroy {
     source: AttachmentSource,
     media: MediaInfo,
     filename: string,
+    signal: AbortSignal | undefined,
   ): Promise<UploadedAttachment> {
     const contentType =
       media.format !== 'unknown'
@@ -144,7 +162,7 @@ export class AttachmentService implements OnModuleDestroy {
       method: 'POST',
       query: { media_type: mediaType, attachment_type: String(input.attachmentType) },
       tokens: this.tokens,
-      signal: input.signal,
+      signal,
       body: () => createMultipartBody({ filename, contentType, size: source.size }, source.body()),
     });
     this.logger.debug?.(`uploaded ${mediaType} "${filename}" (${source.size} bytes)`);
@@ -157,6 +175,7 @@ export class AttachmentService implements OnModuleDestroy {
       { ...input, attachmentType: input.attachmentType ?? null },
       this.options.rules,
       this.temp,
+      this.messages,
     );
   }
 
@@ -185,20 +204,30 @@ export class AttachmentService implements OnModuleDestroy {
   }
 
   /**
-   * `created_at` in milliseconds: a number on one doc page, a quoted string on others. A value no
-   * clock could give (negative, NaN, 1e13) falls back to when the answer arrived, never an
-   * invalid date.
+   * `created_at` in milliseconds: a number on one doc page, a quoted string of digits on others. A
+   * value that is no time near the answer (negative, NaN, 1e13, a year off, hex) falls back to
+   * when the answer arrived, never an invalid date.
    */
   private createdAtMs(raw: unknown, receivedAt: number): number {
-    const seconds = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
-    const latest = receivedAt / 1000 + LATEST_CREATED_AT_AHEAD_S;
-    if (Number.isFinite(seconds) && seconds >= EARLIEST_CREATED_AT && seconds <= latest) {
+    const seconds =
+      typeof raw === 'number'
+        ? raw
+        : typeof raw === 'string' && /^\d+$/.test(raw)
+          ? Number(raw)
+          : NaN;
+    const now = receivedAt / 1000;
+    if (
+      Number.isInteger(seconds) &&
+      seconds >= now - CREATED_AT_BEFORE_S &&
+      seconds <= now + CREATED_AT_AFTER_S
+    ) {
       return seconds * 1000;
     }
     if (raw !== undefined && !this.warnedAboutCreatedAt) {
       this.warnedAboutCreatedAt = true;
+      // The value itself is not quoted: it is upstream text, and might echo anything.
       this.logger.warn(
-        `WeCom answered created_at ${JSON.stringify(raw).slice(0, 40)}, which is no valid time; using the time of the answer (warned once)`,
+        `WeCom answered a created_at that is no time near now (a ${typeof raw}); using the time of the answer (warned once)`,
       );
     }
     return receivedAt;

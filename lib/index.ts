@@ -16,6 +16,7 @@ export {
   AttachmentFileInterceptor,
   type AttachmentFileInterceptorOptions,
 } from './http/attachment-file.interceptor.js';
+export { ClientAbortSignal } from './http/client-abort-signal.decorator.js';
 export { WecomErrorFilter } from './http/wecom-error.filter.js';
 export { MemoryStore } from './store/memory.store.js';
 export { RedisStore, type RedisClientLike, type RedisStoreOptions } from './store/redis.store.js';

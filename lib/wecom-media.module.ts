@@ -5,8 +5,10 @@ import { AttachmentService } from './attachment.service.js';
 import {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
+  WECOM_MESSAGES,
 } from './common/wecom-media.constants.js';
 import { UploadReceiver } from './http/upload-receiver.js';
+import { WecomErrorFilter } from './http/wecom-error.filter.js';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
@@ -38,7 +40,15 @@ export type WecomMediaModuleAsyncOptions = ConfigurableModuleAsyncOptions<
 @Module({
   imports: [HttpModule],
   providers: createWecomMediaProviders(),
-  exports: [AttachmentService, WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES, UploadReceiver],
+  exports: [
+    AttachmentService,
+    WECOM_ACCESS_TOKEN_PROVIDER,
+    WECOM_ATTACHMENT_RULES,
+    // What the building blocks of an app's own endpoints inject in the app's modules.
+    UploadReceiver,
+    WECOM_MESSAGES,
+    WecomErrorFilter,
+  ],
 })
 export class WecomMediaModule {
   /** Registers the module with `options`, and the upload controller when the extra asks for it. */

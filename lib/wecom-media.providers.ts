@@ -7,13 +7,16 @@ import { SecretRedactor } from './common/secret-redactor.js';
 import {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
+  WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
   WECOM_STORE,
 } from './common/wecom-media.constants.js';
 import { UploadReceiver } from './http/upload-receiver.js';
+import { WecomErrorFilter } from './http/wecom-error.filter.js';
 import type { AccessTokenProvider } from './interfaces/access-token-provider.interface.js';
 import type { WecomStore } from './interfaces/wecom-store.interface.js';
 import { resolveOptions, type ResolvedWecomMediaOptions } from './options/resolve-options.js';
+import { messagesFor } from './rules/messages/index.js';
 import { TempDirectory } from './source/temp-directory.js';
 import { FallbackStore } from './store/fallback.store.js';
 import { MemoryStore } from './store/memory.store.js';
@@ -60,6 +63,11 @@ export function createWecomMediaProviders(): Provider[] {
       inject: [WECOM_RESOLVED_OPTIONS],
     },
     {
+      provide: WECOM_MESSAGES,
+      useFactory: ({ locale }: ResolvedWecomMediaOptions) => messagesFor(locale),
+      inject: [WECOM_RESOLVED_OPTIONS],
+    },
+    {
       provide: WECOM_ATTACHMENT_RULES,
       useFactory: ({ rules }: ResolvedWecomMediaOptions) => rules,
       inject: [WECOM_RESOLVED_OPTIONS],
@@ -88,5 +96,6 @@ export function createWecomMediaProviders(): Provider[] {
     WecomHttpClient,
     AttachmentService,
     UploadReceiver,
+    WecomErrorFilter,
   ];
 }

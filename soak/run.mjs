@@ -1,8 +1,9 @@
 // `npm run soak [-- --short]`: thousands of uploads through the service and the controller while
-// the emulator injects faults. Asserts that every upload ends as a success or a typed error in
-// bounded time, that retries and gettoken calls stay in bounds, that nothing is left in the temp
-// directory, that memory returns to its level after warm-up, and that no token or secret appears
-// in any log line, error message or HTTP answer. Prints the figures; exits 1 on any failure.
+// the emulator injects faults. Asserts that at least 90% succeed, that every upload ends as a
+// success or a typed error in bounded time, that retries and gettoken calls stay in bounds, that
+// nothing is left in the temp directory, that memory returns to its level after warm-up, and that
+// no token or secret appears in any log line, error message or HTTP answer. Prints the figures;
+// exits 1 on any failure.
 import 'reflect-metadata';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
@@ -249,8 +250,13 @@ const sorted = latencies.toSorted((a, b) => a - b);
 /** @param {number} p */
 const percentile = (p) => (sorted[Math.floor(sorted.length * p)] ?? NaN).toFixed(1);
 
+// The injected faults fail a few per cent; a run where most uploads fail tests nothing.
+const succeeded =
+  (outcomes.get('service: success') ?? 0) + (outcomes.get('controller: HTTP 201') ?? 0);
+
 /** @type {[string, boolean][]} */
 const checks = [
+  [`at least 90% of the uploads succeeded (${succeeded} of ${TOTAL})`, succeeded >= TOTAL * 0.9],
   [
     `every upload ended as a success or a typed error (untyped: ${untyped.join('; ') || 'none'})`,
     untyped.length === 0,

@@ -16,6 +16,7 @@ const RUNTIME_EXPORTS = [
   'AttachmentRuleError',
   'AttachmentService',
   'AttachmentType',
+  'ClientAbortSignal',
   'DEFAULT_ATTACHMENT_RULES',
   'MediaType',
   'MemoryStore',

@@ -179,7 +179,7 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
         query: { corpid: corpId, corpsecret: corpSecret },
       });
     } catch (error) {
-      if (error instanceof WecomInvalidCredentialsError) await this.cooldown.remember(error);
+      if (error instanceof WecomInvalidCredentialsError) throw await this.cooldown.remember(error);
       throw error;
     }
     if (typeof answer.access_token !== 'string' || answer.access_token === '') {

@@ -24,16 +24,18 @@ export class CredentialsCooldown {
     private readonly cooldownMs: number,
   ) {}
 
-  async remember(error: WecomInvalidCredentialsError): Promise<void> {
-    if (this.cooldownMs <= 0) return;
+  /** Records the refusal; returns it with the cool-down's end, which its message states. */
+  async remember(error: WecomInvalidCredentialsError): Promise<WecomInvalidCredentialsError> {
+    if (this.cooldownMs <= 0) return error;
     const refusal: Refusal = {
       errcode: error.errcode,
       errmsg: error.errmsg, // already redacted
       api: error.api,
-      until: error.retryAt.getTime(),
+      until: Date.now() + this.cooldownMs,
     };
     this.local = refusal;
     await this.store.set(this.key, JSON.stringify(refusal), this.cooldownMs);
+    return error.withRetryAt(new Date(refusal.until));
   }
 
   /** Throws the remembered refusal while the cool-down lasts. */

@@ -10,6 +10,13 @@ const MAX_REMEMBERED_DIGESTS = 1000;
 /** Stop reusing a media_id this long before it expires, by default. */
 export const DEFAULT_MEDIA_CACHE_MARGIN_MS = 60 * 60 * 1000;
 
+/** One upload that identical callers share, and how many of them still wait for it. */
+interface SharedUpload {
+  result: Promise<UploadedAttachment>;
+  stop: AbortController;
+  waiting: number;
+}
+
 /** What the cache keeps per upload. */
 interface CachedMedia {
   type: MediaType;
@@ -24,7 +31,7 @@ interface CachedMedia {
  * One product image sent to many customers' moments is then uploaded once.
  */
 export class MediaIdCache {
-  private readonly inflight = new Map<string, Promise<UploadedAttachment>>();
+  private readonly inflight = new Map<string, SharedUpload>();
   /** sha256 of unchanged files by identity, so a repeat upload of a path is not hashed again. */
   private readonly digests = new Map<string, string>();
 
@@ -50,21 +57,48 @@ export class MediaIdCache {
 
   /**
    * The cached attachment for `key`, or the result of `upload`, which is then cached. Concurrent
-   * callers with one key in this process share one upload.
+   * callers with one key in this process share one upload. Each waits with its own `signal`: one
+   * caller that goes away leaves the others' upload running; it is aborted only once every caller
+   * has gone.
    */
   async getOrUpload(
     key: string,
-    upload: () => Promise<UploadedAttachment>,
+    upload: (signal: AbortSignal) => Promise<UploadedAttachment>,
+    signal?: AbortSignal,
   ): Promise<UploadedAttachment> {
+    signal?.throwIfAborted();
     const hit = await this.get(key);
     if (hit) return hit;
-    const running = this.inflight.get(key);
-    if (running) return { ...(await running), reused: true };
-    const attempt = upload().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, attempt);
-    const result = await attempt;
-    await this.set(key, result);
-    return result;
+    let shared = this.inflight.get(key);
+    const first = shared === undefined;
+    if (!shared) {
+      const stop = new AbortController();
+      const result = upload(stop.signal).then(async (attachment) => {
+        await this.set(key, attachment);
+        return attachment;
+      });
+      const entry: SharedUpload = { result, stop, waiting: 0 };
+      void result.catch(() => undefined).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, entry);
+      shared = entry;
+    }
+    const result = await this.wait(shared, signal);
+    return first ? result : { ...result, reused: true };
+  }
+
+  /** `shared`'s result, or `signal`'s reason once it aborts; the last caller to leave stops it. */
+  private wait(shared: SharedUpload, signal?: AbortSignal): Promise<UploadedAttachment> {
+    shared.waiting += 1;
+    if (!signal) return shared.result;
+    return new Promise((resolve, reject) => {
+      const leave = (): void => {
+        shared.waiting -= 1;
+        if (shared.waiting === 0) shared.stop.abort(signal.reason);
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      shared.result.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+    });
   }
 
   private async digest(source: AttachmentSource): Promise<string> {

@@ -126,8 +126,8 @@ export class WecomHttpClient implements OnModuleDestroy {
 
   private toError(api: string, errcode: number, errmsg: string, attempts: number): WecomApiError {
     if (CREDENTIAL_ERRCODES.has(errcode)) {
-      const retryAt = new Date(Date.now() + this.options.credentialsCooldownMs);
-      return new WecomInvalidCredentialsError(errcode, errmsg, api, attempts, retryAt);
+      // The token provider adds the cool-down's end, where it records one.
+      return new WecomInvalidCredentialsError(errcode, errmsg, api, attempts);
     }
     if (RATE_LIMIT_ERRCODES.has(errcode)) {
       const retryAfter =

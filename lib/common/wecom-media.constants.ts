@@ -17,6 +17,9 @@ export const WECOM_ATTACHMENT_RULES = Symbol('WECOM_ATTACHMENT_RULES');
 /** Injection token of the options after validation, every default filled in (internal). */
 export const WECOM_RESOLVED_OPTIONS = Symbol('WECOM_RESOLVED_OPTIONS');
 
+/** Injection token of the messages in the module's `locale` (internal). */
+export const WECOM_MESSAGES = Symbol('WECOM_MESSAGES');
+
 /** Injection token of the key-value store behind tokens, locks and the media-id cache (internal). */
 export const WECOM_STORE = Symbol('WECOM_STORE');
 

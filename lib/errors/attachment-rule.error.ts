@@ -12,7 +12,8 @@ export class AttachmentRuleError extends WecomError {
   constructor(
     /** Every rule broken, each with its limit and the actual value. */
     readonly violations: readonly Violation[],
+    message = `attachment breaks the upload rules: ${violations.map((v) => v.message).join('; ')}`,
   ) {
-    super(`attachment breaks the upload rules: ${violations.map((v) => v.message).join('; ')}`);
+    super(message);
   }
 }

@@ -54,8 +54,8 @@ export class WecomBusyError extends WecomApiError {
 
 /**
  * 40001 (invalid secret) or 40013 (invalid corpid): a configuration error. Never retried, since
- * repeated wrong-secret calls get the server's IP banned for an hour: after one refusal the module
- * fails fast with this error, without calling WeCom, until `retryAt`.
+ * repeated wrong-secret calls get the server's IP banned for an hour: after gettoken refuses the
+ * module's secret, the module fails fast with this error, without calling WeCom, until `retryAt`.
  *
  * @publicApi
  */
@@ -67,8 +67,11 @@ export class WecomInvalidCredentialsError extends WecomApiError {
     errmsg: string,
     api: string,
     attempts: number,
-    /** When the module will next ask WeCom with these credentials (the cool-down's end). */
-    readonly retryAt: Date,
+    /**
+     * When the module will next ask WeCom with these credentials (the cool-down's end); undefined
+     * when no cool-down holds (a refusal of another API, or of a custom token provider's token).
+     */
+    readonly retryAt?: Date,
     /** True when this error was answered from the cool-down, without calling WeCom. */
     readonly cached = false,
   ) {
@@ -77,8 +80,21 @@ export class WecomInvalidCredentialsError extends WecomApiError {
       errmsg,
       api,
       attempts,
-      `WeCom ${api} refused the credentials with errcode ${errcode}: ${errmsg}; ` +
-        `${cached ? 'remembered from an earlier refusal: ' : ''}the next real attempt will be made at ${retryAt.toISOString()}`,
+      `WeCom ${api} refused the credentials with errcode ${errcode}: ${errmsg}` +
+        (retryAt
+          ? `; ${cached ? 'remembered from an earlier refusal: ' : ''}the next real attempt will be made at ${retryAt.toISOString()}`
+          : ''),
+    );
+  }
+
+  /** @internal This refusal, with the end of the cool-down that now holds. */
+  withRetryAt(retryAt: Date): WecomInvalidCredentialsError {
+    return new WecomInvalidCredentialsError(
+      this.errcode,
+      this.errmsg,
+      this.api,
+      this.attempts,
+      retryAt,
     );
   }
 }

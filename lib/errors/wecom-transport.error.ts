@@ -61,8 +61,8 @@ export class WecomProtocolError extends WecomError {
 }
 
 /**
- * The upload was cut short before WeCom answered: the application is shutting down. Nothing was
- * stored; try again once the service is back.
+ * The upload was cut short before WeCom answered: the application is shutting down, or the
+ * controller's client went away. Nothing was stored; try again once the service is back.
  *
  * @publicApi
  */
@@ -70,9 +70,11 @@ export class WecomAbortedError extends WecomError {
   override readonly name = 'WecomAbortedError';
 
   constructor(
-    /** Why it was cut short. */
-    readonly reason: string,
+    /** Why: `shutdown` (the application is closing) or `client-gone` (the caller hung up). */
+    readonly reason: 'shutdown' | 'client-gone',
   ) {
-    super(`the upload was cut short: ${reason}`);
+    super(
+      `the upload was cut short: ${reason === 'shutdown' ? 'the application is shutting down' : 'the client closed the connection'}`,
+    );
   }
 }

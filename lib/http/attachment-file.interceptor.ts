@@ -9,7 +9,9 @@ import {
 import type { Request, Response } from 'express';
 import { rm } from 'node:fs/promises';
 import { catchError, concatMap, finalize, type Observable } from 'rxjs';
+import { WECOM_MESSAGES } from '../common/wecom-media.constants.js';
 import { OPTION_DEFAULTS } from '../options/resolve-options.js';
+import type { Messages } from '../rules/messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 import { UploadReceiver } from './upload-receiver.js';
 
@@ -40,7 +42,10 @@ export function AttachmentFileInterceptor(
   const receiveTimeoutMs = options.receiveTimeoutMs ?? OPTION_DEFAULTS.controller.receiveTimeoutMs;
 
   class MixinInterceptor implements NestInterceptor {
-    constructor(@Inject(UploadReceiver) private readonly receiver: UploadReceiver) {}
+    constructor(
+      @Inject(UploadReceiver) private readonly receiver: UploadReceiver,
+      @Inject(WECOM_MESSAGES) private readonly messages: Messages,
+    ) {}
 
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
       const http = context.switchToHttp();
@@ -48,11 +53,8 @@ export function AttachmentFileInterceptor(
       await this.receiver.receive(req, http.getResponse<Response>(), fieldName, receiveTimeoutMs);
       const { file } = req;
       if (!file) {
-        throw badUpload(`no file in the multipart field "${fieldName}"`, [
-          {
-            rule: 'request',
-            message: `send the file as multipart/form-data in a field named "${fieldName}"`,
-          },
+        throw badUpload(this.messages.noFile(fieldName), [
+          { rule: 'request', message: this.messages.sendFileIn(fieldName) },
         ]);
       }
       // Remove the file before the answer goes out, so that no one sees it linger; finalize

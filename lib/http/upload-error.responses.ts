@@ -24,8 +24,7 @@ export function tooLarge(message: string, violation: Violation): PayloadTooLarge
 }
 
 /** 408 for a client that did not send its upload in time. */
-export function tooSlow(timeoutMs: number): RequestTimeoutException {
-  const message = `the upload did not arrive within ${timeoutMs} ms`;
+export function tooSlow(timeoutMs: number, message: string): RequestTimeoutException {
   const body: UploadErrorResponse = {
     statusCode: HttpStatus.REQUEST_TIMEOUT,
     message,

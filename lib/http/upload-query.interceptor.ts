@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { WECOM_ATTACHMENT_RULES } from '../common/wecom-media.constants.js';
+import { WECOM_ATTACHMENT_RULES, WECOM_MESSAGES } from '../common/wecom-media.constants.js';
+import type { Messages } from '../rules/messages/index.js';
 import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
 import { checkUploadQuery, type UploadQuery } from '../rules/check-upload-query.js';
 import { badUpload } from './upload-error.responses.js';
@@ -27,11 +28,14 @@ export function uploadQueryOf(req: Request): UploadQuery {
  */
 @Injectable()
 export class UploadQueryInterceptor implements NestInterceptor {
-  constructor(@Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules) {}
+  constructor(
+    @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
+    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
-    const query = checkUploadQuery(req.query, this.rules);
+    const query = checkUploadQuery(req.query, this.rules, this.messages);
     if (Array.isArray(query)) throw badUpload(query.map((v) => v.message).join('; '), query);
     QUERIES.set(req, query);
     return next.handle();

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
-import { WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
+import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { largestLimit } from '../rules/attachment-rules.js';
-import { formatBytes } from '../rules/rule-messages.js';
+import type { Messages } from '../rules/messages/index.js';
 import { TempDirectory } from '../source/temp-directory.js';
 import { SpoolStorage } from './spool-storage.js';
 import { badUpload, tooLarge, tooSlow } from './upload-error.responses.js';
@@ -17,13 +17,6 @@ const BODY_LIMITS = {
   fieldNameSize: 100,
   parts: 10,
   headerPairs: 32,
-};
-
-const MULTER_MESSAGES: Partial<Record<MulterError['code'], string>> = {
-  LIMIT_FILE_COUNT: 'send exactly one file',
-  LIMIT_PART_COUNT: `send at most ${BODY_LIMITS.parts} multipart parts`,
-  LIMIT_FIELD_COUNT: `send at most ${BODY_LIMITS.fields} text fields`,
-  LIMIT_FIELD_KEY: 'a field name is too long',
 };
 
 /**
@@ -45,6 +38,7 @@ export class UploadReceiver {
   constructor(
     @Inject(WECOM_RESOLVED_OPTIONS) options: ResolvedWecomMediaOptions,
     temp: TempDirectory,
+    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
   ) {
     this.maxBytes = largestLimit(options.rules);
     this.storage = new SpoolStorage(temp);
@@ -71,7 +65,7 @@ export class UploadReceiver {
         void this.storage.abort(req).finally(() => {
           res.setHeader('Connection', 'close');
           res.once('finish', () => req.destroy());
-          reject(tooSlow(receiveTimeoutMs));
+          reject(tooSlow(receiveTimeoutMs, this.messages.receiveTimeout(receiveTimeoutMs)));
         });
       }, receiveTimeoutMs);
       receive(req, res, (error?: unknown) => {
@@ -102,14 +96,13 @@ export class UploadReceiver {
     fieldName: string,
     isMulterError: (e: unknown) => e is MulterError,
   ): Error {
+    const m = this.messages;
     if (!isMulterError(error)) {
-      const message = error instanceof Error ? error.message : String(error);
-      return badUpload(`the multipart body could not be read: ${message}`, [
-        { rule: 'request', message },
-      ]);
+      const detail = error instanceof Error ? error.message : String(error);
+      return badUpload(m.bodyUnreadable(detail), [{ rule: 'request', message: detail }]);
     }
     if (error.code === 'LIMIT_FILE_SIZE') {
-      const message = `files may be at most ${formatBytes(this.maxBytes)}; this one is larger`;
+      const message = m.fileTooLarge(this.maxBytes);
       return tooLarge(message, {
         rule: 'max-size',
         message,
@@ -118,13 +111,17 @@ export class UploadReceiver {
       });
     }
     if (error.code === 'LIMIT_FIELD_VALUE') {
-      const message = `text fields may be at most ${BODY_LIMITS.fieldSize} bytes`;
+      const message = m.fieldTooLarge(BODY_LIMITS.fieldSize);
       return tooLarge(message, { rule: 'request', message, limit: BODY_LIMITS.fieldSize });
     }
-    const message =
-      error.code === 'LIMIT_UNEXPECTED_FILE'
-        ? `send exactly one file, in the field "${fieldName}"`
-        : (MULTER_MESSAGES[error.code] ?? error.message);
+    const messages: Partial<Record<MulterError['code'], string>> = {
+      LIMIT_UNEXPECTED_FILE: m.oneFileIn(fieldName),
+      LIMIT_FILE_COUNT: m.oneFile(),
+      LIMIT_PART_COUNT: m.tooManyParts(BODY_LIMITS.parts),
+      LIMIT_FIELD_COUNT: m.tooManyFields(BODY_LIMITS.fields),
+      LIMIT_FIELD_KEY: m.fieldNameTooLong(),
+    };
+    const message = messages[error.code] ?? error.message;
     return badUpload(message, [{ rule: 'request', message }]);
   }
 }

@@ -1,56 +1,126 @@
-import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpStatus,
+  Inject,
+  Optional,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Response } from 'express';
+import { WECOM_MESSAGES } from '../common/wecom-media.constants.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
-import { WecomApiError, WecomBusyError, WecomRateLimitError } from '../errors/wecom-api.error.js';
-import { WecomAbortedError, WecomTimeoutError } from '../errors/wecom-transport.error.js';
+import {
+  WecomApiError,
+  WecomBusyError,
+  WecomInvalidCredentialsError,
+  WecomRateLimitError,
+} from '../errors/wecom-api.error.js';
+import {
+  WecomAbortedError,
+  WecomNetworkError,
+  WecomProtocolError,
+  WecomTimeoutError,
+} from '../errors/wecom-transport.error.js';
 import { WecomError } from '../errors/wecom.error.js';
+import { EN_MESSAGES, type Messages } from '../rules/messages/index.js';
 
 /** How long to tell clients to wait after -1 persisted through every retry, or a shutdown. */
 const TRANSIENT_RETRY_AFTER_SECONDS = 5;
 
+interface Answer {
+  status: HttpStatus;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
 /**
  * Turns the module's errors into HTTP answers: rule violations 400 with the list; busy, rate
  * limits and uploads cut short by shutdown 503 with Retry-After; other WeCom failures 502 with the
- * errcode; timeouts 504. Messages are the errors' own, which never hold a token or a secret.
+ * errcode; timeouts 504. Messages are in the module's `locale` (`@UseFilters(WecomErrorFilter)`,
+ * or `app.useGlobalFilters(app.get(WecomErrorFilter))`), and never hold a token or a secret.
  *
  * @publicApi
  */
 @Catch(WecomError)
 export class WecomErrorFilter implements ExceptionFilter {
+  /** @internal Nest injects the module's messages; `new WecomErrorFilter()` speaks English. */
+  constructor(
+    @Optional() @Inject(WECOM_MESSAGES) private readonly messages: Messages = EN_MESSAGES,
+  ) {}
+
   catch(error: WecomError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent || res.writableEnded) return; // the client is gone, or was answered
     if (error instanceof AttachmentRuleError) {
       res.status(HttpStatus.BAD_REQUEST).json({
         statusCode: HttpStatus.BAD_REQUEST,
-        message: error.message,
+        message: this.messages.ruleError(error.violations.map((v) => v.message)),
         violations: error.violations,
       });
       return;
     }
-    if (
-      error instanceof WecomRateLimitError ||
-      error instanceof WecomBusyError ||
-      error instanceof WecomAbortedError
-    ) {
-      const seconds =
-        error instanceof WecomRateLimitError
-          ? Math.ceil(error.retryAfterMs / 1000)
-          : TRANSIENT_RETRY_AFTER_SECONDS;
-      res.setHeader('Retry-After', String(seconds));
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        message: error.message,
-        ...(error instanceof WecomApiError ? { errcode: error.errcode } : {}),
-      });
-      return;
+    const answer = this.answerFor(error);
+    if (answer.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(answer.retryAfterSeconds));
     }
-    const status =
-      error instanceof WecomTimeoutError ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
-    res.status(status).json({
-      statusCode: status,
-      message: error.message,
+    res.status(answer.status).json({
+      statusCode: answer.status,
+      message: answer.message,
       ...(error instanceof WecomApiError ? { errcode: error.errcode } : {}),
     });
+  }
+
+  private answerFor(error: WecomError): Answer {
+    const m = this.messages;
+    if (error instanceof WecomRateLimitError) {
+      const seconds = Math.ceil(error.retryAfterMs / 1000);
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: m.wecomRateLimited(error.api, error.errcode, seconds),
+        retryAfterSeconds: seconds,
+      };
+    }
+    if (error instanceof WecomBusyError) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: m.wecomBusy(error.api, error.errcode),
+        retryAfterSeconds: TRANSIENT_RETRY_AFTER_SECONDS,
+      };
+    }
+    if (error instanceof WecomAbortedError) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: m.aborted(error.reason),
+        retryAfterSeconds: TRANSIENT_RETRY_AFTER_SECONDS,
+      };
+    }
+    if (error instanceof WecomInvalidCredentialsError) {
+      return {
+        status: HttpStatus.BAD_GATEWAY,
+        message: m.credentialsRefused(error.api, error.errcode, error.retryAt),
+      };
+    }
+    if (error instanceof WecomApiError) {
+      return {
+        status: HttpStatus.BAD_GATEWAY,
+        message: m.wecomRefused(error.api, error.errcode, error.errmsg),
+      };
+    }
+    if (error instanceof WecomTimeoutError) {
+      return {
+        status: HttpStatus.GATEWAY_TIMEOUT,
+        message: m.wecomTimeout(error.api, error.timeoutMs),
+      };
+    }
+    if (error instanceof WecomNetworkError) {
+      return { status: HttpStatus.BAD_GATEWAY, message: m.wecomUnreachable(error.api, error.code) };
+    }
+    if (error instanceof WecomProtocolError) {
+      return {
+        status: HttpStatus.BAD_GATEWAY,
+        message: m.wecomGarbled(error.api, error.status, error.reason),
+      };
+    }
+    return { status: HttpStatus.BAD_GATEWAY, message: error.message };
   }
 }

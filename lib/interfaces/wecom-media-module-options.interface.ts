@@ -70,6 +70,12 @@ export interface WecomMediaCommonOptions {
    * @default 300000 (5 min)
    */
   credentialsCooldownMs?: number;
+  /**
+   * The language of violation messages and of the HTTP error messages the controller, the
+   * interceptor and the error filter answer with. Rule names, limits and values stay as they are.
+   * @default 'en'
+   */
+  locale?: 'en' | 'zh-CN';
 }
 
 /**

@@ -18,9 +18,11 @@ const MIN_FRAME_LENGTH = 8;
 
 /**
  * The bound on one walk, hostile file or not. Segments are skipped by their lengths, 4 bytes read
- * each, so 4096 reads pass more segments than a real JPEG has before its frame. Fill bytes are read,
- * {@link FILL_CHUNK} at a time, so 256 KiB bounds how long a run of them we scan.
+ * each, so 4096 reads pass more segments than a real JPEG has before its frame. A run of fill bytes
+ * is read in chunks that start small and double up to {@link FILL_CHUNK}: a short run costs a few
+ * bytes, a long one a few reads, and 256 KiB bounds how long a run we scan.
  */
+const FIRST_FILL_CHUNK = 16;
 const FILL_CHUNK = 4096;
 const LIMITS: ReadLimits = { reads: 4096, bytes: 256 * 1024, readBytes: FILL_CHUNK };
 
@@ -68,10 +70,11 @@ async function walkToFrame(reader: ByteReader): Promise<MediaInfo> {
   }
 }
 
-/** The offset of the last 0xFF in the run of them at `offset`, read a chunk at a time. */
+/** The offset of the last 0xFF in the run of them at `offset`, read in growing chunks. */
 async function lastFillByte(reader: ByteReader, offset: number): Promise<number | undefined> {
-  for (let at = offset; at < reader.size;) {
-    const chunk = await reader.read(at, FILL_CHUNK);
+  let size = FIRST_FILL_CHUNK;
+  for (let at = offset; at < reader.size; size = Math.min(size * 2, FILL_CHUNK)) {
+    const chunk = await reader.read(at, size);
     const other = chunk.findIndex((byte) => byte !== 0xff);
     if (other >= 0) return at + other - 1;
     at += chunk.length;

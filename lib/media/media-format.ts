@@ -27,21 +27,6 @@ export const MIME_TYPES: Readonly<Record<MediaFormat, string>> = {
   unknown: 'application/octet-stream',
 };
 
-/** The name a person knows each format by, for messages. */
-export const FORMAT_LABELS: Readonly<Record<MediaFormat, string>> = {
-  png: 'PNG',
-  jpeg: 'JPEG',
-  mp4: 'MP4',
-  gif: 'GIF',
-  webp: 'WebP',
-  bmp: 'BMP',
-  heic: 'HEIC',
-  avif: 'AVIF',
-  quicktime: 'QuickTime (MOV)',
-  '3gp': '3GP',
-  unknown: 'an unrecognised format',
-};
-
 /** What inspection learnt from a file's bytes. */
 export interface MediaInfo {
   format: MediaFormat;

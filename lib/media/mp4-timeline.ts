@@ -7,10 +7,16 @@ export interface Duration {
   timescale: number;
 }
 
-/** How far a track's fragments have taken it: the last tfdt seen, and the time run since then. */
+/**
+ * How far a track's fragments have taken it: the last tfdt seen and the time run since then, the
+ * furthest end any tfdt gave, and the sum of every run. A hostile file may rewind a tfdt to look
+ * short: the end it reports is the largest of the three.
+ */
 export interface Timeline {
   base: bigint | undefined;
   sinceBase: bigint;
+  furthest: bigint;
+  total: bigint;
 }
 
 /**
@@ -23,13 +29,24 @@ export function extendTimelines(
 ): Map<number, Timeline> {
   const next = new Map(timelines);
   for (const run of runs) {
-    const was = next.get(run.trackId) ?? { base: undefined, sinceBase: 0n };
-    next.set(
-      run.trackId,
-      run.start === undefined
-        ? { base: was.base, sinceBase: was.sinceBase + run.duration }
-        : { base: run.start, sinceBase: run.duration },
-    );
+    const was = next.get(run.trackId) ?? {
+      base: undefined,
+      sinceBase: 0n,
+      furthest: 0n,
+      total: 0n,
+    };
+    const total = was.total + run.duration;
+    if (run.start === undefined) {
+      next.set(run.trackId, { ...was, sinceBase: was.sinceBase + run.duration, total });
+    } else {
+      const end = run.start + run.duration;
+      next.set(run.trackId, {
+        base: run.start,
+        sinceBase: run.duration,
+        furthest: end > was.furthest ? end : was.furthest,
+        total,
+      });
+    }
   }
   return next;
 }
@@ -49,9 +66,7 @@ export function longestTrack(
   let longest: Duration | undefined;
   for (const [id, track] of tracks) {
     const timeline = timelines.get(id);
-    const units = timeline
-      ? (timeline.base ?? track.duration) + timeline.sinceBase
-      : track.duration;
+    const units = timeline ? trackEnd(timeline, track.duration) : track.duration;
     const end = { units, timescale: track.timescale };
     if (!longest || isLonger(end, longest)) longest = end;
   }
@@ -61,3 +76,14 @@ export function longestTrack(
 /** a > b, exactly, across timescales. */
 export const isLonger = (a: Duration, b: Duration): boolean =>
   a.units * BigInt(b.timescale) > b.units * BigInt(a.timescale);
+
+/** The largest end a track's fragments can claim: where the last run ends, the furthest tfdt end,
+ * and moov's samples plus every run (a rewound tfdt cannot shorten the file). */
+function trackEnd(timeline: Timeline, inMoov: bigint): bigint {
+  const ends = [
+    (timeline.base ?? inMoov) + timeline.sinceBase,
+    timeline.furthest,
+    inMoov + timeline.total,
+  ];
+  return ends.reduce((a, b) => (b > a ? b : a));
+}

@@ -42,10 +42,8 @@ async function inspect(reader: ByteReader): Promise<MediaInfo> {
       ? unknown('MP4 without fragments whose mvhd gives no duration')
       : known({ units: movie.duration, timescale: movie.timescale });
   }
-  // mehd gives the whole length, fragments included, in mvhd's timescale (8.8.2).
-  if (movie.fragmentDuration !== undefined) {
-    return known({ units: movie.fragmentDuration, timescale: movie.timescale });
-  }
+  // mehd gives the whole length in mvhd's timescale (8.8.2), but a file may lie about itself: the
+  // fragments are walked too, and the longest account wins.
   return fragmentedDuration(reader, movie, moov.end);
 }
 
@@ -63,8 +61,9 @@ async function findMovie(reader: ByteReader): Promise<BoxHeader | string> {
 }
 
 /**
- * The duration of a fragmented MP4 without mehd: each track's samples in moov (mdhd), carried on
- * through every moof after it, in the track's own timescale; the longest track is the file's.
+ * The duration of a fragmented MP4: each track's samples in moov (mdhd), carried on through every
+ * moof after it, in the track's own timescale; the longest track is the file's, unless mvhd or
+ * mehd claims more.
  */
 async function fragmentedDuration(
   reader: ByteReader,
@@ -87,22 +86,31 @@ async function fragmentedDuration(
     movie.duration === undefined
       ? undefined
       : { units: movie.duration, timescale: movie.timescale };
+  const mehd =
+    movie.fragmentDuration === undefined
+      ? undefined
+      : { units: movie.fragmentDuration, timescale: movie.timescale };
   if (fragments === 0) {
     // ffmpeg without empty_moov puts a short clip's every sample in moov: mvhd then has it all.
-    return mvhd ? known(mvhd) : unknown('fragmented MP4 without mehd and no readable fragments');
+    const said = longer(mehd, mvhd);
+    return said ? known(said) : unknown('fragmented MP4 without mehd and no readable fragments');
   }
   const tracks = await readTracks(reader, movie.traks);
   if (typeof tracks === 'string') return unreadable(tracks);
   const longest = longestTrack(tracks, timelines);
   if (typeof longest === 'string') return unreadable(longest);
-  // mvhd spans moov's samples, as mdhd does: a file that disagrees with itself gets the longer.
-  const duration = longest && mvhd && isLonger(mvhd, longest) ? mvhd : (longest ?? mvhd);
+  // mvhd spans moov's samples and mehd the whole movie: a file that disagrees with itself gets
+  // the longest of its accounts.
+  const duration = longer(longer(longest, mvhd), mehd);
   if (!duration || duration.units === 0n) {
     return unknown('fragmented MP4 whose fragments and moov give no duration');
   }
   return known(duration);
 }
 
+/** The longer of two durations, either of which may be missing. */
+const longer = (a: Duration | undefined, b: Duration | undefined): Duration | undefined =>
+  a && b ? (isLonger(b, a) ? b : a) : (a ?? b);
 const known = (duration: Duration): MediaInfo => ({ format: 'mp4', duration });
 const unknown = (why: string): MediaInfo => ({ format: 'mp4', durationUnknown: why });
 const unreadable = (why: string): MediaInfo => ({ format: 'mp4', unreadable: why });

@@ -42,7 +42,7 @@ function ihdrProblem(head: Uint8Array): string | undefined {
   const expected = crc32(head.subarray(12, 29));
   const stored = u32(head, 29);
   if (stored !== expected) {
-    return `corrupt PNG: IHDR CRC is 0x${hex(stored)}, its bytes give 0x${hex(expected)}`;
+    return `truncated or damaged PNG: the IHDR CRC is 0x${hex(stored)}, its bytes give 0x${hex(expected)}`;
   }
   return undefined;
 }

@@ -19,7 +19,9 @@ const KNOWN_OPTIONS = new Set([
   'shutdownTimeoutMs',
   'tokenRefreshAheadMs',
   'credentialsCooldownMs',
+  'locale',
 ]);
+const LOCALES = ['en', 'zh-CN'];
 /** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
 const EXTRAS = new Set(['isGlobal', 'controller']);
 const STORE_METHODS = ['get', 'set', 'delete', 'compareAndDelete', 'acquireLock'] as const;
@@ -62,6 +64,9 @@ export function findOptionProblems(options: unknown): Problems {
   }
   for (const key of ['tokenRefreshAheadMs', 'credentialsCooldownMs'] as const) {
     nonNegative(o[key], key, problems);
+  }
+  if (o.locale !== undefined && !LOCALES.includes(o.locale as string)) {
+    problems.push(`locale must be 'en' or 'zh-CN'; got ${JSON.stringify(o.locale)}`);
   }
   if (o.mediaCache !== undefined) mediaCacheProblems(o.mediaCache, problems);
   if (o.retry !== undefined) retryProblems(o.retry, problems);

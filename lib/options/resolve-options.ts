@@ -8,6 +8,7 @@ import type {
 } from '../interfaces/wecom-media-module-options.interface.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import { resolveRules } from '../rules/attachment-rules.js';
+import type { Locale } from '../rules/messages/index.js';
 import { findOptionProblems } from './option-problems.js';
 
 /**
@@ -37,6 +38,7 @@ export interface ResolvedWecomMediaOptions {
   /** The token refresh lock: derived from `timeoutMs` (see {@link resolveOptions}). */
   tokenLock: { leaseMs: number; waitMs: number };
   credentialsCooldownMs: number;
+  locale: Locale;
 }
 
 /** Every default, in one place (README's options table mirrors it). */
@@ -50,6 +52,7 @@ export const OPTION_DEFAULTS = {
   shutdownTimeoutMs: 10_000,
   tokenRefreshAheadMs: 5 * 60_000,
   credentialsCooldownMs: 5 * 60_000,
+  locale: 'en',
   controller: { path: 'wecom/attachments', receiveTimeoutMs: 120_000 },
 } as const;
 
@@ -95,6 +98,7 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
     // mid-request; waiters give the holder that request plus a little before fetching their own.
     tokenLock: { leaseMs: timeoutMs + 1_000, waitMs: timeoutMs + 3_000 },
     credentialsCooldownMs: o.credentialsCooldownMs ?? d.credentialsCooldownMs,
+    locale: o.locale ?? d.locale,
   };
 }
 

@@ -5,13 +5,9 @@ import type { Violation } from '../interfaces/violation.interface.js';
 import type { MediaFormat, MediaInfo } from '../media/media-format.js';
 import { isAttachmentType, isMediaType } from './attachment-rules.js';
 import { checkFilename } from './filename-rule.js';
-import {
-  describeAttachmentType,
-  FORMAT_LABELS,
-  formatBytes,
-  formatSeconds,
-  listOr,
-} from './rule-messages.js';
+import { EN_MESSAGES, type Messages } from './messages/index.js';
+import { fitWithin } from './next-steps.js';
+import { FORMAT_LABELS } from './rule-messages.js';
 
 /** What the rules look at. */
 export interface AttachmentFacts {
@@ -28,29 +24,36 @@ export interface AttachmentFacts {
   media: MediaInfo;
 }
 
-/** Every rule `facts` break, each named with its limit and the actual value. Empty when all pass. */
-export function checkAttachment(facts: AttachmentFacts, rules: AttachmentRules): Violation[] {
+/**
+ * Every rule `facts` break, each named with its limit and the actual value, its message in the
+ * language of `messages`. Empty when all pass.
+ */
+export function checkAttachment(
+  facts: AttachmentFacts,
+  rules: AttachmentRules,
+  messages: Messages = EN_MESSAGES,
+): Violation[] {
   const { mediaType, attachmentType, media } = facts;
-  const violations = checkTypes(mediaType, attachmentType, rules);
-  violations.push(...checkFilename(facts.filename, rules.maxFilenameBytes));
-  violations.push(...checkSize(facts, rules));
+  const violations = checkTypes(mediaType, attachmentType, rules, messages);
+  violations.push(...checkFilename(facts.filename, rules.maxFilenameBytes, messages));
+  violations.push(...checkSize(facts, rules, messages));
   if (!isMediaType(mediaType)) return violations;
 
   const accepted = rules.mediaTypes[mediaType].formats;
   if (accepted.length > 0 && !accepted.includes(media.format)) {
-    violations.push(formatViolation(mediaType, media.format, accepted, rules));
+    violations.push(formatViolation(mediaType, media.format, accepted, rules, messages));
     return violations; // size or duration of the wrong format would only add noise
   }
   if (media.unreadable) {
     violations.push({
       rule: 'unreadable',
-      message: media.unreadable,
+      message: messages.unreadable(media.format, media.unreadable),
       actual: FORMAT_LABELS[media.format],
     });
     return violations;
   }
   if (attachmentType === AttachmentType.Moment)
-    violations.push(...checkMoment(mediaType, media, rules));
+    violations.push(...checkMoment(mediaType, media, rules, messages));
   return violations;
 }
 
@@ -62,25 +65,24 @@ export function checkAttachment(facts: AttachmentFacts, rules: AttachmentRules):
 export function checkAttachmentAsItsBytes(
   facts: Omit<AttachmentFacts, 'mediaType'>,
   rules: AttachmentRules,
+  messages: Messages = EN_MESSAGES,
 ): Violation[] {
   const accepted = acceptedMediaTypes(rules, facts.attachmentType);
   const mediaType =
     MEDIA_TYPES.find((type) => rules.mediaTypes[type].formats.includes(facts.media.format)) ??
     MediaType.File;
   if (!accepted.includes(mediaType)) {
-    const formats = accepted.flatMap((type) =>
-      rules.mediaTypes[type].formats.map((f) => FORMAT_LABELS[f]),
-    );
+    const formats = accepted.flatMap((type) => rules.mediaTypes[type].formats);
     return [
       {
         rule: 'format',
-        message: `attachments must be ${formats.join(', ')}; the bytes are ${FORMAT_LABELS[facts.media.format]}`,
-        limit: formats.join(', '),
+        message: messages.formatOfAny(formats, facts.media.format),
+        limit: formats.map((f) => FORMAT_LABELS[f]).join(', '),
         actual: FORMAT_LABELS[facts.media.format],
       },
     ];
   }
-  return checkAttachment({ ...facts, mediaType }, rules);
+  return checkAttachment({ ...facts, mediaType }, rules, messages);
 }
 
 /**
@@ -91,12 +93,13 @@ export function checkTypes(
   mediaType: unknown,
   attachmentType: unknown,
   rules: AttachmentRules,
+  messages: Messages = EN_MESSAGES,
 ): Violation[] {
   const violations: Violation[] = [];
   if (!isMediaType(mediaType)) {
     violations.push({
       rule: 'media-type',
-      message: `media_type must be one of ${MEDIA_TYPES.join(', ')}; got ${JSON.stringify(mediaType)}`,
+      message: messages.mediaType(mediaType),
       limit: MEDIA_TYPES.join(', '),
       actual: String(mediaType),
     });
@@ -104,13 +107,13 @@ export function checkTypes(
   if (attachmentType !== undefined && !isAttachmentType(attachmentType)) {
     violations.push({
       rule: 'attachment-type',
-      message: `attachment_type must be 1 (moments) or 2 (product album); got ${JSON.stringify(attachmentType)}`,
+      message: messages.attachmentType(attachmentType),
       limit: ATTACHMENT_TYPES.join(', '),
       actual: String(attachmentType),
     });
   }
   if (isMediaType(mediaType) && isAttachmentType(attachmentType)) {
-    const combination = checkCombination(mediaType, attachmentType, rules);
+    const combination = checkCombination(mediaType, attachmentType, rules, messages);
     if (combination) violations.push(combination);
   }
   return violations;
@@ -121,12 +124,14 @@ export function checkCombination(
   mediaType: MediaType,
   attachmentType: AttachmentType,
   rules: AttachmentRules,
+  messages: Messages = EN_MESSAGES,
 ): Violation | null {
   const accepted = rules.attachmentTypes[attachmentType];
   if (accepted.includes(mediaType)) return null;
+  const elsewhere = ATTACHMENT_TYPES.filter((t) => rules.attachmentTypes[t].includes(mediaType));
   return {
     rule: 'attachment-media-type',
-    message: `${describeAttachmentType(attachmentType)} attachments accept only ${listOr(accepted)}; got ${mediaType}`,
+    message: messages.attachmentMediaType(attachmentType, accepted, mediaType, elsewhere),
     limit: accepted.join(', '),
     actual: mediaType,
   };
@@ -140,27 +145,29 @@ function acceptedMediaTypes(rules: AttachmentRules, attachmentType: unknown): Me
   return [...new Set(lists.flat())];
 }
 
-function checkSize(facts: AttachmentFacts, rules: AttachmentRules): Violation[] {
+function checkSize(
+  facts: AttachmentFacts,
+  rules: AttachmentRules,
+  messages: Messages,
+): Violation[] {
   const out: Violation[] = [];
   if (facts.size <= rules.minBytesExclusive) {
     out.push({
       rule: 'min-size',
-      message: `every file must be larger than ${rules.minBytesExclusive} bytes; this one is ${facts.size} bytes`,
+      message: messages.minSize(rules.minBytesExclusive, facts.size),
       limit: rules.minBytesExclusive,
       actual: facts.size,
     });
   }
   if (isMediaType(facts.mediaType)) {
     const max = rules.mediaTypes[facts.mediaType].maxBytes;
-    if (facts.sizeExceeded || facts.size > max) {
-      const actual = facts.sizeExceeded
-        ? `more than ${formatBytes(facts.size)}`
-        : formatBytes(facts.size);
+    const exceeded = facts.sizeExceeded === true;
+    if (exceeded || facts.size > max) {
       out.push({
         rule: 'max-size',
-        message: `${facts.mediaType} files may be at most ${formatBytes(max)}; this one is ${actual}`,
+        message: messages.maxSize(facts.mediaType, max, facts.size, exceeded),
         limit: max,
-        actual: facts.sizeExceeded ? `>${facts.size}` : facts.size,
+        actual: exceeded ? `>${facts.size}` : facts.size,
       });
     }
   }
@@ -172,43 +179,53 @@ function formatViolation(
   format: MediaFormat,
   accepted: readonly MediaFormat[],
   rules: AttachmentRules,
+  messages: Messages,
 ): Violation {
-  const label = FORMAT_LABELS[format];
   const other = MEDIA_TYPES.find(
     (t) => t !== mediaType && rules.mediaTypes[t].formats.includes(format),
   );
-  const base = { limit: accepted.map((f) => FORMAT_LABELS[f]).join(', '), actual: label };
+  const base = {
+    limit: accepted.map((f) => FORMAT_LABELS[f]).join(', '),
+    actual: FORMAT_LABELS[format],
+  };
   if (other) {
     return {
       ...base,
       rule: 'media-type-mismatch',
-      message: `media_type ${mediaType} needs ${listOr(accepted.map((f) => FORMAT_LABELS[f]))}, but the bytes are ${label}, which is a ${other}`,
+      message: messages.mediaTypeMismatch(mediaType, accepted, format, other),
     };
   }
-  return {
-    ...base,
-    rule: 'format',
-    message: `${mediaType} files must be ${listOr(accepted.map((f) => FORMAT_LABELS[f]))}; the bytes are ${label}`,
-  };
+  return { ...base, rule: 'format', message: messages.format(mediaType, accepted, format) };
 }
 
-function checkMoment(mediaType: MediaType, media: MediaInfo, rules: AttachmentRules): Violation[] {
-  if (mediaType === MediaType.Image) return checkMomentImage(media, rules);
-  if (mediaType === MediaType.Video) return checkMomentVideo(media, rules);
+function checkMoment(
+  mediaType: MediaType,
+  media: MediaInfo,
+  rules: AttachmentRules,
+  messages: Messages,
+): Violation[] {
+  if (mediaType === MediaType.Image) return checkMomentImage(media, rules, messages);
+  if (mediaType === MediaType.Video) return checkMomentVideo(media, rules, messages);
   return [];
 }
 
-function checkMomentImage(media: MediaInfo, rules: AttachmentRules): Violation[] {
-  if (media.width === undefined || media.height === undefined) return [];
+function checkMomentImage(
+  media: MediaInfo,
+  rules: AttachmentRules,
+  messages: Messages,
+): Violation[] {
+  const { width, height, format } = media;
+  if (width === undefined || height === undefined) return [];
   const out: Violation[] = [];
-  const long = Math.max(media.width, media.height);
-  const short = Math.min(media.width, media.height);
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
   const { maxLongEdge, maxShortEdge } = rules.momentImage;
-  const size = `this ${FORMAT_LABELS[media.format]} is ${media.width} × ${media.height} px`;
+  const image = { format, width, height };
+  const fit = fitWithin(width, height, maxShortEdge, maxLongEdge);
   if (short > maxShortEdge) {
     out.push({
       rule: 'moment-image-short-edge',
-      message: `moments images need a short edge of at most ${maxShortEdge} px; ${size}`,
+      message: messages.momentImageShortEdge(maxShortEdge, image, fit),
       limit: maxShortEdge,
       actual: short,
     });
@@ -216,7 +233,7 @@ function checkMomentImage(media: MediaInfo, rules: AttachmentRules): Violation[]
   if (long > maxLongEdge) {
     out.push({
       rule: 'moment-image-long-edge',
-      message: `moments images need a long edge of at most ${maxLongEdge} px; ${size}`,
+      message: messages.momentImageLongEdge(maxLongEdge, image, fit),
       limit: maxLongEdge,
       actual: long,
     });
@@ -224,7 +241,11 @@ function checkMomentImage(media: MediaInfo, rules: AttachmentRules): Violation[]
   return out;
 }
 
-function checkMomentVideo(media: MediaInfo, rules: AttachmentRules): Violation[] {
+function checkMomentVideo(
+  media: MediaInfo,
+  rules: AttachmentRules,
+  messages: Messages,
+): Violation[] {
   const max = rules.momentVideo.maxDurationSeconds;
   if (!media.duration) {
     // Never a silent pass: a video whose length cannot be read might be of any length.
@@ -232,7 +253,7 @@ function checkMomentVideo(media: MediaInfo, rules: AttachmentRules): Violation[]
     return [
       {
         rule: 'moment-video-duration-unknown',
-        message: `moments videos may last at most ${max} s, and this ${FORMAT_LABELS[media.format]}'s length cannot be read (${why}); re-encode it as a plain MP4 with its length in the header`,
+        message: messages.momentVideoDurationUnknown(max, media.format, why),
         limit: max,
       },
     ];
@@ -244,7 +265,7 @@ function checkMomentVideo(media: MediaInfo, rules: AttachmentRules): Violation[]
   return [
     {
       rule: 'moment-video-duration',
-      message: `moments videos may last at most ${max} s; this MP4 lasts ${formatSeconds(seconds)} s`,
+      message: messages.momentVideoDuration(max, seconds),
       limit: max,
       actual: Number(seconds.toFixed(3)),
     },

@@ -1,4 +1,5 @@
 import type { Violation } from '../interfaces/violation.interface.js';
+import { EN_MESSAGES, type Messages } from './messages/index.js';
 
 /** Unicode bidirectional controls: they can make "gpj.exe" read as "exe.jpg". */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
@@ -27,22 +28,20 @@ export function stripControls(value: string): string {
 }
 
 /** The filename rules, on the name as it will be sent. */
-export function checkFilename(filename: string, maxBytes: number): Violation[] {
+export function checkFilename(
+  filename: string,
+  maxBytes: number,
+  messages: Messages = EN_MESSAGES,
+): Violation[] {
   if (filename.trim() === '') {
-    return [
-      {
-        rule: 'filename-empty',
-        message: 'the filename is empty; WeCom shows it to users',
-        actual: 0,
-      },
-    ];
+    return [{ rule: 'filename-empty', message: messages.filenameEmpty(), actual: 0 }];
   }
   const bytes = Buffer.byteLength(filename);
   if (bytes <= maxBytes) return [];
   return [
     {
       rule: 'filename-length',
-      message: `filenames may be at most ${maxBytes} bytes of UTF-8; this one is ${bytes} bytes`,
+      message: messages.filenameLength(maxBytes, bytes),
       limit: maxBytes,
       actual: bytes,
     },

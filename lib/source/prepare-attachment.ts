@@ -6,6 +6,7 @@ import type { MediaInfo } from '../media/media-format.js';
 import { largestLimit } from '../rules/attachment-rules.js';
 import { checkAttachment, checkAttachmentAsItsBytes } from '../rules/check-attachment.js';
 import { sanitizeFilename } from '../rules/filename-rule.js';
+import type { Messages } from '../rules/messages/index.js';
 import { resolveSource, type AttachmentSource } from './attachment-source.js';
 import type { TempDirectory } from './temp-directory.js';
 
@@ -35,6 +36,7 @@ export async function prepareAttachment(
   input: CheckedInput,
   rules: AttachmentRules,
   temp: TempDirectory,
+  messages?: Messages,
 ): Promise<PreparedAttachment> {
   const source = await resolveSource(input as AttachmentInput, {
     temp,
@@ -53,8 +55,8 @@ export async function prepareAttachment(
     };
     const violations =
       input.mediaType === AS_ITS_BYTES
-        ? checkAttachmentAsItsBytes(facts, rules)
-        : checkAttachment({ ...facts, mediaType: input.mediaType }, rules);
+        ? checkAttachmentAsItsBytes(facts, rules, messages)
+        : checkAttachment({ ...facts, mediaType: input.mediaType }, rules, messages);
     return { source, media, filename, violations };
   } catch (error) {
     await source.dispose();

@@ -8,6 +8,7 @@ import type {
 } from '../interfaces/attachment-rules.interface.js';
 import type { Violation } from '../interfaces/violation.interface.js';
 import { resolveRules } from '../rules/attachment-rules.js';
+import { messagesFor } from '../rules/messages/index.js';
 import { AS_ITS_BYTES, prepareAttachment } from '../source/prepare-attachment.js';
 import { TempDirectory } from '../source/temp-directory.js';
 
@@ -23,6 +24,8 @@ export interface AttachmentFileValidatorOptions {
   attachmentType?: AttachmentType;
   /** The rule table (inject `WECOM_ATTACHMENT_RULES` for the module's), or overrides of the doc's. @default the doc's limits */
   rules?: AttachmentRules | AttachmentRulesOverride;
+  /** The language of the messages. @default 'en' */
+  locale?: 'en' | 'zh-CN';
 }
 
 /**
@@ -78,6 +81,7 @@ export class AttachmentFileValidator extends FileValidator<
       { file, mediaType: mediaType ?? AS_ITS_BYTES, attachmentType },
       this.rules,
       this.temp,
+      messagesFor(this.validationOptions.locale ?? 'en'),
     );
     await prepared.source.dispose();
     return prepared.violations;

@@ -57,13 +57,13 @@ describe('the upload controller', () => {
         violations: [
           {
             rule: 'media-type',
-            message: 'media_type must be one of image, video, file; got "voice"',
+            message: 'media_type must be one of image, video, file; got "voice": use one of them',
             limit: 'image, video, file',
             actual: 'voice',
           },
           {
             rule: 'attachment-type',
-            message: 'attachment_type must be 1 (moments) or 2 (product album); got 3',
+            message: 'attachment_type must be 1 (moments) or 2 (product album); got 3: use 1 or 2',
             limit: '1, 2',
             actual: '3',
           },
@@ -78,7 +78,8 @@ describe('the upload controller', () => {
       expect((res.body as { violations: unknown[] }).violations).toEqual([
         {
           rule: 'attachment-media-type',
-          message: 'product album (商品图册) attachments accept only image; got video',
+          message:
+            'product album (商品图册) attachments accept only image; got video: send an image, or send the video to moments instead (attachment_type=1)',
           limit: 'image',
           actual: 'video',
         },
@@ -120,12 +121,16 @@ describe('the upload controller', () => {
       expect(res.body).toMatchObject({
         statusCode: 400,
         violations: [
-          { rule: 'format', message: 'image files must be JPEG or PNG; the bytes are GIF' },
+          {
+            rule: 'format',
+            message:
+              'image files must be JPEG or PNG; the bytes are GIF: convert it to JPEG or PNG',
+          },
         ],
       });
       const wide = await post().attach('media', makePng(1081, 1081), 'wide.png');
       expect((wide.body as { violations: Array<{ message: string }> }).violations[0]?.message).toBe(
-        'moments images need a short edge of at most 1080 px; this PNG is 1081 × 1081 px',
+        'moments images need a short edge of at most 1080 px; this PNG is 1081 × 1081 px: resize it to 1080 × 1080 or smaller',
       );
       expect(s.emulator.uploads).toHaveLength(0);
     });

@@ -56,6 +56,36 @@ describe('the media-id cache', () => {
     expect(s.emulator.uploads).toHaveLength(2);
   });
 
+  it('callers sharing one upload: the first one leaving does not fail the others', async () => {
+    await s.t.service.upload(input({ filename: 'warm.png' })); // the token first
+    s.emulator.setDelay(300); // WeCom is slow: the first caller leaves while it works
+    const calling = new Promise((resolve) => s.emulator.once('arrival', resolve));
+    const leaves = new AbortController();
+    const first = s.t.service.upload(input({ signal: leaves.signal })).catch((e: unknown) => e);
+    const second = s.t.service.upload(input());
+    await calling;
+    leaves.abort(new Error('the first caller went away'));
+    expect(await first).toMatchObject({ message: 'the first caller went away' });
+    const result = await second;
+    expect(result.mediaId).toBe(s.emulator.uploads.at(-1)?.mediaId);
+    expect(s.emulator.uploads.filter((u) => u.closedByClient)).toHaveLength(0);
+  });
+
+  it('the shared upload stops once every caller has left', async () => {
+    await s.t.service.upload(input({ filename: 'warm.png' }));
+    s.emulator.setDelay(600_000);
+    const calling = new Promise((resolve) => s.emulator.once('arrival', resolve));
+    const callers = [new AbortController(), new AbortController()];
+    const uploads = callers.map((c) =>
+      s.t.service.upload(input({ signal: c.signal })).catch((e: unknown) => e),
+    );
+    await calling;
+    for (const c of callers) c.abort(new Error('gone'));
+    await Promise.all(uploads);
+    const abandoned = await s.emulator.waitFor((r) => r.closedByClient === true);
+    expect(abandoned.api).toBe('upload_attachment');
+  });
+
   it('a path is hashed again once its file changes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wecom-cache-'));
     try {

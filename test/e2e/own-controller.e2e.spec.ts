@@ -9,18 +9,21 @@ import {
   ValidationPipe,
   type INestApplication,
 } from '@nestjs/common';
+import { request } from 'node:http';
 import { Test } from '@nestjs/testing';
 import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AttachmentFileInterceptor,
   AttachmentService,
+  ClientAbortSignal,
   UploadAttachmentQueryDto,
   WecomErrorFilter,
   WecomMediaModule,
 } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { GIF_BYTES, makePng } from '../helpers/media-bytes.mjs';
+import { buildMultipart } from '../helpers/multipart.mjs';
 
 // The README's "Your own endpoints" recipe, as written there (only the module's options point at
 // the emulator): keep the two in step.
@@ -34,11 +37,13 @@ class ProductImagesController {
   async upload(
     @Query(new ValidationPipe({ transform: true })) query: UploadAttachmentQueryDto,
     @UploadedFile() file: Express.Multer.File,
+    @ClientAbortSignal() signal: AbortSignal,
   ) {
     const { mediaId, expiresAt } = await this.attachments.upload({
       file,
       mediaType: query.media_type,
       attachmentType: query.attachment_type,
+      signal,
     });
     return { mediaId, expiresAt };
   }
@@ -107,5 +112,22 @@ describe("the README's own-controller recipe", () => {
     const res = await supertest(url).post(ALBUM).attach('media', big, 'big.png');
     expect(res.status).toBe(413);
     expect(s.emulator.uploads).toHaveLength(0);
+  });
+
+  it('stops the WeCom call when the client leaves (@ClientAbortSignal)', async () => {
+    expect((await supertest(url).post(ALBUM).attach('media', png, 'warm.png')).status).toBe(201);
+    s.emulator.setDelay(600_000);
+    const { body, contentType } = buildMultipart(png, 'leave.png', 'image/png');
+    const req = request(`${url}${ALBUM}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'content-length': body.length },
+    });
+    req.on('error', () => undefined);
+    const calling = new Promise((resolve) => s.emulator.once('arrival', resolve));
+    req.end(body);
+    await calling;
+    req.destroy();
+    const abandoned = await s.emulator.waitFor((r) => r.closedByClient === true);
+    expect(abandoned.api).toBe('upload_attachment');
   });
 });

@@ -218,14 +218,15 @@ describe('AttachmentService.upload: retries and errors', () => {
   });
 
   it('accepts created_at as a string and a missing errcode as success', async () => {
+    const createdAt = Math.floor(Date.now() / 1000) - 60; // a minute ago, as a quoted string
     s.emulator.answerNextWith('upload_attachment', {
       status: 200,
-      body: '{"type":"image","media_id":"MID-1","created_at":"1380000000"}',
+      body: `{"type":"image","media_id":"MID-1","created_at":"${createdAt}"}`,
       headers: { 'content-type': 'application/json' },
     });
     const result = await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
     expect(result).toMatchObject({ mediaId: 'MID-1', type: 'image' });
-    expect(result.createdAt.toISOString()).toBe('2013-09-24T05:20:00.000Z');
-    expect(result.expiresAt.toISOString()).toBe('2013-09-27T05:20:00.000Z');
+    expect(result.createdAt.getTime()).toBe(createdAt * 1000);
+    expect(result.expiresAt.getTime()).toBe((createdAt + 3 * 86_400) * 1000);
   });
 });

@@ -73,7 +73,7 @@ describe('upload rules, enforced before anything is sent', () => {
       })
       .catch((e: unknown) => e);
     expect((error as AttachmentRuleError).violations[0]?.message).toBe(
-      'image files may be at most 10 MiB (10485760 bytes); this one is more than 10 MiB (10485760 bytes)',
+      'image files may be at most 10 MiB (10485760 bytes); this one is more than 10 MiB (10485760 bytes): compress it to at most 10 MiB (10485760 bytes)',
     );
     expect(s.emulator.uploads).toHaveLength(0);
   });
@@ -111,7 +111,7 @@ describe('upload rules, enforced before anything is sent', () => {
       attachmentType: moment,
     });
     expect(violations[0]?.message).toBe(
-      'moments videos may last at most 30 s; this MP4 lasts 30.1 s',
+      'moments videos may last at most 30 s; this MP4 lasts 30.1 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 30 -c copy out.mp4)',
     );
   });
 

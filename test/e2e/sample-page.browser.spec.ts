@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)('the sample page in a real browser', () => {
     });
     await page.waitForSelector('#verdict.bad');
     expect(await page.textContent('#verdict')).toContain(
-      'image files must be JPEG or PNG; the bytes are GIF',
+      'image files must be JPEG or PNG; the bytes are GIF: convert it to JPEG or PNG',
     );
     expect(sample.emulator?.uploads).toHaveLength(1); // nothing more was sent
   });

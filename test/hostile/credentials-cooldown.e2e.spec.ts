@@ -33,7 +33,7 @@ describe('a wrong secret never gets the server IP banned', () => {
       const first = await upload(wrong);
       expect(first).toBeInstanceOf(WecomInvalidCredentialsError);
       expect(first).toMatchObject({ errcode: 40001, attempts: 1, cached: false });
-      const retryAt = (first as WecomInvalidCredentialsError).retryAt.getTime();
+      const retryAt = (first as WecomInvalidCredentialsError).retryAt?.getTime() ?? 0;
       expect(retryAt).toBeGreaterThanOrEqual(before + 300_000);
       for (let i = 0; i < 19; i++) {
         const error = await upload(wrong, `${i}.png`);
@@ -121,6 +121,20 @@ describe('a wrong secret never gets the server IP banned', () => {
       expect(s.emulator.gettokenCalls).toBe(1);
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
+    }
+  });
+
+  it('a credentials errcode from another API promises no cool-down it does not keep', async () => {
+    const t = await bootApp(s.emulator);
+    try {
+      s.emulator.failNext('upload_attachment', 40001);
+      const error = await upload(t);
+      expect(error).toBeInstanceOf(WecomInvalidCredentialsError);
+      expect(error).toMatchObject({ api: '/cgi-bin/media/upload_attachment', retryAt: undefined });
+      expect((error as Error).message).not.toContain('next real attempt');
+      expect(await upload(t)).toMatchObject({ type: 'image' }); // and indeed the next one goes
+    } finally {
+      await t.close();
     }
   });
 });

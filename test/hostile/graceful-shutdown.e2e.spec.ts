@@ -83,7 +83,7 @@ describe('graceful shutdown', () => {
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toMatchObject({
       statusCode: 503,
-      message: 'the upload was cut short: the application is shutting down',
+      message: 'the upload was cut short: the application is shutting down; try again in a moment',
     });
     await h.close();
   });

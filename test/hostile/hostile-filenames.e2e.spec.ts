@@ -54,7 +54,8 @@ describe('hostile filenames: each gives one well-formed part', () => {
     expect((error as AttachmentRuleError).violations).toEqual([
       {
         rule: 'filename-length',
-        message: 'filenames may be at most 255 bytes of UTF-8; this one is 1024 bytes',
+        message:
+          'filenames may be at most 255 bytes of UTF-8; this one is 1024 bytes: shorten it (255 bytes hold about 85 Chinese characters)',
         limit: 255,
         actual: 1024,
       },

@@ -92,7 +92,16 @@ describe('hostile upstream answers become typed errors', () => {
     });
   });
 
-  for (const createdAt of ['1e13', '-5', '"NaN"', '"soon"']) {
+  const aYearAhead = Math.floor(Date.now() / 1000) + 300 * 86_400;
+  for (const createdAt of [
+    '1e13',
+    '-5',
+    '1e9',
+    String(aYearAhead),
+    '"NaN"',
+    '"soon"',
+    '"0x6553F100"',
+  ]) {
     it(`created_at ${createdAt} gives the time of the answer, never an invalid date`, async () => {
       s.emulator.answerNextWith('upload_attachment', {
         status: 200,
@@ -104,7 +113,7 @@ describe('hostile upstream answers become typed errors', () => {
       expect(result.createdAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(result.createdAt.getTime()).toBeLessThanOrEqual(after);
       expect(result.expiresAt.getTime() - result.createdAt.getTime()).toBe(3 * 86_400_000);
-      const warnings = s.t.logs.lines.filter((l) => l.includes('which is no valid time'));
+      const warnings = s.t.logs.lines.filter((l) => l.includes('that is no time near now'));
       expect(warnings).toHaveLength(1);
     });
   }
@@ -117,6 +126,17 @@ describe('hostile upstream answers become typed errors', () => {
       });
       await upload();
     }
-    expect(s.t.logs.lines.filter((l) => l.includes('which is no valid time'))).toHaveLength(1);
+    expect(s.t.logs.lines.filter((l) => l.includes('that is no time near now'))).toHaveLength(1);
+  });
+
+  it('never quotes an invalid created_at in its warning: it is upstream text', async () => {
+    const token = s.emulator.issuedTokens[0] ?? '';
+    s.emulator.answerNextWith('upload_attachment', {
+      status: 200,
+      body: JSON.stringify({ errcode: 0, type: 'image', media_id: 'MID-1', created_at: token }),
+    });
+    await upload();
+    expect(s.t.logs.text).toContain('that is no time near now');
+    expect(s.t.logs.text).not.toContain(token.slice(0, 16));
   });
 });

@@ -108,14 +108,18 @@ describe('fragmented MP4 made by ffmpeg (-movflags frag_keyframe…): duration f
     expect(reader.bytesRead).toBeLessThan(file.length / 2);
   });
 
-  it('reads the duration from mehd when the file has one, without walking the fragments', async () => {
+  it('reads the duration from mehd, and checks it against the fragments', async () => {
     // Re-fragmented with mp4box.js, which writes mehd (ffmpeg never does): see fixtures/README.md.
-    const reader = new CountingReader(new NoMdatReader(fixture('clip-frag-mehd-31s.mp4')));
-    expect(await inspectMedia(reader)).toEqual({
-      format: 'mp4',
-      duration: { units: 31_000n, timescale: 1000 },
-    });
-    expect(reader.bytesRead).toBeLessThan(300); // moov's headers, not one moof
+    const info = await inspect(fixture('clip-frag-mehd-31s.mp4'));
+    expect(seconds(info)).toBe(31);
+  });
+
+  it('a mehd that claims less than the fragments hold does not shorten the file', async () => {
+    const file = Buffer.from(fixture('clip-frag-mehd-31s.mp4'));
+    const at = file.indexOf('mehd', 0, 'latin1');
+    // mehd v0: box header, version/flags, then fragment_duration (mvhd timescale 1000): say 5 s.
+    file.writeUInt32BE(5000, at + 8);
+    expect(seconds(await inspect(file))).toBe(31);
   });
 
   it('reads the same duration from the fragments when mehd is taken away', async () => {
@@ -142,6 +146,30 @@ describe('fragmented MP4, crafted box by box', () => {
       });
       expect(await inspect(file)).toEqual({ format: 'mp4', duration: { units, timescale: 1000 } });
     }
+  });
+
+  it('a rewound tfdt cannot make the file look short', async () => {
+    // 29 fragments of 10 s, then one that claims to start at 0 and last 1 s: 291 s in all.
+    const tenSeconds = (i: number) =>
+      moof(traf(tfhd(1, 1000), tfdt(BigInt(i) * 10_000n), trun(10)));
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [trex(1, 1000)],
+      fragments: [
+        ...Array.from({ length: 29 }, (_, i) => tenSeconds(i)),
+        moof(traf(tfhd(1, 1000), tfdt(0n), trun(1))),
+      ],
+    });
+    expect(seconds(await inspect(file))).toBe(291);
+  });
+
+  it('a mehd longer than the fragments wins: the file says it goes on', async () => {
+    const file = fragmented({
+      traks: [trak(1, 1000)],
+      mvex: [mehd(0, 31_000n), trex(1, 1000)],
+      fragments: [moof(traf(tfhd(1, 1000), trun(5)))],
+    });
+    expect(seconds(await inspect(file))).toBe(31);
   });
 
   it('counts a trun without per-sample durations at the tfhd default', async () => {

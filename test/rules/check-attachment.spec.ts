@@ -49,13 +49,14 @@ describe('checkAttachment', () => {
     expect(check({ size: 10 * MiB + 1 })).toEqual([
       {
         rule: 'max-size',
-        message: 'image files may be at most 10 MiB (10485760 bytes); this one is 10485761 bytes',
+        message:
+          'image files may be at most 10 MiB (10485760 bytes); this one is 10485761 bytes: compress it to at most 10 MiB (10485760 bytes)',
         limit: 10 * MiB,
         actual: 10 * MiB + 1,
       },
     ]);
     expect(check({ size: 10 * MiB, sizeExceeded: true })[0]?.message).toBe(
-      'image files may be at most 10 MiB (10485760 bytes); this one is more than 10 MiB (10485760 bytes)',
+      'image files may be at most 10 MiB (10485760 bytes); this one is more than 10 MiB (10485760 bytes): compress it to at most 10 MiB (10485760 bytes)',
     );
   });
 
@@ -64,7 +65,7 @@ describe('checkAttachment', () => {
     expect(check({ size: 5 })).toEqual([
       {
         rule: 'min-size',
-        message: 'every file must be larger than 5 bytes; this one is 5 bytes',
+        message: 'every file must be larger than 5 bytes; this one is 5 bytes: send the whole file',
         limit: 5,
         actual: 5,
       },
@@ -77,7 +78,8 @@ describe('checkAttachment', () => {
     expect(check({ media: { format: 'png', width: 1081, height: 1081 } })).toEqual([
       {
         rule: 'moment-image-short-edge',
-        message: 'moments images need a short edge of at most 1080 px; this PNG is 1081 × 1081 px',
+        message:
+          'moments images need a short edge of at most 1080 px; this PNG is 1081 × 1081 px: resize it to 1080 × 1080 or smaller',
         limit: 1080,
         actual: 1081,
       },
@@ -86,7 +88,7 @@ describe('checkAttachment', () => {
       {
         rule: 'moment-image-long-edge',
         message:
-          'moments images need a long edge of at most 10800 px; this JPEG is 1000 × 10801 px',
+          'moments images need a long edge of at most 10800 px; this JPEG is 1000 × 10801 px: resize it to 999 × 10800 or smaller',
         limit: 10_800,
         actual: 10_801,
       },
@@ -112,13 +114,14 @@ describe('checkAttachment', () => {
     expect(video(30_100n)).toEqual([
       {
         rule: 'moment-video-duration',
-        message: 'moments videos may last at most 30 s; this MP4 lasts 30.1 s',
+        message:
+          'moments videos may last at most 30 s; this MP4 lasts 30.1 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 30 -c copy out.mp4)',
         limit: 30,
         actual: 30.1,
       },
     ]);
     expect(video(30_001n)[0]?.message).toBe(
-      'moments videos may last at most 30 s; this MP4 lasts 30.001 s',
+      'moments videos may last at most 30 s; this MP4 lasts 30.001 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 30 -c copy out.mp4)',
     );
   });
 
@@ -128,7 +131,7 @@ describe('checkAttachment', () => {
       {
         rule: 'moment-video-duration-unknown',
         message:
-          "moments videos may last at most 30 s, and this MP4's length cannot be read (fragmented MP4 without mehd); re-encode it as a plain MP4 with its length in the header",
+          "moments videos may last at most 30 s, and this MP4's length cannot be read (fragmented MP4 without mehd): re-encode it as a plain MP4 with its length in the header (e.g. ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4)",
         limit: 30,
       },
     ]);
@@ -163,14 +166,16 @@ describe('checkAttachment', () => {
         attachmentType: AttachmentType.ProductAlbum,
         media: { format: 'mp4', duration: { units: 1n, timescale: 1 } },
       })[0]?.message,
-    ).toBe('product album (商品图册) attachments accept only image; got video');
+    ).toBe(
+      'product album (商品图册) attachments accept only image; got video: send an image, or send the video to moments instead (attachment_type=1)',
+    );
   });
 
   it('a media_type the bytes contradict is a violation', () => {
     expect(check({ media: { format: 'gif' } })).toEqual([
       {
         rule: 'format',
-        message: 'image files must be JPEG or PNG; the bytes are GIF',
+        message: 'image files must be JPEG or PNG; the bytes are GIF: convert it to JPEG or PNG',
         limit: 'JPEG, PNG',
         actual: 'GIF',
       },
@@ -179,19 +184,25 @@ describe('checkAttachment', () => {
       check({ media: { format: 'mp4', duration: { units: 1n, timescale: 1 } } })[0],
     ).toMatchObject({
       rule: 'media-type-mismatch',
-      message: 'media_type image needs JPEG or PNG, but the bytes are MP4, which is a video',
+      message:
+        'media_type image needs JPEG or PNG, but the bytes are MP4, which is a video: send it with media_type=video',
     });
     expect(
       check({ mediaType: MediaType.Video, media: { format: 'png', width: 1, height: 1 } })[0]?.rule,
     ).toBe('media-type-mismatch');
     expect(check({ mediaType: MediaType.Video, media: { format: 'quicktime' } })[0]?.message).toBe(
-      'video files must be MP4; the bytes are QuickTime (MOV)',
+      'video files must be MP4; the bytes are QuickTime (MOV): convert it to MP4 (e.g. ffmpeg -i in.mov -c:v libx264 -c:a aac out.mp4)',
     );
   });
 
   it('unreadable media is a violation, not an exception', () => {
     expect(check({ media: { format: 'png', unreadable: 'truncated PNG: no IHDR' } })).toEqual([
-      { rule: 'unreadable', message: 'truncated PNG: no IHDR', actual: 'PNG' },
+      {
+        rule: 'unreadable',
+        message:
+          'truncated PNG: no IHDR: the file is damaged or cut short; export or download it again',
+        actual: 'PNG',
+      },
     ]);
   });
 
@@ -214,8 +225,11 @@ describe('checkAttachment', () => {
   it('rejects unknown media and attachment types from untyped callers, one rule each', () => {
     const violations = check({ mediaType: 'voice', attachmentType: 3 });
     expect(violations.map((v) => [v.rule, v.message])).toEqual([
-      ['media-type', 'media_type must be one of image, video, file; got "voice"'],
-      ['attachment-type', 'attachment_type must be 1 (moments) or 2 (product album); got 3'],
+      ['media-type', 'media_type must be one of image, video, file; got "voice": use one of them'],
+      [
+        'attachment-type',
+        'attachment_type must be 1 (moments) or 2 (product album); got 3: use 1 or 2',
+      ],
     ]);
   });
 
@@ -224,7 +238,7 @@ describe('checkAttachment', () => {
     expect(check({ filename: `${'图'.repeat(85)}` })).toEqual([]); // 255 bytes
     expect(check({ filename: `${'图'.repeat(85)}a` })[0]?.rule).toBe('filename-length');
     expect(check({ filename: `${'图'.repeat(85)}a` })[0]?.message).toBe(
-      'filenames may be at most 255 bytes of UTF-8; this one is 256 bytes',
+      'filenames may be at most 255 bytes of UTF-8; this one is 256 bytes: shorten it (255 bytes hold about 85 Chinese characters)',
     );
   });
 });

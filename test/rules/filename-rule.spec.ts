@@ -21,7 +21,8 @@ describe('checkFilename', () => {
     expect(checkFilename('名'.repeat(86), 255)).toEqual([
       {
         rule: 'filename-length',
-        message: 'filenames may be at most 255 bytes of UTF-8; this one is 258 bytes',
+        message:
+          'filenames may be at most 255 bytes of UTF-8; this one is 258 bytes: shorten it (255 bytes hold about 85 Chinese characters)',
         limit: 255,
         actual: 258,
       },

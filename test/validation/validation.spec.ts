@@ -38,10 +38,10 @@ describe('UploadAttachmentQueryDto', () => {
 
   it('rejects forbidden combinations, naming them', async () => {
     expect(await errorsOf({ media_type: 'video', attachment_type: '2' })).toEqual([
-      'product album (商品图册) attachments accept only image; got video',
+      'product album (商品图册) attachments accept only image; got video: send an image, or send the video to moments instead (attachment_type=1)',
     ]);
     expect(await errorsOf({ media_type: 'file', attachment_type: '1' })).toEqual([
-      'moments (朋友圈) attachments accept only image or video; got file',
+      'moments (朋友圈) attachments accept only image or video; got file: send an image or a video',
     ]);
   });
 
@@ -83,11 +83,14 @@ describe('AttachmentFileValidator', () => {
     const gif = memory(GIF_BYTES, 'fake.png');
     expect(await validator.isValid(gif)).toBe(false);
     expect(validator.buildErrorMessage(gif)).toBe(
-      'attachments must be JPEG, PNG, MP4; the bytes are GIF',
+      'attachments must be JPEG, PNG, MP4; the bytes are GIF: convert it to one of them',
     );
     const album = new AttachmentFileValidator({ attachmentType: AttachmentType.ProductAlbum });
     expect(await album.check(memory(fixture('clip-faststart.mp4')))).toMatchObject([
-      { rule: 'format', message: 'attachments must be JPEG, PNG; the bytes are MP4' },
+      {
+        rule: 'format',
+        message: 'attachments must be JPEG, PNG; the bytes are MP4: convert it to one of them',
+      },
     ]);
   });
 
@@ -99,7 +102,7 @@ describe('AttachmentFileValidator', () => {
     const wide = memory(makePng(1081, 1081));
     expect(await validator.isValid(wide)).toBe(false);
     expect(validator.buildErrorMessage(wide)).toBe(
-      'moments images need a short edge of at most 1080 px; this PNG is 1081 × 1081 px',
+      'moments images need a short edge of at most 1080 px; this PNG is 1081 × 1081 px: resize it to 1080 × 1080 or smaller',
     );
     expect(await validator.isValid(memory(GIF_BYTES))).toBe(false);
   });
@@ -129,7 +132,7 @@ describe('AttachmentFileValidator', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestException);
     expect((error as BadRequestException).message).toBe(
-      'media_type image needs JPEG or PNG, but the bytes are MP4, which is a video',
+      'media_type image needs JPEG or PNG, but the bytes are MP4, which is a video: send it with media_type=video',
     );
   });
 });

@@ -1,0 +1,104 @@
+import { AttachmentType } from '../../enums/attachment-type.enum.js';
+import { MediaType } from '../../enums/media-type.enum.js';
+import type { MediaFormat } from '../../media/media-format.js';
+import { remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
+import { FORMAT_LABELS, formatSeconds } from '../rule-messages.js';
+import type { Messages } from './messages.js';
+
+const SCENES: Record<AttachmentType, string> = {
+  [AttachmentType.Moment]: 'moments (朋友圈)',
+  [AttachmentType.ProductAlbum]: 'product album (商品图册)',
+};
+const TO_SCENE: Record<AttachmentType, string> = {
+  [AttachmentType.Moment]: 'to moments',
+  [AttachmentType.ProductAlbum]: 'to the product album',
+};
+const A_MEDIA: Record<MediaType, string> = {
+  [MediaType.Image]: 'an image',
+  [MediaType.Video]: 'a video',
+  [MediaType.File]: 'a file',
+};
+
+/** "10 MiB (10485760 bytes)" for whole MiB, otherwise the byte count. */
+const bytes = (n: number): string => {
+  const mib = n / (1024 * 1024);
+  return Number.isInteger(mib) && mib > 0 ? `${mib} MiB (${n} bytes)` : `${n} bytes`;
+};
+const or = (items: readonly string[]): string =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+const labels = (formats: readonly MediaFormat[]): string =>
+  or(formats.map((f) => FORMAT_LABELS[f]));
+const convertTo = (mediaType: MediaType, formats: readonly MediaFormat[]): string =>
+  mediaType === MediaType.Video
+    ? `convert it to ${labels(formats)} (e.g. ${toMp4Command})`
+    : `convert it to ${labels(formats)}`;
+
+/** English: the default. */
+export const EN_MESSAGES: Messages = {
+  minSize: (limit, actual) =>
+    `every file must be larger than ${limit} bytes; this one is ${actual} bytes: send the whole file`,
+  maxSize: (mediaType, limit, actual, exceeded) =>
+    `${mediaType} files may be at most ${bytes(limit)}; this one is ${exceeded ? `more than ${bytes(actual)}` : bytes(actual)}: ` +
+    (mediaType === MediaType.File
+      ? `send a file under ${bytes(limit)}`
+      : `compress it to at most ${bytes(limit)}`),
+  format: (mediaType, accepted, actual) =>
+    `${mediaType} files must be ${labels(accepted)}; the bytes are ${FORMAT_LABELS[actual]}: ${convertTo(mediaType, accepted)}`,
+  formatOfAny: (accepted, actual) =>
+    `attachments must be ${accepted.map((f) => FORMAT_LABELS[f]).join(', ')}; the bytes are ${FORMAT_LABELS[actual]}: convert it to one of them`,
+  mediaTypeMismatch: (mediaType, accepted, actual, actualType) =>
+    `media_type ${mediaType} needs ${labels(accepted)}, but the bytes are ${FORMAT_LABELS[actual]}, which is ${A_MEDIA[actualType]}: send it with media_type=${actualType}`,
+  mediaType: (actual) =>
+    `media_type must be one of image, video, file; got ${JSON.stringify(actual)}: use one of them`,
+  attachmentType: (actual) =>
+    `attachment_type must be 1 (moments) or 2 (product album); got ${JSON.stringify(actual)}: use 1 or 2`,
+  attachmentMediaType: (attachmentType, accepted, actual, elsewhere) => {
+    const instead = `send ${or(accepted.map((t) => A_MEDIA[t]))}`;
+    const move = elsewhere
+      .map((t) => `send the ${actual} ${TO_SCENE[t]} instead (attachment_type=${t})`)
+      .join(', or ');
+    return `${SCENES[attachmentType]} attachments accept only ${or(accepted)}; got ${actual}: ${instead}${move ? `, or ${move}` : ''}`;
+  },
+  momentImageShortEdge: (limit, image, fit) =>
+    `moments images need a short edge of at most ${limit} px; this ${FORMAT_LABELS[image.format]} is ${image.width} × ${image.height} px: resize it to ${fit.width} × ${fit.height} or smaller`,
+  momentImageLongEdge: (limit, image, fit) =>
+    `moments images need a long edge of at most ${limit} px; this ${FORMAT_LABELS[image.format]} is ${image.width} × ${image.height} px: resize it to ${fit.width} × ${fit.height} or smaller`,
+  momentVideoDuration: (limit, seconds) =>
+    `moments videos may last at most ${limit} s; this MP4 lasts ${formatSeconds(seconds)} s: trim it to ${limit} s (e.g. ${trimCommand(limit)})`,
+  momentVideoDurationUnknown: (limit, format, why) =>
+    `moments videos may last at most ${limit} s, and this ${FORMAT_LABELS[format]}'s length cannot be read (${why}): re-encode it as a plain MP4 with its length in the header (e.g. ${remuxCommand})`,
+  unreadable: (_format, why) =>
+    `${why}: the file is damaged or cut short; export or download it again`,
+  filenameEmpty: () => 'the filename is empty; WeCom shows it to users: give the file a name',
+  filenameLength: (limit, actual) =>
+    `filenames may be at most ${limit} bytes of UTF-8; this one is ${actual} bytes: shorten it (${limit} bytes hold about ${Math.floor(limit / 3)} Chinese characters)`,
+
+  ruleError: (violations) => `attachment breaks the upload rules: ${violations.join('; ')}`,
+  noFile: (field) => `no file in the multipart field "${field}"`,
+  sendFileIn: (field) => `send the file as multipart/form-data in a field named "${field}"`,
+  oneFileIn: (field) => `send exactly one file, in the field "${field}"`,
+  oneFile: () => 'send exactly one file',
+  tooManyParts: (limit) => `send at most ${limit} multipart parts`,
+  tooManyFields: (limit) => `send at most ${limit} text fields`,
+  fieldNameTooLong: () => 'a field name is too long',
+  fieldTooLarge: (limit) => `text fields may be at most ${limit} bytes`,
+  bodyUnreadable: (detail) => `the multipart body could not be read: ${detail}`,
+  fileTooLarge: (limit) => `files may be at most ${bytes(limit)}; this one is larger`,
+  receiveTimeout: (ms) => `the upload did not arrive within ${ms} ms`,
+
+  wecomRefused: (api, errcode, errmsg) => `WeCom ${api} failed with errcode ${errcode}: ${errmsg}`,
+  wecomBusy: (api, errcode) =>
+    `WeCom ${api} is busy (errcode ${errcode}) after every retry: try again in a moment`,
+  wecomRateLimited: (api, errcode, seconds) =>
+    `WeCom ${api} refused the call over its limits (errcode ${errcode}): try again in ${seconds} s`,
+  credentialsRefused: (api, errcode, retryAt) =>
+    `WeCom ${api} refused the app's credentials (errcode ${errcode}): check the corp id and the secret` +
+    (retryAt ? `; the next attempt will be made at ${retryAt.toISOString()}` : ''),
+  wecomTimeout: (api, ms) => `WeCom ${api} did not answer within ${ms} ms`,
+  wecomUnreachable: (api, code) => `WeCom ${api} could not be reached: ${code}`,
+  wecomGarbled: (api, status, reason) => `WeCom ${api} answered HTTP ${status} with ${reason}`,
+  aborted: (reason) =>
+    reason === 'shutdown'
+      ? 'the upload was cut short: the application is shutting down; try again in a moment'
+      : 'the upload was cut short: the client closed the connection',
+};

@@ -1,0 +1,79 @@
+import type { AttachmentType } from '../../enums/attachment-type.enum.js';
+import type { MediaType } from '../../enums/media-type.enum.js';
+import type { MediaFormat } from '../../media/media-format.js';
+
+/** The languages of violation and HTTP error messages. */
+export type Locale = 'en' | 'zh-CN';
+
+/** An image's format and size, as a message states it. */
+export interface ImageFacts {
+  format: MediaFormat;
+  width: number;
+  height: number;
+}
+
+/**
+ * Every message a user or an operator reads, in one language: each names the rule, the limit, the
+ * actual value and the next step. Rule names, limits and actual values stay language-neutral.
+ */
+export interface Messages {
+  minSize(limit: number, actual: number): string;
+  maxSize(mediaType: MediaType, limit: number, actual: number, exceeded: boolean): string;
+  format(mediaType: MediaType, accepted: readonly MediaFormat[], actual: MediaFormat): string;
+  /** The bytes are no format any accepted media type takes (a FileValidator without a type). */
+  formatOfAny(accepted: readonly MediaFormat[], actual: MediaFormat): string;
+  mediaTypeMismatch(
+    mediaType: MediaType,
+    accepted: readonly MediaFormat[],
+    actual: MediaFormat,
+    actualType: MediaType,
+  ): string;
+  mediaType(actual: unknown): string;
+  attachmentType(actual: unknown): string;
+  attachmentMediaType(
+    attachmentType: AttachmentType,
+    accepted: readonly MediaType[],
+    actual: MediaType,
+    /** The attachment types that do take `actual`. */
+    elsewhere: readonly AttachmentType[],
+  ): string;
+  momentImageShortEdge(
+    limit: number,
+    image: ImageFacts,
+    fit: { width: number; height: number },
+  ): string;
+  momentImageLongEdge(
+    limit: number,
+    image: ImageFacts,
+    fit: { width: number; height: number },
+  ): string;
+  momentVideoDuration(limit: number, seconds: number): string;
+  momentVideoDurationUnknown(limit: number, format: MediaFormat, why: string): string;
+  /** `why` is the inspector's own (English) account of the damage. */
+  unreadable(format: MediaFormat, why: string): string;
+  filenameEmpty(): string;
+  filenameLength(limit: number, actual: number): string;
+
+  /** The summary of an AttachmentRuleError, for a 400. */
+  ruleError(violations: readonly string[]): string;
+  noFile(field: string): string;
+  sendFileIn(field: string): string;
+  oneFileIn(field: string): string;
+  oneFile(): string;
+  tooManyParts(limit: number): string;
+  tooManyFields(limit: number): string;
+  fieldNameTooLong(): string;
+  fieldTooLarge(limit: number): string;
+  bodyUnreadable(detail: string): string;
+  fileTooLarge(limit: number): string;
+  receiveTimeout(ms: number): string;
+
+  wecomRefused(api: string, errcode: number, errmsg: string): string;
+  wecomBusy(api: string, errcode: number): string;
+  wecomRateLimited(api: string, errcode: number, retryAfterSeconds: number): string;
+  credentialsRefused(api: string, errcode: number, retryAt: Date | undefined): string;
+  wecomTimeout(api: string, ms: number): string;
+  wecomUnreachable(api: string, code: string): string;
+  wecomGarbled(api: string, status: number, reason: string): string;
+  aborted(reason: 'shutdown' | 'client-gone'): string;
+}

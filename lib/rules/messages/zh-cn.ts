@@ -1,0 +1,103 @@
+import { AttachmentType } from '../../enums/attachment-type.enum.js';
+import { MediaType } from '../../enums/media-type.enum.js';
+import type { MediaFormat } from '../../media/media-format.js';
+import { remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
+import { FORMAT_LABELS, formatSeconds } from '../rule-messages.js';
+import type { Messages } from './messages.js';
+
+// The terms are those of WeCom's docs: 朋友圈, 商品图册, 图片, 视频, 普通文件, 长边, 短边, 时长.
+const SCENES: Record<AttachmentType, string> = {
+  [AttachmentType.Moment]: '朋友圈',
+  [AttachmentType.ProductAlbum]: '商品图册',
+};
+const MEDIA: Record<MediaType, string> = {
+  [MediaType.Image]: '图片',
+  [MediaType.Video]: '视频',
+  [MediaType.File]: '普通文件',
+};
+
+/** "10 MiB（10485760 字节）" for whole MiB, otherwise the byte count. */
+const bytes = (n: number): string => {
+  const mib = n / (1024 * 1024);
+  return Number.isInteger(mib) && mib > 0 ? `${mib} MiB（${n} 字节）` : `${n} 字节`;
+};
+const or = (items: readonly string[]): string =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join('、')}或${items.at(-1)}`;
+const label = (format: MediaFormat): string =>
+  format === 'unknown' ? '无法识别的格式' : FORMAT_LABELS[format];
+/** Latin names read better spaced: "JPEG 或 PNG". */
+const labels = (formats: readonly MediaFormat[]): string => {
+  const names = formats.map(label);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join('、')} 或 ${names.at(-1)}`;
+};
+const convertTo = (mediaType: MediaType, formats: readonly MediaFormat[]): string =>
+  mediaType === MediaType.Video
+    ? `请转换为 ${labels(formats)}（例如 ${toMp4Command}）`
+    : `请转换为 ${labels(formats)}`;
+
+/** 简体中文：面向运营人员的提示。 */
+export const ZH_CN_MESSAGES: Messages = {
+  minSize: (limit, actual) =>
+    `文件大小必须大于 ${limit} 字节；此文件为 ${actual} 字节：请上传完整的文件`,
+  maxSize: (mediaType, limit, actual, exceeded) =>
+    `${MEDIA[mediaType]}不能超过 ${bytes(limit)}；此文件${exceeded ? `超过 ${bytes(actual)}` : `为 ${bytes(actual)}`}：` +
+    (mediaType === MediaType.File
+      ? `请上传小于 ${bytes(limit)} 的文件`
+      : `请压缩到 ${bytes(limit)} 以内`),
+  format: (mediaType, accepted, actual) =>
+    `${MEDIA[mediaType]}必须是 ${labels(accepted)} 格式；此文件实际为 ${label(actual)}：${convertTo(mediaType, accepted)}`,
+  formatOfAny: (accepted, actual) =>
+    `附件必须是 ${accepted.map(label).join('、')} 格式；此文件实际为 ${label(actual)}：请转换为其中一种格式`,
+  mediaTypeMismatch: (mediaType, accepted, actual, actualType) =>
+    `media_type 为 ${mediaType} 时文件须为 ${labels(accepted)}，但此文件实际为 ${label(actual)}（${MEDIA[actualType]}）：请以 media_type=${actualType} 上传`,
+  mediaType: (actual) =>
+    `media_type 必须是 image、video 或 file；收到 ${JSON.stringify(actual)}：请使用其中之一`,
+  attachmentType: (actual) =>
+    `attachment_type 必须是 1（朋友圈）或 2（商品图册）；收到 ${JSON.stringify(actual)}：请使用 1 或 2`,
+  attachmentMediaType: (attachmentType, accepted, actual, elsewhere) => {
+    const move = elsewhere
+      .map((t) => `将${MEDIA[actual]}发到${SCENES[t]}（attachment_type=${t}）`)
+      .join('，或');
+    return `${SCENES[attachmentType]}只支持${or(accepted.map((t) => MEDIA[t]))}类型；收到${MEDIA[actual]}：请上传${or(accepted.map((t) => MEDIA[t]))}${move ? `，或${move}` : ''}`;
+  },
+  momentImageShortEdge: (limit, image, fit) =>
+    `朋友圈图片的短边不能超过 ${limit} 像素；此 ${label(image.format)} 为 ${image.width} × ${image.height} 像素：请缩小到 ${fit.width} × ${fit.height} 或更小`,
+  momentImageLongEdge: (limit, image, fit) =>
+    `朋友圈图片的长边不能超过 ${limit} 像素；此 ${label(image.format)} 为 ${image.width} × ${image.height} 像素：请缩小到 ${fit.width} × ${fit.height} 或更小`,
+  momentVideoDuration: (limit, seconds) =>
+    `朋友圈视频时长不能超过 ${limit} 秒；此 MP4 时长 ${formatSeconds(seconds)} 秒：请剪辑到 ${limit} 秒以内（例如 ${trimCommand(limit)}）`,
+  momentVideoDurationUnknown: (limit, format, why) =>
+    `朋友圈视频时长不能超过 ${limit} 秒，但无法从此 ${label(format)} 读出时长（${why}）：请重新封装为时长写在文件头的普通 MP4（例如 ${remuxCommand}）`,
+  unreadable: (_format, why) => `文件已损坏或不完整（${why}）：请重新导出或下载后再上传`,
+  filenameEmpty: () => '文件名为空，企业微信会向用户展示文件名：请为文件命名',
+  filenameLength: (limit, actual) =>
+    `文件名不能超过 ${limit} 字节（UTF-8）；此文件名为 ${actual} 字节：请缩短文件名（${limit} 字节约合 ${Math.floor(limit / 3)} 个汉字）`,
+
+  ruleError: (violations) => `附件不符合上传规则：${violations.join('；')}`,
+  noFile: (field) => `请求中没有 multipart 字段 "${field}" 的文件`,
+  sendFileIn: (field) => `请以 multipart/form-data 上传，文件字段名为 "${field}"`,
+  oneFileIn: (field) => `只能上传一个文件，字段名为 "${field}"`,
+  oneFile: () => '只能上传一个文件',
+  tooManyParts: (limit) => `multipart 请求最多 ${limit} 个部分`,
+  tooManyFields: (limit) => `最多 ${limit} 个文本字段`,
+  fieldNameTooLong: () => '字段名过长',
+  fieldTooLarge: (limit) => `文本字段不能超过 ${limit} 字节`,
+  bodyUnreadable: (detail) => `无法读取 multipart 请求体：${detail}`,
+  fileTooLarge: (limit) => `文件不能超过 ${bytes(limit)}；此文件更大：请压缩后再上传`,
+  receiveTimeout: (ms) => `上传未在 ${ms} 毫秒内完成：请检查网络后重试`,
+
+  wecomRefused: (api, errcode, errmsg) => `企业微信接口 ${api} 返回错误码 ${errcode}：${errmsg}`,
+  wecomBusy: (api, errcode) =>
+    `企业微信接口 ${api} 系统繁忙（错误码 ${errcode}），重试后仍失败：请稍后再试`,
+  wecomRateLimited: (api, errcode, seconds) =>
+    `企业微信接口 ${api} 调用超过频率或并发限制（错误码 ${errcode}）：请 ${seconds} 秒后重试`,
+  credentialsRefused: (api, errcode, retryAt) =>
+    `企业微信接口 ${api} 拒绝了应用凭证（错误码 ${errcode}）：请检查企业 ID（corpId）和应用 Secret` +
+    (retryAt ? `；下次尝试时间 ${retryAt.toISOString()}` : ''),
+  wecomTimeout: (api, ms) => `企业微信接口 ${api} 未在 ${ms} 毫秒内响应：请稍后重试`,
+  wecomUnreachable: (api, code) => `无法连接企业微信接口 ${api}（${code}）：请检查网络或代理设置`,
+  wecomGarbled: (api, status, reason) =>
+    `企业微信接口 ${api} 返回了无法识别的响应（HTTP ${status}：${reason}）`,
+  aborted: (reason) =>
+    reason === 'shutdown' ? '上传已中断：服务正在关闭，请稍后重试' : '上传已中断：客户端已断开连接',
+};
