@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AttachmentService } from './attachment.service.js';
 import { CorpAccessTokenProvider } from './access-token/corp-access-token.provider.js';
+import { CredentialsVerifier } from './access-token/credentials-verifier.js';
 import { MediaIdCache } from './cache/media-id.cache.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import { SecretRedactor } from './common/secret-redactor.js';
@@ -94,6 +95,7 @@ export function createWecomMediaProviders(): Provider[] {
       inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE, WecomHttpClient],
     },
     WecomHttpClient,
+    CredentialsVerifier,
     AttachmentService,
     UploadReceiver,
     WecomErrorFilter,

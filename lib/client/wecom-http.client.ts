@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
@@ -17,6 +15,7 @@ import { WecomNetworkError, WecomTimeoutError } from '../errors/wecom-transport.
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { backoffDelay } from './backoff.js';
+import { connectionAgents, type ConnectionAgents } from './connection-agents.js';
 import {
   CONCURRENCY_RETRY_AFTER_MS,
   CREDENTIAL_ERRCODES,
@@ -56,20 +55,21 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 @Injectable()
 export class WecomHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  // Kept-alive connections save a TCP (and, to WeCom, a TLS) handshake per upload. Bodies are
-  // always streams (see createMultipartBody): with a Buffer body, axios never reused a socket.
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  // Bodies are always streams (see createMultipartBody): with a Buffer body, axios never reused
+  // a kept-alive socket.
+  private readonly agents: ConnectionAgents;
 
   constructor(
     private readonly http: HttpService,
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     private readonly redactor: SecretRedactor,
-  ) {}
+  ) {
+    this.agents = connectionAgents(options.baseUrl, options.proxy);
+    if (this.agents.proxy) this.logger.log(`reaching WeCom through the proxy ${this.agents.proxy}`);
+  }
 
   onModuleDestroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.agents.destroy();
   }
 
   async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
@@ -156,8 +156,10 @@ export class WecomHttpClient implements OnModuleDestroy {
         transformResponse: [(raw: string) => raw],
         validateStatus: () => true,
         maxRedirects: 0,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
+        // The agents tunnel through a proxy themselves; axios's own proxying would fight them.
+        proxy: false,
+        httpAgent: this.agents.httpAgent,
+        httpsAgent: this.agents.httpsAgent,
         maxContentLength: MAX_RESPONSE_BYTES,
         maxBodyLength: Infinity,
       });

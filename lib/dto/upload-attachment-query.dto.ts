@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsEnum, IsIn } from 'class-validator';
 import { ATTACHMENT_TYPES, AttachmentType } from '../enums/attachment-type.enum.js';
-import { MEDIA_TYPES, MediaType } from '../enums/media-type.enum.js';
+import { MediaType } from '../enums/media-type.enum.js';
+import { EN_MESSAGES } from '../rules/messages/index.js';
 import { IsAllowedCombination } from '../validation/attachment-combination.constraint.js';
 
 /**
@@ -14,12 +15,12 @@ import { IsAllowedCombination } from '../validation/attachment-combination.const
  */
 export class UploadAttachmentQueryDto {
   /** `image`, `video` or `file`. */
-  @IsEnum(MediaType, { message: `media_type must be one of ${MEDIA_TYPES.join(', ')}` })
+  @IsEnum(MediaType, { message: (args) => EN_MESSAGES.mediaType(args.value) })
   media_type!: MediaType;
 
   /** 1 (moments) or 2 (product album); the query string is turned into a number. */
   @Type(() => Number)
-  @IsIn(ATTACHMENT_TYPES, { message: 'attachment_type must be 1 (moments) or 2 (product album)' })
+  @IsIn(ATTACHMENT_TYPES, { message: (args) => EN_MESSAGES.attachmentType(args.value) })
   @IsAllowedCombination('media_type')
   attachment_type!: AttachmentType;
 }

@@ -76,6 +76,19 @@ export interface WecomMediaCommonOptions {
    * @default 'en'
    */
   locale?: 'en' | 'zh-CN';
+  /**
+   * An HTTP(S) proxy to reach WeCom through (HTTP CONNECT), e.g. the gateway whose fixed IP is in
+   * WeCom's trusted-IP list (errcode 60020 otherwise); `false` connects directly whatever the
+   * environment says.
+   * @default from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, unless NO_PROXY excludes WeCom's host
+   */
+  proxy?: string | false;
+  /**
+   * Fetch a token at start-up, so that a wrong secret or corp id fails the boot with
+   * `WecomInvalidCredentialsError` rather than the first upload.
+   * @default false
+   */
+  verifyCredentials?: boolean;
 }
 
 /**

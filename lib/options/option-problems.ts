@@ -4,7 +4,7 @@ import { MEDIA_TYPES } from '../enums/media-type.enum.js';
 import { MIME_TYPES } from '../media/media-format.js';
 
 /** Every option `forRoot` takes (the extras are checked where the controller is built). */
-const KNOWN_OPTIONS = new Set([
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'corpId',
   'corpSecret',
   'tokenProvider',
@@ -20,6 +20,8 @@ const KNOWN_OPTIONS = new Set([
   'tokenRefreshAheadMs',
   'credentialsCooldownMs',
   'locale',
+  'proxy',
+  'verifyCredentials',
 ]);
 const LOCALES = ['en', 'zh-CN'];
 /** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
@@ -68,6 +70,12 @@ export function findOptionProblems(options: unknown): Problems {
   if (o.locale !== undefined && !LOCALES.includes(o.locale as string)) {
     problems.push(`locale must be 'en' or 'zh-CN'; got ${JSON.stringify(o.locale)}`);
   }
+  if (o.proxy !== undefined && o.proxy !== false) problems.push(...proxyProblems(o.proxy));
+  if (o.verifyCredentials !== undefined && typeof o.verifyCredentials !== 'boolean') {
+    problems.push(
+      `verifyCredentials must be true or false; got ${JSON.stringify(o.verifyCredentials)}`,
+    );
+  }
   if (o.mediaCache !== undefined) mediaCacheProblems(o.mediaCache, problems);
   if (o.retry !== undefined) retryProblems(o.retry, problems);
   if (o.rules !== undefined) rulesProblems(o.rules, problems);
@@ -103,6 +111,20 @@ function baseUrlProblems(value: unknown): Problems {
   }
   if (url.search || url.hash || url.username || url.password) {
     return ['baseUrl must not carry a query, a fragment or credentials'];
+  }
+  return [];
+}
+
+function proxyProblems(value: unknown): Problems {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    // reported below
+  }
+  // Its value may carry credentials: described, never quoted.
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return ['proxy must be false or an http(s) URL such as http://proxy.internal:3128'];
   }
   return [];
 }

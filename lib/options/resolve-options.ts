@@ -39,6 +39,9 @@ export interface ResolvedWecomMediaOptions {
   tokenLock: { leaseMs: number; waitMs: number };
   credentialsCooldownMs: number;
   locale: Locale;
+  /** A proxy URL, false for none, undefined to follow the environment. */
+  proxy: string | false | undefined;
+  verifyCredentials: boolean;
 }
 
 /** Every default, in one place (README's options table mirrors it). */
@@ -53,6 +56,7 @@ export const OPTION_DEFAULTS = {
   tokenRefreshAheadMs: 5 * 60_000,
   credentialsCooldownMs: 5 * 60_000,
   locale: 'en',
+  verifyCredentials: false,
   controller: { path: 'wecom/attachments', receiveTimeoutMs: 120_000 },
 } as const;
 
@@ -99,6 +103,8 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
     tokenLock: { leaseMs: timeoutMs + 1_000, waitMs: timeoutMs + 3_000 },
     credentialsCooldownMs: o.credentialsCooldownMs ?? d.credentialsCooldownMs,
     locale: o.locale ?? d.locale,
+    proxy: o.proxy,
+    verifyCredentials: o.verifyCredentials ?? d.verifyCredentials,
   };
 }
 

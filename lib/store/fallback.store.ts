@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { sleep } from '../common/sleep.js';
 import { LOGGER_CONTEXT } from '../common/wecom-media.constants.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import { MemoryStore } from './memory.store.js';
@@ -31,6 +32,28 @@ export class FallbackStore implements WecomStore {
   /** True while the shared store is considered unreachable. */
   get degraded(): boolean {
     return this.down;
+  }
+
+  /**
+   * At start-up the shared store's client may still be connecting (ioredis connects in the
+   * background): asks it until it answers, for at most `timeoutMs` in all, so that the first
+   * upload finds it ready. Only a store still silent then is an outage, warned about once.
+   */
+  async onModuleInit(): Promise<void> {
+    const deadline = Date.now() + this.settings.timeoutMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
+      const left = deadline - Date.now();
+      try {
+        await bounded(this.shared.get(READY_PROBE_KEY), Math.max(1, left));
+        return;
+      } catch (error) {
+        if (left <= pause) {
+          await this.attempt(() => Promise.reject(error as Error)); // the one warning
+          return;
+        }
+        await sleep(pause);
+      }
+    }
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -68,17 +91,8 @@ export class FallbackStore implements WecomStore {
     call: () => Promise<T>,
   ): Promise<{ ok: true; value: T } | { ok: false }> {
     if (Date.now() < this.downUntil) return { ok: false };
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const value = await Promise.race([
-        call(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${this.settings.timeoutMs} ms`)),
-            this.settings.timeoutMs,
-          );
-        }),
-      ]);
+      const value = await bounded(call(), this.settings.timeoutMs);
       if (this.down) {
         this.down = false;
         this.logger.log('the shared store answers again: tokens and locks are shared once more');
@@ -93,8 +107,24 @@ export class FallbackStore implements WecomStore {
         );
       }
       return { ok: false };
-    } finally {
-      clearTimeout(timer);
     }
+  }
+}
+
+/** A key nobody writes: reading it tells whether the store answers. */
+const READY_PROBE_KEY = 'wecom-media:ready-probe';
+
+/** `call`'s result, or a rejection once `ms` have passed without one. */
+async function bounded<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      call,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,13 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { WecomMediaModule } from 'nestjs-wecom-media';
+import type { WecomEmulator } from 'nestjs-wecom-media/testing';
 import { LoopbackGuard } from './loopback.guard.js';
+import { SampleController, SAMPLE_CONFIG } from './sample.controller.js';
 
-/** Where WeCom is and who the app is. */
+/** Where WeCom is, who the app is, and how it speaks. */
 export interface SampleConfig {
   corpId: string;
   corpSecret: string;
   /** Set when the emulator stands in for WeCom. */
   baseUrl?: string;
+  /** The emulator, when it stands in for WeCom: the page's examples inject faults into it. */
+  emulator?: WecomEmulator;
+  locale: 'en' | 'zh-CN';
 }
 
 @Module({})
@@ -20,9 +25,16 @@ export class AppModule {
           corpId: config.corpId,
           corpSecret: config.corpSecret,
           baseUrl: config.baseUrl,
+          locale: config.locale,
+          // A wrong secret fails the boot, not the first upload.
+          verifyCredentials: true,
+          // Against the emulator, the page's 504 example should not keep you waiting 30 s.
+          ...(config.emulator ? { timeoutMs: 3_000 } : {}),
           controller: { path: 'wecom/attachments', guards: [LoopbackGuard] },
         }),
       ],
+      controllers: [SampleController],
+      providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
     };
   }
 }

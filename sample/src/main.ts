@@ -5,4 +5,5 @@ await startSample({
   host: process.env.HOST ?? '127.0.0.1',
   corpId: process.env.WECOM_CORP_ID,
   corpSecret: process.env.WECOM_CORP_SECRET,
+  locale: process.env.WECOM_LOCALE === 'zh-CN' ? 'zh-CN' : 'en',
 });

@@ -20,6 +20,8 @@ export interface SampleOptions {
   /** Real credentials; without them the WeCom emulator starts in-process. */
   corpId?: string;
   corpSecret?: string;
+  /** The language of the module's messages. Default 'en'. */
+  locale?: 'en' | 'zh-CN';
   logger?: LoggerService | false;
 }
 
@@ -30,11 +32,18 @@ export async function startSample(options: SampleOptions): Promise<SampleApp> {
   const logger = new Logger('Sample');
   let emulator: WecomEmulator | undefined;
   let config: SampleConfig;
+  const locale = options.locale ?? 'en';
   if (options.corpId && options.corpSecret) {
-    config = { corpId: options.corpId, corpSecret: options.corpSecret };
+    config = { corpId: options.corpId, corpSecret: options.corpSecret, locale };
   } else {
     emulator = await WecomEmulator.start();
-    config = { corpId: emulator.corpId, corpSecret: emulator.corpSecret, baseUrl: emulator.url };
+    config = {
+      corpId: emulator.corpId,
+      corpSecret: emulator.corpSecret,
+      baseUrl: emulator.url,
+      emulator,
+      locale,
+    };
   }
   // Said first, so nobody mistakes the emulator's media_ids for real ones.
   if (emulator) {

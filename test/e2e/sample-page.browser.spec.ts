@@ -12,14 +12,12 @@ if (!hasChromium && process.env.CI === 'true') {
   );
 }
 
-describe.skipIf(!hasChromium)('the sample page in a real browser', () => {
-  let sample: SampleApp;
-  let browser: Browser;
-  let page: Page;
-
+/** A sample app in `locale`, and a page on it in a real Chromium, ready once its settings load. */
+function samplePage(locale: 'en' | 'zh-CN'): { sample: SampleApp; page: Page } {
+  const opened = {} as { sample: SampleApp; page: Page; browser: Browser };
   beforeAll(async () => {
-    sample = await startSample({ port: 0, host: '127.0.0.1', logger: false });
-    browser = await chromium.launch({
+    opened.sample = await startSample({ port: 0, host: '127.0.0.1', logger: false, locale });
+    opened.browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: [
@@ -32,42 +30,93 @@ describe.skipIf(!hasChromium)('the sample page in a real browser', () => {
         '--disable-sync',
       ],
     });
-    page = await browser.newPage();
-    await page.goto(`${sample.url.replace('localhost', '127.0.0.1')}/`);
+    opened.page = await opened.browser.newPage();
+    await opened.page.goto(`${opened.sample.url.replace('localhost', '127.0.0.1')}/`);
+    await opened.page.waitForSelector('body[data-ready="true"]');
   }, 60_000);
-
   afterAll(async () => {
-    await browser?.close();
-    await sample?.close();
+    await opened.browser?.close();
+    await opened.sample?.close();
+  });
+  return opened;
+}
+
+/** Uploads `buffer` through the file input and waits for the verdict. */
+async function pick(page: Page, name: string, mimeType: string, buffer: Buffer): Promise<void> {
+  await page.evaluate("document.getElementById('verdict').removeAttribute('class')");
+  await page.setInputFiles('#file', { name, mimeType, buffer });
+  await page.waitForSelector('#verdict.ok, #verdict.bad');
+}
+
+describe.skipIf(!hasChromium)('the sample page in a real browser (English)', () => {
+  const s = samplePage('en');
+
+  it('says it runs against the built-in emulator', async () => {
+    expect(await s.page.isVisible('#emulator')).toBe(true);
+    expect(await s.page.textContent('#emulator')).toContain('built-in WeCom emulator');
+  });
+
+  it('lines the drop zone up with the boxes above it', async () => {
+    const fieldset = await s.page.locator('fieldset').first().boundingBox();
+    const drop = await s.page.locator('#drop').boundingBox();
+    expect(drop?.x).toBe(fieldset?.x);
+    expect(drop?.width).toBe(fieldset?.width);
   });
 
   it('uploads a PNG and shows its media_id', async () => {
-    await page.check('input[name="attachment_type"][value="2"]');
-    await page.check('input[name="media_type"][value="image"]');
-    await page.setInputFiles('#file', {
-      name: '商品图.png',
-      mimeType: 'image/png',
-      buffer: fixture('photo.png'),
-    });
-    await page.waitForSelector('#verdict.ok');
-    const mediaId = await page.getAttribute('#verdict', 'data-media-id');
-    const [upload] = sample.emulator?.uploads ?? [];
+    await s.page.check('input[name="attachment_type"][value="2"]');
+    await s.page.check('input[name="media_type"][value="image"]');
+    await pick(s.page, '商品图.png', 'image/png', fixture('photo.png'));
+    const mediaId = await s.page.getAttribute('#verdict', 'data-media-id');
+    const [upload] = s.sample.emulator?.uploads ?? [];
     expect(mediaId).toBe(upload?.mediaId);
     expect(upload?.upload?.filename).toBe('商品图.png');
-    expect(await page.textContent('#verdict')).toContain('valid until');
+    expect(await s.page.textContent('#verdict')).toContain('valid until');
   });
 
-  it('uploads a GIF and shows the violation in plain words', async () => {
-    await page.check('input[name="media_type"][value="image"]');
-    await page.setInputFiles('#file', {
-      name: 'anim.gif',
-      mimeType: 'image/gif',
-      buffer: fixture('photo.gif'),
+  it('shows each broken rule in a list, with what to do next', async () => {
+    await s.page.check('input[name="media_type"][value="image"]');
+    await pick(s.page, 'anim.gif', 'image/gif', fixture('photo.gif'));
+    const items = await s.page.locator('#verdict li').allTextContents();
+    expect(items).toEqual([
+      'format image files must be JPEG or PNG; the bytes are GIF: convert it to JPEG or PNG',
+    ]);
+    expect(await s.page.textContent('#verdict li code')).toBe('format');
+    expect(s.sample.emulator?.uploads).toHaveLength(1); // nothing more was sent
+  });
+
+  for (const status of ['400', '413', '502', '503', '504']) {
+    it(`shows a working example of ${status}`, async () => {
+      await s.page.evaluate("document.getElementById('verdict').removeAttribute('class')");
+      await s.page.click(`button[data-example="${status}"]`);
+      await s.page.waitForSelector('#verdict.bad', { timeout: 15_000 });
+      expect(await s.page.getAttribute('#verdict', 'data-status')).toBe(status);
+      expect(await s.page.textContent('#verdict')).not.toContain('undefined');
     });
-    await page.waitForSelector('#verdict.bad');
-    expect(await page.textContent('#verdict')).toContain(
-      'image files must be JPEG or PNG; the bytes are GIF: convert it to JPEG or PNG',
+  }
+});
+
+describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () => {
+  const s = samplePage('zh-CN');
+
+  it('speaks Chinese, its own words and the module\u2019s', async () => {
+    expect(await s.page.textContent('h1')).toBe('上传企业微信附件');
+    expect(await s.page.textContent('#emulator')).toContain('内置的企业微信模拟器');
+    await s.page.check('input[name="media_type"][value="image"]');
+    await pick(s.page, '动图.gif', 'image/gif', fixture('photo.gif'));
+    expect(await s.page.textContent('#verdict strong')).toBe('未上传：文件不符合规则');
+    expect(await s.page.locator('#verdict li').allTextContents()).toEqual([
+      'format 图片必须是 JPEG 或 PNG 格式；此文件实际为 GIF：请转换为 JPEG 或 PNG',
+    ]);
+  });
+
+  it('tells a phone photo the size that would pass', async () => {
+    await s.page.check('input[name="attachment_type"][value="1"]');
+    await s.page.check('input[name="media_type"][value="image"]');
+    const { makePng } = await import('../helpers/media-bytes.mjs');
+    await pick(s.page, '手机照片.png', 'image/png', makePng(4032, 3024));
+    expect(await s.page.textContent('#verdict li')).toBe(
+      'moment-image-short-edge 朋友圈图片的短边不能超过 1080 像素；此 PNG 为 4032 × 3024 像素：请缩小到 1440 × 1080 或更小',
     );
-    expect(sample.emulator?.uploads).toHaveLength(1); // nothing more was sent
   });
 });

@@ -47,8 +47,8 @@ describe('UploadAttachmentQueryDto', () => {
 
   it('rejects unknown values and missing fields', async () => {
     expect(await errorsOf({ media_type: 'voice', attachment_type: '3' })).toEqual([
-      'media_type must be one of image, video, file',
-      'attachment_type must be 1 (moments) or 2 (product album)',
+      'media_type must be one of image, video, file; got "voice": use one of them',
+      'attachment_type must be 1 (moments) or 2 (product album); got 3: use 1 or 2',
     ]);
     expect(await errorsOf({})).toHaveLength(2);
   });

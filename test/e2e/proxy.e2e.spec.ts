@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AttachmentType, MediaType } from '../../lib/index.js';
+import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { makePng } from '../helpers/media-bytes.mjs';
+import { bootApp, type TestingApp } from '../helpers/testing-app.js';
+
+const png = makePng(16, 16);
+
+/** A forward proxy on loopback that only tunnels (HTTP CONNECT), and counts its tunnels. */
+class ConnectProxy {
+  readonly tunnels: string[] = [];
+  private readonly sockets = new Set<Socket>();
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<ConnectProxy> {
+    const proxy = new ConnectProxy(
+      createServer((_req, res) => res.writeHead(405).end('CONNECT only')),
+    );
+    proxy.server.on('connect', (req, client: Socket, head: Buffer) => {
+      proxy.tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      for (const socket of [client, upstream]) {
+        proxy.sockets.add(socket);
+        socket.on('close', () => proxy.sockets.delete(socket));
+        socket.on('error', () => (socket === client ? upstream : client).destroy());
+      }
+    });
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+describe('reaching WeCom through a proxy (a fixed egress IP)', () => {
+  const s = emulatorSuite({ app: false });
+  let proxy: ConnectProxy;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    proxy = await ConnectProxy.start();
+  });
+  afterAll(() => proxy.close());
+  afterEach(() => {
+    proxy.tunnels.length = 0;
+    for (const key of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'no_proxy']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+
+  async function uploadWith(t: TestingApp): Promise<void> {
+    try {
+      const result = await t.service.upload({
+        file: png,
+        filename: 'a.png',
+        mediaType: MediaType.Image,
+        attachmentType: AttachmentType.Moment,
+      });
+      expect(result.mediaId).toBe(s.emulator.uploads.at(-1)?.mediaId);
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('the proxy option: gettoken and the upload go through its tunnel, on one kept connection', async () => {
+    const t = await bootApp(s.emulator, { proxy: proxy.url });
+    expect(t.logs.text).toContain(`reaching WeCom through the proxy ${proxy.url}`);
+    await uploadWith(t);
+    const target = new URL(s.emulator.url).host;
+    expect(proxy.tunnels).toEqual([target]); // kept alive: one tunnel for both calls
+    expect(s.emulator.gettokenCalls).toBe(1);
+  });
+
+  it("HTTP_PROXY from the environment, unless NO_PROXY names WeCom's host", async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    await uploadWith(await bootApp(s.emulator));
+    expect(proxy.tunnels).toHaveLength(1);
+    process.env.NO_PROXY = '127.0.0.1';
+    await uploadWith(await bootApp(s.emulator));
+    expect(proxy.tunnels).toHaveLength(1); // the second app went direct
+  });
+
+  it('proxy: false goes direct whatever the environment says', async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    await uploadWith(await bootApp(s.emulator, { proxy: false }));
+    expect(proxy.tunnels).toEqual([]);
+  });
+
+  it('a proxy URL with credentials is never quoted, even in a refusal', async () => {
+    const error = await bootApp(s.emulator, { proxy: 'socks5://user:pa55word@127.0.0.1:1' }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(/proxy must be false or an http\(s\) URL/);
+    expect((error as Error).message).not.toContain('pa55word');
+  });
+});

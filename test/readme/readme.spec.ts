@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { completeTsBlocks, root, writeConsumer, type CodeBlock } from './readme-consumers.mjs';
+
+const run = promisify(execFile);
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Type-checks (and emits) a consumer; resolves with tsc's complaints, empty when it compiles. */
+async function compile(dir: string): Promise<string> {
+  try {
+    await run(process.execPath, [tsc, '-p', dir], { cwd: dir });
+    return '';
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
+}
+
+/** Each block as its own file, named after where it stands in the README. */
+const asFiles = (blocks: CodeBlock[]): Record<string, string> =>
+  Object.fromEntries(
+    blocks.map((b) => [`${b.file.replace(/\W+/g, '-')}-line-${b.line}.ts`, b.code]),
+  );
+
+// dist is built by `npm test` (or test/global-setup.ts) before this runs. Each compile takes a
+// few seconds: skipLibCheck is off, so every declaration file the blocks reach is checked too.
+describe("the README's code, as a new user copies it", () => {
+  it('has complete ts blocks to check (a deliberately partial one says `ts partial`)', async () => {
+    const blocks = await completeTsBlocks();
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
+    expect(blocks.some((b) => b.code.includes('ProductImagesController'))).toBe(true);
+  });
+
+  it('compiles in an ESM app, strict, with skipLibCheck off', async () => {
+    const dir = await writeConsumer('esm', asFiles(await completeTsBlocks()));
+    expect(await compile(dir)).toBe('');
+  });
+
+  it('compiles in a CommonJS app, strict, with skipLibCheck off', async () => {
+    const dir = await writeConsumer('cjs', asFiles(await completeTsBlocks()));
+    expect(await compile(dir)).toBe('');
+  });
+
+  it("resolves '/testing' under the legacy moduleResolution node (typesVersions)", async () => {
+    const dir = await writeConsumer('cjs-node10', {
+      'emulator.ts': [
+        "import { WecomMediaModule, type WecomMediaModuleOptions } from 'nestjs-wecom-media';",
+        "import { WecomEmulator, type RecordedRequest } from 'nestjs-wecom-media/testing';",
+        'export async function start(): Promise<RecordedRequest[]> {',
+        '  const wecom = await WecomEmulator.start();',
+        '  const options: WecomMediaModuleOptions = { corpId: wecom.corpId, corpSecret: wecom.corpSecret };',
+        '  WecomMediaModule.forRoot(options);',
+        '  return wecom.uploads;',
+        '}',
+      ].join('\n'),
+    });
+    expect(await compile(dir)).toBe('');
+  });
+
+  it('runs the quick start against the emulator', async () => {
+    const [quickStart] = await completeTsBlocks();
+    expect(quickStart?.code).toContain('class ProductImages');
+    const dir = await writeConsumer('esm', { 'quick-start.ts': quickStart?.code ?? '' });
+    expect(await compile(dir)).toBe('');
+    const { stdout } = await run(
+      process.execPath,
+      [join(root, 'test', 'readme', 'run-quick-start.mjs'), join(dir, 'out', 'quick-start.js')],
+      { cwd: dir },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      mediaId?: string;
+      filename?: string;
+      uploaded?: string;
+    };
+    expect(result.mediaId).toBe(result.uploaded);
+    expect(result.filename).toBe('春季新品.png');
+  });
+});
+
+describe("the README's options table", () => {
+  it('lists every option the module takes, and nothing else', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Options'), readme.indexOf('## Errors'));
+    const listed = [...section.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]);
+    const { KNOWN_OPTIONS } = await import('../../lib/options/option-problems.js');
+    expect(listed.toSorted()).toEqual([...KNOWN_OPTIONS, 'isGlobal', 'controller'].toSorted());
+    // The controller's own settings are named in its row.
+    for (const setting of ['path', 'guards', 'receiveTimeoutMs']) {
+      expect(section).toMatch(new RegExp(`\\| \`controller\` .*\`${setting}\``));
+    }
+  });
+});
+
+describe("the README's own-controller recipe", () => {
+  it('is the controller test/e2e/own-controller.e2e.spec.ts runs, word for word', async () => {
+    const blocks = await completeTsBlocks();
+    const recipe = blocks.find((b) => b.code.includes('class ProductImagesController'))?.code ?? '';
+    const spec = await readFile(join(root, 'test/e2e/own-controller.e2e.spec.ts'), 'utf8');
+    /** The controller class, decorators first, without comments or layout. */
+    const controller = (code: string): string =>
+      code
+        .slice(
+          code.indexOf("@Controller('products')"),
+          code.indexOf('\n}\n', code.indexOf('class ProductImagesController')),
+        )
+        .replace(/\/\/.*$|\/\*\*.*?\*\//gm, '')
+        .replace(/\s+/g, ' ')
+        .replace(/export /g, '');
+    expect(controller(spec)).not.toBe('');
+    expect(controller(spec)).toBe(controller(recipe));
+  });
+});
