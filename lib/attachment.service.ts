@@ -6,6 +6,7 @@ import type { WecomResponseBase } from './client/wecom-response.js';
 import { linkSignals } from './common/linked-signal.js';
 import {
   LOGGER_CONTEXT,
+  MEDIA_ID_LIFETIME_MS,
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
@@ -26,8 +27,6 @@ import { TempDirectory } from './source/temp-directory.js';
 
 /** upload_attachment (developer.work.weixin.qq.com/document/path/95098). */
 const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';
-/** A media_id is valid for three days from its `created_at`. */
-const MEDIA_ID_LIFETIME_MS = 3 * 24 * 60 * 60 * 1000;
 /**
  * How far `created_at` may lie from the answer's arrival and still be taken as true: WeCom stamps
  * the upload it has just stored, so anything further off is no clock's reading (and would keep a

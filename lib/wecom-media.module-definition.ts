@@ -3,6 +3,7 @@ import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
 } from './interfaces/wecom-media-module-options.interface.js';
+import { resolveIsGlobal } from './options/resolve-options.js';
 
 /**
  * `forRoot`/`forRootAsync` and their extras. `MODULE_OPTIONS_TOKEN` holds the options as the app
@@ -15,6 +16,6 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     .setFactoryMethodName('createWecomMediaOptions')
     .setExtras<WecomMediaModuleExtras>(
       { isGlobal: false, controller: false },
-      (definition, extras) => ({ ...definition, global: extras.isGlobal }),
+      (definition, extras) => ({ ...definition, global: resolveIsGlobal(extras.isGlobal) }),
     )
     .build();

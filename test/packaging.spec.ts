@@ -84,3 +84,34 @@ describe('the built package, loaded by its name in plain Node', () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe("the README's Public API section", () => {
+  it('names every export the API reports record, and no other', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Public API'),
+      readme.indexOf('## Testing your app'),
+    );
+    for (const report of ['nestjs-wecom-media.api.md', 'nestjs-wecom-media-testing.api.md']) {
+      const api = await readFile(join(root, 'etc', report), 'utf8');
+      const names = [
+        ...api.matchAll(
+          /^export (?:declare )?(?:class|interface|type|const|function|enum) (\w+)/gm,
+        ),
+      ].map((m) => m[1] ?? '');
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
+    }
+    const named = [...section.matchAll(/`(\w+)`/g)].map((m) => m[1] ?? '');
+    const exported =
+      (await readFile(join(root, 'etc', 'nestjs-wecom-media.api.md'), 'utf8')) +
+      (await readFile(join(root, 'etc', 'nestjs-wecom-media-testing.api.md'), 'utf8'));
+    // Every name the section gives as an export is one (methods like `upload` aside).
+    const notExported = named.filter(
+      (name) =>
+        /^[A-Z]/.test(name) && !new RegExp(`export (?:declare )?\\w+ ${name}\\b`).test(exported),
+    );
+    expect(notExported).toEqual([]);
+  });
+});

@@ -7,9 +7,6 @@ import type { MediaType } from '../enums/media-type.enum.js';
 /** How many file digests to remember; the oldest is forgotten first. */
 const MAX_REMEMBERED_DIGESTS = 1000;
 
-/** Stop reusing a media_id this long before it expires, by default. */
-export const DEFAULT_MEDIA_CACHE_MARGIN_MS = 60 * 60 * 1000;
-
 /** One upload that identical callers share, and how many of them still wait for it. */
 interface SharedUpload {
   result: Promise<UploadedAttachment>;

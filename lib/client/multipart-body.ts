@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import FormData from 'form-data';
-import { sanitizeFilename, stripControls } from '../rules/filename-rule.js';
+import { stripControls } from '../rules/filename-rule.js';
 
 /** What the multipart part says about the file. */
 export interface MultipartFile {
-  /** The name users see; neutralised again on the way out, so the header cannot break. */
+  /** The name users see, already neutralised by `sanitizeFilename`. */
   filename: string;
   contentType: string;
   /** The exact byte count: it becomes `filelength` and part of Content-Length. */
@@ -58,10 +58,19 @@ export function createMultipartBody(
 
 /** The part's opening delimiter and headers, up to the blank line before the bytes. */
 export function partHeader(boundary: string, file: MultipartFile): string {
+  // The filename arrives neutralised (rules/filename-rule.ts); one that could still break the
+  // header is a bug upstream, and must not reach WeCom.
+  if (HEADER_BREAKERS.test(file.filename)) {
+    throw new TypeError('the filename must be neutralised (sanitizeFilename) before it is sent');
+  }
   const contentType = stripControls(file.contentType);
   return (
     `--${boundary}\r\n` +
-    `Content-Disposition: form-data; name="media"; filename="${sanitizeFilename(file.filename)}"; filelength=${file.size}\r\n` +
+    `Content-Disposition: form-data; name="media"; filename="${file.filename}"; filelength=${file.size}\r\n` +
     `Content-Type: ${contentType}\r\n\r\n`
   );
 }
+
+/** What would end the filename's quotes or the header line. */
+// eslint-disable-next-line no-control-regex
+const HEADER_BREAKERS = /["\r\n\u0000]/;

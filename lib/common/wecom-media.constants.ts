@@ -23,5 +23,8 @@ export const WECOM_MESSAGES = Symbol('WECOM_MESSAGES');
 /** Injection token of the key-value store behind tokens, locks and the media-id cache (internal). */
 export const WECOM_STORE = Symbol('WECOM_STORE');
 
+/** A media_id is valid for three days from its `created_at` (the upload doc, 95098). */
+export const MEDIA_ID_LIFETIME_MS = 3 * 24 * 60 * 60 * 1000;
+
 /** The logger context of every line this module writes. */
 export const LOGGER_CONTEXT = 'WecomMedia';

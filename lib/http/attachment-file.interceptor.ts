@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import { rm } from 'node:fs/promises';
 import { catchError, concatMap, finalize, type Observable } from 'rxjs';
 import { WECOM_MESSAGES } from '../common/wecom-media.constants.js';
-import { OPTION_DEFAULTS } from '../options/resolve-options.js';
+import { OPTION_DEFAULTS, receiveTimeoutProblem } from '../options/resolve-options.js';
 import type { Messages } from '../rules/messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 import { UploadReceiver } from './upload-receiver.js';
@@ -39,6 +39,8 @@ export function AttachmentFileInterceptor(
   fieldName = 'media',
   options: AttachmentFileInterceptorOptions = {},
 ): Type<NestInterceptor> {
+  const problem = receiveTimeoutProblem(options.receiveTimeoutMs, 'receiveTimeoutMs');
+  if (problem) throw new Error(`AttachmentFileInterceptor: ${problem}`);
   const receiveTimeoutMs = options.receiveTimeoutMs ?? OPTION_DEFAULTS.controller.receiveTimeoutMs;
 
   class MixinInterceptor implements NestInterceptor {
@@ -54,7 +56,7 @@ export function AttachmentFileInterceptor(
       const { file } = req;
       if (!file) {
         throw badUpload(this.messages.noFile(fieldName), [
-          { rule: 'request', message: this.messages.sendFileIn(fieldName) },
+          { rule: 'file-missing', message: this.messages.sendFileIn(fieldName) },
         ]);
       }
       // Remove the file before the answer goes out, so that no one sees it linger; finalize

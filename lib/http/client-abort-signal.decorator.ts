@@ -18,7 +18,7 @@ export const ClientAbortSignal = createParamDecorator(
     abortedWhenClientLeaves(context.switchToHttp().getResponse<Response>()),
 );
 
-/** The signal behind {@link ClientAbortSignal}. */
+/** @internal The signal behind {@link ClientAbortSignal}. */
 export function abortedWhenClientLeaves(res: Response): AbortSignal {
   const controller = new AbortController();
   const onClose = (): void => {

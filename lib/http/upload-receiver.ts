@@ -4,6 +4,7 @@ import type { Multer, MulterError } from 'multer';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { largestLimit } from '../rules/attachment-rules.js';
+import type { RuleName } from '../interfaces/violation.interface.js';
 import type { Messages } from '../rules/messages/index.js';
 import { TempDirectory } from '../source/temp-directory.js';
 import { SpoolStorage } from './spool-storage.js';
@@ -59,17 +60,23 @@ export class UploadReceiver {
     }
     const receive = handler;
     await new Promise<void>((resolve, reject) => {
+      // The timeout and multer may finish at once: the first to settle answers, alone.
+      let settled = false;
       // A client that trickles its body would hold a socket and a temp file for ever: remove what
       // was spooled, answer 408, then drop the connection.
       const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
         void this.storage.abort(req).finally(() => {
-          res.setHeader('Connection', 'close');
+          if (!res.headersSent) res.setHeader('Connection', 'close');
           res.once('finish', () => req.destroy());
           reject(tooSlow(receiveTimeoutMs, this.messages.receiveTimeout(receiveTimeoutMs)));
         });
       }, receiveTimeoutMs);
       receive(req, res, (error?: unknown) => {
         clearTimeout(timer);
+        if (settled) return;
+        settled = true;
         if (!error) return resolve();
         // multer answers a broken body at once; a file it was still writing is removed just after.
         reject(this.toHttpError(error, fieldName, multer.isMulterError));
@@ -99,7 +106,9 @@ export class UploadReceiver {
     const m = this.messages;
     if (!isMulterError(error)) {
       const detail = error instanceof Error ? error.message : String(error);
-      return badUpload(m.bodyUnreadable(detail), [{ rule: 'request', message: detail }]);
+      return badUpload(m.bodyUnreadable(detail), [
+        { rule: 'multipart-malformed', message: detail },
+      ]);
     }
     if (error.code === 'LIMIT_FILE_SIZE') {
       const message = m.fileTooLarge(this.maxBytes);
@@ -112,16 +121,21 @@ export class UploadReceiver {
     }
     if (error.code === 'LIMIT_FIELD_VALUE') {
       const message = m.fieldTooLarge(BODY_LIMITS.fieldSize);
-      return tooLarge(message, { rule: 'request', message, limit: BODY_LIMITS.fieldSize });
+      return tooLarge(message, {
+        rule: 'multipart-field-size',
+        message,
+        limit: BODY_LIMITS.fieldSize,
+      });
     }
-    const messages: Partial<Record<MulterError['code'], string>> = {
-      LIMIT_UNEXPECTED_FILE: m.oneFileIn(fieldName),
-      LIMIT_FILE_COUNT: m.oneFile(),
-      LIMIT_PART_COUNT: m.tooManyParts(BODY_LIMITS.parts),
-      LIMIT_FIELD_COUNT: m.tooManyFields(BODY_LIMITS.fields),
-      LIMIT_FIELD_KEY: m.fieldNameTooLong(),
+    // One rule name for each of multer's refusals.
+    const refusals: Partial<Record<MulterError['code'], [RuleName, string]>> = {
+      LIMIT_UNEXPECTED_FILE: ['file-unexpected', m.oneFileIn(fieldName)],
+      LIMIT_FILE_COUNT: ['file-count', m.oneFile()],
+      LIMIT_PART_COUNT: ['multipart-parts', m.tooManyParts(BODY_LIMITS.parts)],
+      LIMIT_FIELD_COUNT: ['multipart-fields', m.tooManyFields(BODY_LIMITS.fields)],
+      LIMIT_FIELD_KEY: ['multipart-field-name', m.fieldNameTooLong()],
     };
-    const message = messages[error.code] ?? error.message;
-    return badUpload(message, [{ rule: 'request', message }]);
+    const [rule, message] = refusals[error.code] ?? ['multipart-malformed', error.message];
+    return badUpload(message, [{ rule, message }]);
   }
 }

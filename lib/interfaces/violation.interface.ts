@@ -13,7 +13,12 @@
  * - `moment-video-duration-unknown`: a moments video whose length cannot be read from its bytes.
  * - `unreadable`: the bytes claim a format but are truncated or corrupt.
  * - `filename-empty`, `filename-length`: the name users see is empty, or too long.
- * - `request`: the upload request's multipart body is not one file in the field `media`.
+ * - `file-missing`: an upload request has no file in its file field (`media`).
+ * - `file-unexpected`: a file in another field, or a second file in the file field.
+ * - `file-count`: more files than the one an upload takes.
+ * - `multipart-parts`, `multipart-fields`: too many parts, or too many text fields.
+ * - `multipart-field-name`, `multipart-field-size`: a field name or a text field too long.
+ * - `multipart-malformed`: a body that is not well-formed multipart/form-data.
  * - `receive-timeout`: the client did not send its whole upload in time.
  *
  * @publicApi
@@ -33,7 +38,14 @@ export type RuleName =
   | 'unreadable'
   | 'filename-empty'
   | 'filename-length'
-  | 'request'
+  | 'file-missing'
+  | 'file-unexpected'
+  | 'file-count'
+  | 'multipart-parts'
+  | 'multipart-fields'
+  | 'multipart-field-name'
+  | 'multipart-field-size'
+  | 'multipart-malformed'
   | 'receive-timeout';
 
 /**

@@ -1,4 +1,8 @@
-/** What the bytes of a file say it is. Only `png`, `jpeg` and `mp4` are accepted by default. */
+/**
+ * What the bytes of a file say it is. Only `png`, `jpeg` and `mp4` are accepted by default.
+ *
+ * @publicApi
+ */
 export type MediaFormat =
   | 'png'
   | 'jpeg'

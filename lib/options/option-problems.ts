@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { ATTACHMENT_TYPES } from '../enums/attachment-type.enum.js';
 import { MEDIA_TYPES } from '../enums/media-type.enum.js';
+import { MEDIA_ID_LIFETIME_MS } from '../common/wecom-media.constants.js';
 import { MIME_TYPES } from '../media/media-format.js';
 
 /** Every option `forRoot` takes (the extras are checked where the controller is built). */
@@ -27,7 +28,8 @@ const LOCALES = ['en', 'zh-CN'];
 /** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
 const EXTRAS = new Set(['isGlobal', 'controller']);
 const STORE_METHODS = ['get', 'set', 'delete', 'compareAndDelete', 'acquireLock'] as const;
-const THREE_DAYS_MS = 3 * 24 * 60 * 60 * 1000;
+/** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 const FORMATS = new Set(Object.keys(MIME_TYPES).filter((f) => f !== 'unknown'));
 
 type Problems = string[];
@@ -137,7 +139,7 @@ function mediaCacheProblems(value: unknown, problems: Problems): void {
   }
   unknownKeys(value, ['safetyMarginMs'], 'mediaCache', problems);
   const margin = value.safetyMarginMs;
-  if (margin !== undefined && !(isNumber(margin) && margin >= 0 && margin < THREE_DAYS_MS)) {
+  if (margin !== undefined && !(isNumber(margin) && margin >= 0 && margin < MEDIA_ID_LIFETIME_MS)) {
     problems.push(
       `mediaCache.safetyMarginMs must be 0 or more and less than 3 days (a media_id's life); got ${String(margin)}`,
     );
@@ -260,14 +262,16 @@ function unknownKeys(value: Loose, known: readonly string[], at: string, problem
 }
 
 function positive(value: unknown, name: string, problems: Problems): void {
-  if (value !== undefined && !(isNumber(value) && value > 0)) {
-    problems.push(`${name} must be a positive number of milliseconds; got ${String(value)}`);
+  if (value !== undefined && !(isNumber(value) && value > 0 && value <= MAX_TIMER_MS)) {
+    problems.push(
+      `${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}; got ${String(value)}`,
+    );
   }
 }
 
 function nonNegative(value: unknown, name: string, problems: Problems): void {
-  if (value !== undefined && !(isNumber(value) && value >= 0)) {
-    problems.push(`${name} must be 0 or more; got ${String(value)}`);
+  if (value !== undefined && !(isNumber(value) && value >= 0 && value <= MAX_TIMER_MS)) {
+    problems.push(`${name} must be 0 or more, at most ${MAX_TIMER_MS}; got ${String(value)}`);
   }
 }
 

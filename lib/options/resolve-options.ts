@@ -9,7 +9,7 @@ import type {
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import { resolveRules } from '../rules/attachment-rules.js';
 import type { Locale } from '../rules/messages/index.js';
-import { findOptionProblems } from './option-problems.js';
+import { findOptionProblems, MAX_TIMER_MS } from './option-problems.js';
 
 /**
  * The options every provider reads: validated, every default filled in. This file is the one
@@ -108,6 +108,25 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
   };
 }
 
+/** Why a receive timeout is no good, or undefined when it is. */
+export function receiveTimeoutProblem(value: unknown, name: string): string | undefined {
+  if (value === undefined || (typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS)) {
+    return undefined;
+  }
+  return `${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}; got ${String(value)}`;
+}
+
+/** `isGlobal`, checked: a module registered globally by mistake is hard to find. */
+export function resolveIsGlobal(extra: unknown): boolean {
+  if (extra === undefined) return false;
+  if (typeof extra !== 'boolean') {
+    throw new Error(
+      `WecomMediaModule isGlobal must be true or false; got ${JSON.stringify(extra)}`,
+    );
+  }
+  return extra;
+}
+
 /** The upload controller's settings with their defaults. */
 export type ResolvedControllerOptions = Required<WecomMediaControllerOptions>;
 
@@ -121,6 +140,11 @@ export function resolveControllerOptions(
   if (!extra) return undefined;
   const given: WecomMediaControllerOptions = extra === true ? {} : extra;
   const problems: string[] = [];
+  if (typeof given !== 'object' || given === null) {
+    throw new Error(
+      'WecomMediaModule controller must be true, false or { path, guards, receiveTimeoutMs }',
+    );
+  }
   if (given.path !== undefined && typeof given.path !== 'string') {
     problems.push('controller.path must be a string');
   }
@@ -128,9 +152,8 @@ export function resolveControllerOptions(
     problems.push('controller.guards must be a list of guards');
   }
   const timeout = given.receiveTimeoutMs;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    problems.push(`controller.receiveTimeoutMs must be a positive number; got ${String(timeout)}`);
-  }
+  const timeoutProblem = receiveTimeoutProblem(timeout, 'controller.receiveTimeoutMs');
+  if (timeoutProblem) problems.push(timeoutProblem);
   if (problems.length > 0) {
     throw new Error(
       `WecomMediaModule controller options are invalid:\n - ${problems.join('\n - ')}`,

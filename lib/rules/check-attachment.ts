@@ -67,22 +67,25 @@ export function checkAttachmentAsItsBytes(
   rules: AttachmentRules,
   messages: Messages = EN_MESSAGES,
 ): Violation[] {
+  const typed = MEDIA_TYPES.find((type) =>
+    rules.mediaTypes[type].formats.includes(facts.media.format),
+  );
+  // Bytes of a known media type are judged as that type: an MP4 for the album breaks the same
+  // rule (attachment-media-type) whether the caller named its media type or not.
+  if (typed) return checkAttachment({ ...facts, mediaType: typed }, rules, messages);
   const accepted = acceptedMediaTypes(rules, facts.attachmentType);
-  const mediaType =
-    MEDIA_TYPES.find((type) => rules.mediaTypes[type].formats.includes(facts.media.format)) ??
-    MediaType.File;
-  if (!accepted.includes(mediaType)) {
-    const formats = accepted.flatMap((type) => rules.mediaTypes[type].formats);
-    return [
-      {
-        rule: 'format',
-        message: messages.formatOfAny(formats, facts.media.format),
-        limit: formats.map((f) => FORMAT_LABELS[f]).join(', '),
-        actual: FORMAT_LABELS[facts.media.format],
-      },
-    ];
+  if (accepted.includes(MediaType.File)) {
+    return checkAttachment({ ...facts, mediaType: MediaType.File }, rules, messages);
   }
-  return checkAttachment({ ...facts, mediaType }, rules, messages);
+  const formats = accepted.flatMap((type) => rules.mediaTypes[type].formats);
+  return [
+    {
+      rule: 'format',
+      message: messages.formatOfAny(formats, facts.media.format),
+      limit: formats.map((f) => FORMAT_LABELS[f]).join(', '),
+      actual: FORMAT_LABELS[facts.media.format],
+    },
+  ];
 }
 
 /**

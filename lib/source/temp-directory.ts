@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,7 +26,8 @@ class LimitReached extends Error {}
 export class TempDirectory implements OnApplicationShutdown {
   private dir?: Promise<string>;
 
-  constructor(private readonly parent: string = tmpdir()) {}
+  /** @param parent - the folder to make the private directory in (option `tempDir`). */
+  constructor(private readonly parent: string) {}
 
   /** The directory's path, created on first use. */
   path(): Promise<string> {

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { FileValidator } from '@nestjs/common';
 import type { AttachmentType } from '../enums/attachment-type.enum.js';
 import type { MediaType } from '../enums/media-type.enum.js';
@@ -7,6 +8,7 @@ import type {
   AttachmentRulesOverride,
 } from '../interfaces/attachment-rules.interface.js';
 import type { Violation } from '../interfaces/violation.interface.js';
+import { OPTION_DEFAULTS } from '../options/resolve-options.js';
 import { resolveRules } from '../rules/attachment-rules.js';
 import { messagesFor } from '../rules/messages/index.js';
 import { AS_ITS_BYTES, prepareAttachment } from '../source/prepare-attachment.js';
@@ -50,7 +52,8 @@ export class AttachmentFileValidator extends FileValidator<
 > {
   private readonly rules: AttachmentRules;
   private readonly verdicts = new WeakMap<object, Violation[]>();
-  private readonly temp = new TempDirectory();
+  // Needed by the checks' signature, never written to: a multer file is read where it lies.
+  private readonly temp = new TempDirectory(tmpdir());
 
   constructor(options: AttachmentFileValidatorOptions = {}) {
     super(options);
@@ -81,7 +84,7 @@ export class AttachmentFileValidator extends FileValidator<
       { file, mediaType: mediaType ?? AS_ITS_BYTES, attachmentType },
       this.rules,
       this.temp,
-      messagesFor(this.validationOptions.locale ?? 'en'),
+      messagesFor(this.validationOptions.locale ?? OPTION_DEFAULTS.locale),
     );
     await prepared.source.dispose();
     return prepared.violations;

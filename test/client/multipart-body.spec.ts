@@ -41,7 +41,7 @@ describe('createMultipartBody', () => {
         uint8Array({ maxLength: 300 }),
         async (name, data) => {
           const content = Buffer.from(data);
-          const { body, bytes } = await encode(name, content);
+          const { body, bytes } = await encode(sanitizeFilename(name), content);
           expect(Number(body.headers['content-length'])).toBe(bytes.length);
           const parts = parseMultipart(bytes, boundaryOf(body.headers['content-type']) ?? '');
           expect(Array.isArray(parts)).toBe(true);
@@ -62,6 +62,14 @@ describe('createMultipartBody', () => {
         ],
       },
     );
+  });
+
+  it('refuses a filename that could break the header: it must be neutralised first', () => {
+    for (const name of ['a"b.png', 'a\r\nX: 1.png', 'a\0.png']) {
+      expect(() =>
+        createMultipartBody({ filename: name, contentType: 'image/png', size: 1 }, Buffer.alloc(1)),
+      ).toThrow(/must be neutralised/);
+    }
   });
 });
 

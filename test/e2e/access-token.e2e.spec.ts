@@ -21,7 +21,12 @@ describe('AttachmentService.upload: the access token', () => {
         s.t.service.upload({ ...image, file: png, filename: `${i}.png` }),
       ),
     );
-    expect(results).toHaveLength(20);
+    // Each upload reached WeCom once, with its own name, and got the media_id WeCom issued it.
+    const byName = new Map(s.emulator.uploads.map((u) => [u.upload?.filename, u.mediaId]));
+    expect(
+      results.map((r, i) => [r.mediaId, byName.get(`${i}.png`)]).filter(([a, b]) => !a || a !== b),
+    ).toEqual([]);
+    expect(s.emulator.uploads.filter((u) => u.errcode === 0)).toHaveLength(20);
     expect(s.emulator.gettokenCalls).toBe(1);
     expect(new Set(s.emulator.uploads.map((u) => u.accessToken)).size).toBe(1);
   });

@@ -21,6 +21,10 @@ function rawRequest(port: number, chunks: Buffer[], endAfter = true): Promise<st
   });
 }
 
+/** The first violation's rule name of an error body. */
+const ruleOf = (body: unknown): string | undefined =>
+  (body as { violations?: Array<{ rule: string }> }).violations?.[0]?.rule;
+
 describe('hostile controller requests end in 400, 413 or 408, and leave nothing on disk', () => {
   const s = emulatorSuite({ http: { receiveTimeoutMs: 500 } });
 
@@ -29,6 +33,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
     for (let i = 0; i < 30; i++) req = req.field(`f${i}`, 'x');
     const res = await req.attach('media', png, 'a.png');
     expect(res.status).toBe(400);
+    expect(ruleOf(res.body)).toMatch(/^multipart-(parts|fields)$/);
     expect(s.emulator.uploads).toHaveLength(0);
   });
 
@@ -38,6 +43,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
       .field('note', 'x'.repeat(1024 * 1024))
       .attach('media', png, 'a.png');
     expect(res.status).toBe(413);
+    expect(ruleOf(res.body)).toBe('multipart-field-size');
   });
 
   it('two files and a file under another name', async () => {
@@ -72,6 +78,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
       .set('content-type', 'multipart/form-data')
       .send('garbage');
     expect(res.status).toBe(400);
+    expect(ruleOf(res.body)).toBe('multipart-malformed');
   });
 
   it('a client that trickles bytes gets 408 within the receive timeout', async () => {
@@ -91,5 +98,30 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(answer).toContain('the upload did not arrive within 500 ms');
     expect(s.emulator.uploads).toHaveLength(0);
+  });
+});
+
+describe('a receive timeout that races multer: one answer, never a crash', () => {
+  // 1 ms: the timeout fires while multer is still answering a broken body, or just after.
+  const s = emulatorSuite({ http: { receiveTimeoutMs: 1 } });
+
+  it('answers every request once (400 or 408), and keeps serving', async () => {
+    const frame = multipartFrame('a.png', 'image/png', png.length);
+    const broken = Buffer.concat([frame.head, png.subarray(0, 40)]);
+    const { port } = new URL(s.h.url);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        rawRequest(Number(port), [
+          Buffer.from(
+            `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: ${frame.contentType}\r\nContent-Length: ${broken.length}\r\nConnection: close\r\n\r\n`,
+          ),
+          broken,
+        ]),
+      ),
+    );
+    for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 (400|408) /);
+    // The process is alive and answers the next request.
+    const next = await supertest(s.h.url).post(PATH).attach('media', png, 'a.png');
+    expect([201, 408]).toContain(next.status);
   });
 });

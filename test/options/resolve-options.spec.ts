@@ -2,7 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ATTACHMENT_RULES, MemoryStore } from '../../lib/index.js';
+import {
+  AttachmentFileInterceptor,
+  DEFAULT_ATTACHMENT_RULES,
+  MemoryStore,
+  WecomMediaModule,
+} from '../../lib/index.js';
 import {
   OPTION_DEFAULTS,
   resolveControllerOptions,
@@ -194,7 +199,17 @@ describe('resolveControllerOptions', () => {
 
   it('refuses bad settings at once', () => {
     expect(() => resolveControllerOptions({ receiveTimeoutMs: 0 })).toThrow(
-      /controller.receiveTimeoutMs must be a positive number; got 0/,
+      /controller.receiveTimeoutMs must be a positive number of milliseconds, at most 2147483647; got 0/,
+    );
+    expect(() => resolveControllerOptions({ receiveTimeoutMs: 3e9 })).toThrow(/at most 2147483647/);
+    expect(() => resolveControllerOptions('yes' as never)).toThrow(
+      /controller must be true, false/,
+    );
+    expect(() => AttachmentFileInterceptor('media', { receiveTimeoutMs: 3e9 })).toThrow(
+      /AttachmentFileInterceptor: receiveTimeoutMs must be a positive number of milliseconds/,
+    );
+    expect(() => WecomMediaModule.forRoot({ ...base, isGlobal: 'yes' as never })).toThrow(
+      /isGlobal must be true or false; got "yes"/,
     );
   });
 });

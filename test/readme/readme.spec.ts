@@ -91,6 +91,33 @@ describe("the README's options table", () => {
       expect(section).toMatch(new RegExp(`\\| \`controller\` .*\`${setting}\``));
     }
   });
+
+  it('states the defaults the module resolves', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Options'), readme.indexOf('## Errors'));
+    const row = (option: string): string =>
+      section.split('\n').find((line) => line.startsWith(`| \`${option}\``)) ?? '';
+    const { OPTION_DEFAULTS: d } = await import('../../lib/options/resolve-options.js');
+    const expected: Array<[string, string]> = [
+      ['baseUrl', d.baseUrl],
+      ['storeTimeoutMs', String(d.storeTimeoutMs)],
+      ['mediaCache', String(d.mediaCacheSafetyMarginMs)],
+      ['timeoutMs', String(d.timeoutMs)],
+      [
+        'retry',
+        `busyRetries: ${d.retry.busyRetries}, baseDelayMs: ${d.retry.baseDelayMs}, maxDelayMs: ${d.retry.maxDelayMs}`,
+      ],
+      ['shutdownTimeoutMs', String(d.shutdownTimeoutMs)],
+      ['tokenRefreshAheadMs', String(d.tokenRefreshAheadMs)],
+      ['credentialsCooldownMs', String(d.credentialsCooldownMs)],
+      ['locale', `'${d.locale}'`],
+      ['verifyCredentials', String(d.verifyCredentials)],
+      ['controller', d.controller.path],
+      ['controller', String(d.controller.receiveTimeoutMs)],
+    ];
+    const missing = expected.filter(([option, value]) => !row(option).includes(value));
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("the README's own-controller recipe", () => {

@@ -35,7 +35,7 @@ await redis.connect();
 const app = await NestFactory.createApplicationContext(
   wecomRootModule(
     { url: config.baseUrl, corpId: config.corpId, corpSecret: config.corpSecret },
-    { timeoutMs: config.timeoutMs ?? 30_000, store: new RedisStore(redis) },
+    { timeoutMs: config.timeoutMs, store: new RedisStore(redis) },
   ),
   { logger: false },
 );

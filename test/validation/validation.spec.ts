@@ -85,13 +85,22 @@ describe('AttachmentFileValidator', () => {
     expect(validator.buildErrorMessage(gif)).toBe(
       'attachments must be JPEG, PNG, MP4; the bytes are GIF: convert it to one of them',
     );
+    // An MP4 for the album breaks the same rule whether the media type is named or not.
     const album = new AttachmentFileValidator({ attachmentType: AttachmentType.ProductAlbum });
-    expect(await album.check(memory(fixture('clip-faststart.mp4')))).toMatchObject([
+    const named = new AttachmentFileValidator({
+      attachmentType: AttachmentType.ProductAlbum,
+      mediaType: MediaType.Video,
+    });
+    const clip = memory(fixture('clip-faststart.mp4'));
+    const expected = [
       {
-        rule: 'format',
-        message: 'attachments must be JPEG, PNG; the bytes are MP4: convert it to one of them',
+        rule: 'attachment-media-type',
+        message:
+          'product album (商品图册) attachments accept only image; got video: send an image, or send the video to moments instead (attachment_type=1)',
       },
-    ]);
+    ];
+    expect(await album.check(clip)).toMatchObject(expected);
+    expect(await named.check(clip)).toMatchObject(expected);
   });
 
   it('applies the rules of a fixed media and attachment type', async () => {
