@@ -35,11 +35,13 @@ import { fork } from 'node:child_process';
  * @param {string} script
  * @param {string[]} [args]
  * @param {string[]} [execArgv]
+ * @param {NodeJS.ProcessEnv} [env] Added to this process's environment.
  * @returns {Promise<Child>}
  */
-export async function startChild(script, args = [], execArgv = []) {
+export async function startChild(script, args = [], execArgv = [], env = {}) {
   const child = fork(script, args, {
     execArgv: ['--expose-gc', ...execArgv],
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   /** @type {Map<number, { resolve: (result: unknown) => void, reject: (error: Error) => void }>} */

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { padTo, makePng } from '../test/helpers/media-bytes.mjs';
 import { throughputChart } from './chart.mjs';
+import { benchFit } from './fit.mjs';
 import { benchInspection } from './inspection.mjs';
 import { startChild } from './ipc.mjs';
 
@@ -57,6 +58,7 @@ import { startChild } from './ipc.mjs';
  * @property {UploadRow[]} uploads
  * @property {MemoryRow[]} memory
  * @property {import('./inspection.mjs').InspectionRow[]} inspection
+ * @property {import('./fit.mjs').FitResults} fit
  * @property {{ target: string, met: boolean }[]} targets
  */
 
@@ -318,6 +320,14 @@ try {
   console.log('\nMedia inspection (10 MiB files on disk, through a file handle)');
   console.table(inspection);
 
+  const fit = await benchFit({
+    dir,
+    quick,
+    wecom: /** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */ (wecom),
+  });
+  console.log('\nFitting a 12 MP phone photo for moments (sharp)');
+  console.table(fit);
+
   // Targets.
   /** @param {string} variant */
   const worst = (variant) =>
@@ -351,12 +361,20 @@ try {
       target: `cache-hit repeat upload p50 < 1 ms (worst size, one at a time: ${cacheP50.toFixed(3)} ms)`,
       met: cacheP50 < 1,
     },
+    {
+      target: `12 MP fit ≤ 1.2× a bare sharp pipeline (p50 ${fit.moduleP50Ms.toFixed(1)} ms vs ${fit.bareP50Ms.toFixed(1)} ms: ${fit.ratio.toFixed(2)}×)`,
+      met: fit.ratio <= 1.2,
+    },
+    {
+      target: `${fit.concurrentFits} concurrent 12 MP fits through the controller ≤ 200 MiB over idle (${fit.peakOverIdleMiB.toFixed(1)} MiB; with MALLOC_ARENA_MAX=2 ${fit.arenaCappedPeakOverIdleMiB.toFixed(1)} MiB)`,
+      met: fit.peakOverIdleMiB <= 200,
+    },
   ];
   console.log('\nTargets');
   for (const { target, met } of targets) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
 
   /** @type {BenchResults} */
-  const results = { machine, method: {}, uploads: rows, memory, inspection, targets };
+  const results = { machine, method: {}, uploads: rows, memory, inspection, fit, targets };
   await mkdir(join(here, 'results'), { recursive: true });
   const name = quick ? 'quick' : 'latest';
   await writeFile(join(here, 'results', `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
@@ -373,7 +391,7 @@ try {
  * @param {BenchResults} results
  * @returns {string}
  */
-function markdown({ uploads, memory, inspection, targets }) {
+function markdown({ uploads, memory, inspection, fit, targets }) {
   const lines = [
     '| variant | size | concurrency | uploads/s | MB/s | p50 ms | p99 ms | peak RSS over idle MiB | gettoken | ratio |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -406,6 +424,12 @@ function markdown({ uploads, memory, inspection, targets }) {
     lines.push(
       `| ${i.file} | ${i.result} | ${i.p50Ms.toFixed(3)} | ${i.p99Ms.toFixed(3)} | ${i.bytesRead} | ${i.reads} |`,
     );
+  lines.push(
+    '',
+    '| fit of a 12 MP JPEG | module p50 ms | bare sharp p50 ms | ratio | concurrent fits | peak over idle MiB | with MALLOC_ARENA_MAX=2 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${(fit.photoBytes / 1024 / 1024).toFixed(1)} MiB, 4032 × 3024 → 1440 × 1080 | ${fit.moduleP50Ms.toFixed(1)} | ${fit.bareP50Ms.toFixed(1)} | ${fit.ratio.toFixed(2)} | ${fit.concurrentFits} | ${fit.peakOverIdleMiB.toFixed(1)} | ${fit.arenaCappedPeakOverIdleMiB.toFixed(1)} |`,
+  );
   lines.push('', '| target | met |', '| --- | --- |');
   for (const t of targets) lines.push(`| ${t.target} | ${t.met ? 'yes' : 'no'} |`);
   return `${lines.join('\n')}\n`;

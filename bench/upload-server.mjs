@@ -1,5 +1,6 @@
 // An HTTP app that receives uploads and passes them on to the emulator, for the controller rows:
-//   module  the module's controller (disk spooling, rules, AttachmentService)
+//   module      the module's controller (disk spooling, rules, AttachmentService)
+//   module-fit  the same with `fit: true`, for the fit bench's memory figure
 //   naive   an Express route with multer memory storage, form-data and axios
 //   bare    a reference, not a target: the least a spooling proxy must do — node:http, busboy,
 //           the file written to disk, then streamed on to the emulator with node:http
@@ -66,9 +67,12 @@ function portOf(server) {
 
 /** @type {string} */
 let url;
-if (kind === 'module') {
+if (kind === 'module' || kind === 'module-fit') {
   const app = await NestFactory.create(
-    wecomRootModule(wecom, { controller: { path: 'upload', guards: [] } }),
+    wecomRootModule(wecom, {
+      controller: { path: 'upload', guards: [] },
+      ...(kind === 'module-fit' ? { fit: true } : {}),
+    }),
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');

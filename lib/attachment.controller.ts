@@ -63,6 +63,7 @@ export function createAttachmentController(options: ResolvedControllerOptions): 
         media_id: result.mediaId,
         created_at: Math.floor(result.createdAt.getTime() / 1000),
         expires_at: Math.floor(result.expiresAt.getTime() / 1000),
+        ...(result.fitted ? { fitted: result.fitted } : {}),
       };
     }
   }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { MediaIdCache } from './cache/media-id.cache.js';
 import { createMultipartBody } from './client/multipart-body.js';
+import { inputLimit } from './fit/fit-plan.js';
+import { ImageFitter } from './fit/image-fitter.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
 import { linkSignals } from './common/linked-signal.js';
@@ -19,7 +21,11 @@ import type { AttachmentInput } from './interfaces/attachment-input.interface.js
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
-import type { ResolvedWecomMediaOptions } from './options/resolve-options.js';
+import {
+  resolveFit,
+  type ResolvedFit,
+  type ResolvedWecomMediaOptions,
+} from './options/resolve-options.js';
 import type { Messages } from './rules/messages/index.js';
 import type { AttachmentSource } from './source/attachment-source.js';
 import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
@@ -62,6 +68,7 @@ export class AttachmentService implements OnModuleDestroy {
     private readonly client: WecomHttpClient,
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     @Inject(WECOM_MESSAGES) private readonly messages: Messages,
+    private readonly fitter: ImageFitter,
     @Optional() private readonly cache?: MediaIdCache,
   ) {}
 
@@ -70,9 +77,15 @@ export class AttachmentService implements OnModuleDestroy {
    * Consumes a stream source.
    */
   async check(input: AttachmentInput): Promise<Violation[]> {
-    const prepared = await this.prepare(input);
-    await prepared.source.dispose();
-    return prepared.violations;
+    const fit = resolveFit(input.fit, this.options.fit);
+    const prepared = await this.prepare(input, fit);
+    try {
+      if (!fit || prepared.violations.length === 0) return prepared.violations;
+      // With fit, only what fitting cannot repair: a UI can validate before it uploads.
+      return (await this.fitter.plan(prepared, input.mediaType, fit, this.messages)).remaining;
+    } finally {
+      await prepared.source.dispose();
+    }
   }
 
   /**
@@ -119,19 +132,33 @@ export class AttachmentService implements OnModuleDestroy {
   }
 
   private async uploadChecked(input: AttachmentInput): Promise<UploadedAttachment> {
-    const { source, media, filename, violations } = await this.prepare(input);
+    const fit = resolveFit(input.fit, this.options.fit);
+    const prepared = await this.prepare(input, fit);
+    const { source, violations } = prepared;
     // This caller closes its source, unless an upload shared with others took it over.
     let owned = true;
     try {
+      const fits = violations.length > 0 && fit !== false;
       if (violations.length > 0) {
-        const summary = this.messages.ruleError(violations.map((v) => v.message));
-        throw new AttachmentRuleError(violations, summary);
+        const remaining = fit
+          ? (await this.fitter.plan(prepared, input.mediaType, fit, this.messages)).remaining
+          : violations;
+        if (remaining.length > 0) throw this.ruleError(remaining);
       }
       const mediaType = input.mediaType as MediaType;
       const send = (signal: AbortSignal | undefined): Promise<UploadedAttachment> =>
-        this.send(input, mediaType, source, media, filename, signal);
+        fits && fit
+          ? this.fitAndSend(input, mediaType, prepared, fit, signal)
+          : this.send(input, mediaType, source, prepared.media, prepared.filename, signal);
       if (!this.cache) return await send(input.signal);
-      const key = await this.cache.keyFor(source, mediaType, input.attachmentType, filename);
+      // The key is the bytes as given (and how they are fitted): a repeat is not fitted again.
+      const key = await this.cache.keyFor(
+        source,
+        mediaType,
+        input.attachmentType,
+        prepared.filename,
+        fits ? JSON.stringify(fit) : '',
+      );
       // Identical uploads share one call to WeCom, which stops only when all their callers leave;
       // it reads this caller's source, which must outlive this caller then.
       const shared = (signal: AbortSignal): Promise<UploadedAttachment> => {
@@ -142,6 +169,46 @@ export class AttachmentService implements OnModuleDestroy {
     } finally {
       if (owned) await source.dispose();
     }
+  }
+
+  /** Fits the image of `prepared` and sends the result in its place. */
+  private async fitAndSend(
+    input: AttachmentInput,
+    mediaType: MediaType,
+    prepared: PreparedAttachment,
+    settings: ResolvedFit,
+    signal: AbortSignal | undefined,
+  ): Promise<UploadedAttachment> {
+    const outcome = await this.fitter.fit({
+      prepared,
+      mediaType,
+      attachmentType: input.attachmentType,
+      rules: this.options.rules,
+      messages: this.messages,
+      settings,
+      signal,
+    });
+    if ('violations' in outcome) throw this.ruleError(outcome.violations);
+    try {
+      const sent = await this.send(
+        input,
+        mediaType,
+        outcome.source,
+        outcome.media,
+        outcome.filename,
+        signal,
+      );
+      return { ...sent, fitted: outcome.fitted };
+    } finally {
+      await outcome.source.dispose();
+    }
+  }
+
+  private ruleError(violations: Violation[]): AttachmentRuleError {
+    return new AttachmentRuleError(
+      violations,
+      this.messages.ruleError(violations.map((v) => v.message)),
+    );
   }
 
   private async send(
@@ -168,13 +235,16 @@ export class AttachmentService implements OnModuleDestroy {
     return this.toUploadedAttachment(answer, mediaType, Date.now());
   }
 
-  private prepare(input: AttachmentInput): Promise<PreparedAttachment> {
+  private prepare(input: AttachmentInput, fit: ResolvedFit | false): Promise<PreparedAttachment> {
+    const { rules } = this.options;
     // Undefined would mean "not known yet"; from a caller it is simply invalid.
     return prepareAttachment(
       { ...input, attachmentType: input.attachmentType ?? null },
-      this.options.rules,
+      rules,
       this.temp,
       this.messages,
+      // A stream of an image to fit is spooled as far as fitting takes.
+      inputLimit(rules, fit, input.mediaType),
     );
   }
 

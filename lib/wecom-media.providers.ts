@@ -12,6 +12,7 @@ import {
   WECOM_RESOLVED_OPTIONS,
   WECOM_STORE,
 } from './common/wecom-media.constants.js';
+import { ImageFitter } from './fit/image-fitter.js';
 import { UploadReceiver } from './http/upload-receiver.js';
 import { WecomErrorFilter } from './http/wecom-error.filter.js';
 import type { AccessTokenProvider } from './interfaces/access-token-provider.interface.js';
@@ -95,6 +96,7 @@ export function createWecomMediaProviders(): Provider[] {
       inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE, WecomHttpClient],
     },
     WecomHttpClient,
+    ImageFitter,
     CredentialsVerifier,
     AttachmentService,
     UploadReceiver,

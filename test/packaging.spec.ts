@@ -61,9 +61,12 @@ describe('the built package, loaded by its name in plain Node', () => {
     expect(testing).toEqual(['WecomEmulator']);
   });
 
-  it('never loads multer when the app does not receive uploads', async () => {
-    const result = await script<{ multerLoaded: boolean; uploads: number }>('lazy-multer.mjs', png);
-    expect(result).toEqual({ multerLoaded: false, uploads: 1 });
+  it('loads neither multer nor sharp when the app receives no uploads and fits no image', async () => {
+    const result = await script<{ multerLoaded: boolean; sharpLoaded: boolean; uploads: number }>(
+      'lazy-peers.mjs',
+      png,
+    );
+    expect(result).toEqual({ multerLoaded: false, sharpLoaded: false, uploads: 1 });
   });
 
   it('packs only dist, the README, the CHANGELOG and the licence', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FittedAttachment } from '../interfaces/fit-options.interface.js';
 import type { UploadedAttachment } from '../interfaces/uploaded-attachment.interface.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import type { AttachmentSource } from '../source/attachment-source.js';
@@ -20,6 +21,7 @@ interface CachedMedia {
   mediaId: string;
   createdAt: number;
   expiresAt: number;
+  fitted?: FittedAttachment;
 }
 
 /**
@@ -38,16 +40,20 @@ export class MediaIdCache {
     private readonly safetyMarginMs: number,
   ) {}
 
-  /** The cache key of an upload; reads the source once to hash it. */
+  /**
+   * The cache key of an upload; reads the source once to hash it. `variant` tells apart uploads of
+   * the same bytes that are sent differently (how an image is fitted).
+   */
   async keyFor(
     source: AttachmentSource,
     mediaType: MediaType,
     attachmentType: number,
     filename: string,
+    variant = '',
   ): Promise<string> {
     const bytes = await this.digest(source);
     const identity = createHash('sha256')
-      .update(JSON.stringify([bytes, mediaType, attachmentType, filename]))
+      .update(JSON.stringify([bytes, mediaType, attachmentType, filename, variant]))
       .digest('hex');
     return `wecom-media:media:${this.corpId}:${identity}`;
   }
@@ -127,6 +133,7 @@ export class MediaIdCache {
       createdAt: new Date(cached.createdAt),
       expiresAt: new Date(cached.expiresAt),
       reused: true,
+      ...(cached.fitted ? { fitted: cached.fitted } : {}),
     };
   }
 
@@ -138,6 +145,7 @@ export class MediaIdCache {
       mediaId: result.mediaId,
       createdAt: result.createdAt.getTime(),
       expiresAt: result.expiresAt.getTime(),
+      ...(result.fitted ? { fitted: result.fitted } : {}),
     };
     await this.store.set(key, JSON.stringify(value), ttl);
   }

@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { largestLimit } from '../rules/attachment-rules.js';
+import { inputLimit } from '../fit/fit-plan.js';
 import type { RuleName } from '../interfaces/violation.interface.js';
 import type { Messages } from '../rules/messages/index.js';
 import { TempDirectory } from '../source/temp-directory.js';
@@ -22,26 +22,25 @@ const BODY_LIMITS = {
 
 /**
  * Receives one multipart file into the module's private temp directory (never memory): UTF-8
- * filenames, the largest configured size as the cut-off, small bounds on the rest, a receive
+ * filenames, the largest configured size as the cut-off (for an image with `fit` on, as much as
+ * fitting takes: `fit.maxInputBytes`), small bounds on the rest, a receive
  * timeout, and every failure turned into a 400/408/413 with violations. multer is loaded on the
  * first upload, so an app that never receives one never loads it.
  */
 @Injectable()
 export class UploadReceiver {
-  private readonly maxBytes: number;
   private readonly storage: SpoolStorage;
   private multer?: Promise<{
-    create: (fieldName: string) => RequestHandler;
+    create: (fieldName: string, maxBytes: number) => RequestHandler;
     isMulterError: (e: unknown) => e is MulterError;
   }>;
   private readonly handlers = new Map<string, RequestHandler>();
 
   constructor(
-    @Inject(WECOM_RESOLVED_OPTIONS) options: ResolvedWecomMediaOptions,
+    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     temp: TempDirectory,
     @Inject(WECOM_MESSAGES) private readonly messages: Messages,
   ) {
-    this.maxBytes = largestLimit(options.rules);
     this.storage = new SpoolStorage(temp);
   }
 
@@ -53,10 +52,13 @@ export class UploadReceiver {
     receiveTimeoutMs: number,
   ): Promise<void> {
     const multer = await this.loadMulter();
-    let handler = this.handlers.get(fieldName);
+    // The query, in the URL, is known before the body: an image to fit may be larger.
+    const maxBytes = inputLimit(this.options.rules, this.options.fit, req.query.media_type);
+    const key = `${maxBytes} ${fieldName}`;
+    let handler = this.handlers.get(key);
     if (!handler) {
-      handler = multer.create(fieldName);
-      this.handlers.set(fieldName, handler);
+      handler = multer.create(fieldName, maxBytes);
+      this.handlers.set(key, handler);
     }
     const receive = handler;
     await new Promise<void>((resolve, reject) => {
@@ -79,17 +81,17 @@ export class UploadReceiver {
         settled = true;
         if (!error) return resolve();
         // multer answers a broken body at once; a file it was still writing is removed just after.
-        reject(this.toHttpError(error, fieldName, multer.isMulterError));
+        reject(this.toHttpError(error, fieldName, maxBytes, multer.isMulterError));
       });
     });
   }
 
   private loadMulter(): NonNullable<UploadReceiver['multer']> {
     this.multer ??= import('multer').then(({ default: multer }) => ({
-      create: (fieldName: string) =>
+      create: (fieldName: string, maxBytes: number) =>
         (multer as unknown as (options: Parameters<typeof multer>[0]) => Multer)({
           storage: this.storage,
-          limits: { ...BODY_LIMITS, fileSize: this.maxBytes },
+          limits: { ...BODY_LIMITS, fileSize: maxBytes },
           // Browsers send the filename as raw UTF-8; multer's default would read it as latin1.
           defParamCharset: 'utf8',
         }).single(fieldName),
@@ -101,6 +103,7 @@ export class UploadReceiver {
   private toHttpError(
     error: unknown,
     fieldName: string,
+    maxBytes: number,
     isMulterError: (e: unknown) => e is MulterError,
   ): Error {
     const m = this.messages;
@@ -111,12 +114,12 @@ export class UploadReceiver {
       ]);
     }
     if (error.code === 'LIMIT_FILE_SIZE') {
-      const message = m.fileTooLarge(this.maxBytes);
+      const message = m.fileTooLarge(maxBytes);
       return tooLarge(message, {
         rule: 'max-size',
         message,
-        limit: this.maxBytes,
-        actual: `>${this.maxBytes}`,
+        limit: maxBytes,
+        actual: `>${maxBytes}`,
       });
     }
     if (error.code === 'LIMIT_FIELD_VALUE') {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AttachmentType } from '../enums/attachment-type.enum.js';
 import type { MediaType } from '../enums/media-type.enum.js';
+import type { FitOptions } from './fit-options.interface.js';
 
 /**
  * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
@@ -55,6 +56,12 @@ export interface AttachmentInputBase {
   contentType?: string;
   /** Aborts spooling, inspection and the upload. */
   signal?: AbortSignal;
+  /**
+   * Make an image that breaks a rule pass (resize, convert, re-encode) instead of refusing it;
+   * overrides the module's `fit` option for this call. Needs `sharp`.
+   * @default the module's `fit` option
+   */
+  fit?: boolean | FitOptions;
 }
 
 /**

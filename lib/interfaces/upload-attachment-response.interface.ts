@@ -1,3 +1,4 @@
+import type { FittedAttachment } from './fit-options.interface.js';
 import type { Violation } from './violation.interface.js';
 
 /**
@@ -11,6 +12,8 @@ export interface UploadAttachmentResponse {
   created_at: number;
   /** `created_at` + 3 days: when the media_id stops working. */
   expires_at: number;
+  /** Set when the image was fitted: what was given, and what was sent in its place. */
+  fitted?: FittedAttachment;
 }
 
 /**

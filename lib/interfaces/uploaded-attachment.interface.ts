@@ -1,4 +1,5 @@
 import type { MediaType } from '../enums/media-type.enum.js';
+import type { FittedAttachment } from './fit-options.interface.js';
 
 /**
  * The result of a successful upload.
@@ -16,4 +17,6 @@ export interface UploadedAttachment {
   expiresAt: Date;
   /** True when the media-id cache answered and nothing was sent. */
   reused: boolean;
+  /** Set when the image was fitted (`fit`): what was given, and what was sent in its place. */
+  fitted?: FittedAttachment;
 }

@@ -1,6 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { AccessTokenProvider } from './access-token-provider.interface.js';
 import type { AttachmentRulesOverride } from './attachment-rules.interface.js';
+import type { FitOptions } from './fit-options.interface.js';
 import type { WecomStore } from './wecom-store.interface.js';
 
 /**
@@ -89,6 +90,13 @@ export interface WecomMediaCommonOptions {
    * @default false
    */
   verifyCredentials?: boolean;
+  /**
+   * Make images that break a rule pass instead of refusing them: phone photos scaled down to the
+   * moments edges, WebP/GIF/AVIF/TIFF converted, large files re-encoded (`FitOptions`). Needs the
+   * optional peer `sharp`; without it, the module refuses to start.
+   * @default false
+   */
+  fit?: boolean | FitOptions;
 }
 
 /**

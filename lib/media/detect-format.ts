@@ -10,6 +10,9 @@ const GIF = [0x47, 0x49, 0x46, 0x38]; // "GIF8"
 const RIFF = [0x52, 0x49, 0x46, 0x46];
 const WEBP = [0x57, 0x45, 0x42, 0x50];
 const BMP = [0x42, 0x4d];
+/** TIFF, little-endian ("II*\0") and big-endian ("MM\0*"). */
+const TIFF_LE = [0x49, 0x49, 0x2a, 0x00];
+const TIFF_BE = [0x4d, 0x4d, 0x00, 0x2a];
 
 const MP4_BRANDS = new Set([
   'isom',
@@ -44,6 +47,7 @@ export function detectFormat(head: Uint8Array): MediaFormat {
   if (startsWith(head, GIF)) return 'gif';
   if (startsWith(head, RIFF) && startsWith(head, WEBP, 8)) return 'webp';
   if (head.length >= 8 && fourcc(head, 4) === 'ftyp') return isoBrandFormat(head);
+  if (startsWith(head, TIFF_LE) || startsWith(head, TIFF_BE)) return 'tiff';
   if (startsWith(head, BMP) && head.length >= 14 && u32le(head, 2) > 0) return 'bmp';
   return 'unknown';
 }

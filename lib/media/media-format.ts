@@ -10,6 +10,7 @@ export type MediaFormat =
   | 'gif'
   | 'webp'
   | 'bmp'
+  | 'tiff'
   | 'heic'
   | 'avif'
   | 'quicktime'
@@ -24,6 +25,7 @@ export const MIME_TYPES: Readonly<Record<MediaFormat, string>> = {
   gif: 'image/gif',
   webp: 'image/webp',
   bmp: 'image/bmp',
+  tiff: 'image/tiff',
   heic: 'image/heic',
   avif: 'image/avif',
   quicktime: 'video/quicktime',

@@ -23,6 +23,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'locale',
   'proxy',
   'verifyCredentials',
+  'fit',
 ]);
 const LOCALES = ['en', 'zh-CN'];
 /** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
@@ -78,6 +79,7 @@ export function findOptionProblems(options: unknown): Problems {
       `verifyCredentials must be true or false; got ${JSON.stringify(o.verifyCredentials)}`,
     );
   }
+  if (o.fit !== undefined) problems.push(...fitProblems(o.fit, 'fit'));
   if (o.mediaCache !== undefined) mediaCacheProblems(o.mediaCache, problems);
   if (o.retry !== undefined) retryProblems(o.retry, problems);
   if (o.rules !== undefined) rulesProblems(o.rules, problems);
@@ -129,6 +131,37 @@ function proxyProblems(value: unknown): Problems {
     return ['proxy must be false or an http(s) URL such as http://proxy.internal:3128'];
   }
   return [];
+}
+
+/** What is wrong with a `fit` setting (the module's, or one call's). */
+export function fitProblems(value: unknown, at: string): Problems {
+  if (typeof value === 'boolean') return [];
+  if (!isObject(value))
+    return [
+      `${at} must be true, false or { jpegQualities, maxInputBytes, maxInputPixels, concurrency }`,
+    ];
+  const problems: Problems = [];
+  unknownKeys(
+    value,
+    ['jpegQualities', 'maxInputBytes', 'maxInputPixels', 'concurrency'],
+    at,
+    problems,
+  );
+  const qualities = value.jpegQualities;
+  if (
+    qualities !== undefined &&
+    (!Array.isArray(qualities) ||
+      qualities.length === 0 ||
+      qualities.some((q) => !Number.isInteger(q) || (q as number) < 1 || (q as number) > 100))
+  ) {
+    problems.push(
+      `${at}.jpegQualities must be a list of whole numbers from 1 to 100; got ${JSON.stringify(qualities)}`,
+    );
+  }
+  wholeNumber(value.maxInputBytes, `${at}.maxInputBytes`, 1, problems);
+  wholeNumber(value.maxInputPixels, `${at}.maxInputPixels`, 1, problems);
+  wholeNumber(value.concurrency, `${at}.concurrency`, 1, problems);
+  return problems;
 }
 
 function mediaCacheProblems(value: unknown, problems: Problems): void {

@@ -1,6 +1,7 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
+import type { FitOptions } from '../interfaces/fit-options.interface.js';
 import type {
   RetryOptions,
   WecomMediaControllerOptions,
@@ -9,7 +10,7 @@ import type {
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import { resolveRules } from '../rules/attachment-rules.js';
 import type { Locale } from '../rules/messages/index.js';
-import { findOptionProblems, MAX_TIMER_MS } from './option-problems.js';
+import { findOptionProblems, fitProblems, MAX_TIMER_MS } from './option-problems.js';
 
 /**
  * The options every provider reads: validated, every default filled in. This file is the one
@@ -42,7 +43,12 @@ export interface ResolvedWecomMediaOptions {
   /** A proxy URL, false for none, undefined to follow the environment. */
   proxy: string | false | undefined;
   verifyCredentials: boolean;
+  /** How images that break a rule are fitted by default; false when they are refused. */
+  fit: ResolvedFit | false;
 }
+
+/** A `fit` setting with every default filled in. */
+export type ResolvedFit = Required<FitOptions>;
 
 /** Every default, in one place (README's options table mirrors it). */
 export const OPTION_DEFAULTS = {
@@ -57,6 +63,13 @@ export const OPTION_DEFAULTS = {
   credentialsCooldownMs: 5 * 60_000,
   locale: 'en',
   verifyCredentials: false,
+  fit: {
+    jpegQualities: [90, 80, 70, 60, 50],
+    // A 48 MP phone photo or a big PNG screenshot, with room: 50 MiB.
+    maxInputBytes: 50 * 1024 * 1024,
+    // sharp's own default (16383²): a phone's 200 MP photo passes, a decode bomb does not.
+    maxInputPixels: 268_402_689,
+  },
   controller: { path: 'wecom/attachments', receiveTimeoutMs: 120_000 },
 } as const;
 
@@ -105,8 +118,36 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
     locale: o.locale ?? d.locale,
     proxy: o.proxy,
     verifyCredentials: o.verifyCredentials ?? d.verifyCredentials,
+    fit: o.fit ? resolveFit(o.fit) : false,
   };
 }
+
+/**
+ * One call's `fit` over the module's: undefined keeps the module's, false turns it off, true takes
+ * the module's settings (or the defaults), an object lays its settings over the defaults.
+ */
+export function resolveFit(
+  given: boolean | FitOptions | undefined,
+  moduleFit: ResolvedFit | false = false,
+): ResolvedFit | false {
+  if (given === undefined) return moduleFit;
+  if (given === false) return false;
+  if (given === true) return moduleFit || defaultFit();
+  const problems = fitProblems(given, 'fit');
+  if (problems.length > 0) throw new TypeError(`fit is invalid: ${problems.join('; ')}`);
+  const d = defaultFit();
+  return {
+    jpegQualities: given.jpegQualities ?? d.jpegQualities,
+    maxInputBytes: given.maxInputBytes ?? d.maxInputBytes,
+    maxInputPixels: given.maxInputPixels ?? d.maxInputPixels,
+    concurrency: given.concurrency ?? d.concurrency,
+  };
+}
+
+const defaultFit = (): ResolvedFit => ({
+  ...OPTION_DEFAULTS.fit,
+  concurrency: availableParallelism(),
+});
 
 /** Why a receive timeout is no good, or undefined when it is. */
 export function receiveTimeoutProblem(value: unknown, name: string): string | undefined {

@@ -28,5 +28,9 @@ export const trimCommand = (seconds: number): string =>
 /** The ffmpeg line that rewrites an MP4 with its length in a `moov` at the front. */
 export const remuxCommand = 'ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4';
 
+/** The ffmpeg line that makes a video smaller (H.264 at a higher CRF, AAC at 96 kbit/s). */
+export const compressVideoCommand =
+  'ffmpeg -i in.mp4 -c:v libx264 -crf 28 -preset slow -c:a aac -b:a 96k out.mp4';
+
 /** The ffmpeg line that converts a video to H.264 MP4. */
 export const toMp4Command = 'ffmpeg -i in.mov -c:v libx264 -c:a aac out.mp4';

@@ -8,6 +8,7 @@ export const FORMAT_LABELS: Readonly<Record<MediaFormat, string>> = {
   gif: 'GIF',
   webp: 'WebP',
   bmp: 'BMP',
+  tiff: 'TIFF',
   heic: 'HEIC',
   avif: 'AVIF',
   quicktime: 'QuickTime (MOV)',

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
@@ -23,6 +23,8 @@ export interface AttachmentSource {
    * lets a digest be reused while the file is unchanged.
    */
   readonly identity?: string;
+  /** The file's path, when the bytes are in a file (what an image fitter reads best). */
+  readonly path?: string;
   /** A fresh stream of the whole file, or the buffer itself. */
   body(): Buffer | Readable;
   dispose(): Promise<void>;
@@ -109,6 +111,24 @@ function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
   };
 }
 
+/** A file this module wrote (a fitted image): a source that removes the file when disposed. */
+export async function ownedFileSource(path: string, filename: string): Promise<AttachmentSource> {
+  try {
+    const source = await fileSource(path, filename);
+    return {
+      ...source,
+      identity: undefined, // new every time
+      dispose: async () => {
+        await source.dispose();
+        await rm(path, { force: true });
+      },
+    };
+  } catch (error) {
+    await rm(path, { force: true });
+    throw error;
+  }
+}
+
 /**
  * One handle serves inspection and every attempt's stream, and each stream stops at the size
  * measured at the start: a file that changes meanwhile cannot break Content-Length. The first
@@ -127,6 +147,7 @@ async function fileSource(path: string, filename: string): Promise<AttachmentSou
     return {
       filename,
       size,
+      path,
       identity: `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`,
       sizeExceeded: false,
       reader: new HeadFirstReader(head, new FileHandleReader(handle, size)),

@@ -31,16 +31,20 @@ type CheckedInput = Omit<AttachmentInput, 'attachmentType' | 'mediaType'> & {
 /** Check the file as the media type its bytes show (a FileValidator without a fixed type). */
 export const AS_ITS_BYTES = Symbol('as its bytes');
 
-/** Opens or spools `input`, reads its media facts from the bytes, and checks every rule. */
+/**
+ * Opens or spools `input` (a stream up to `spoolLimit` bytes, by default the largest rule's
+ * limit), reads its media facts from the bytes, and checks every rule.
+ */
 export async function prepareAttachment(
   input: CheckedInput,
   rules: AttachmentRules,
   temp: TempDirectory,
   messages?: Messages,
+  spoolLimit = largestLimit(rules),
 ): Promise<PreparedAttachment> {
   const source = await resolveSource(input as AttachmentInput, {
     temp,
-    spoolLimit: largestLimit(rules),
+    spoolLimit,
     signal: input.signal,
   });
   try {

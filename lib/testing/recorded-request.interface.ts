@@ -24,6 +24,8 @@ export interface RecordedUpload {
   size: number;
   /** The sha256 of the file, hex; empty when `hashUploads` is off. */
   sha256: string;
+  /** The file's bytes, when the emulator was started with `keepUploads`. */
+  content?: Buffer;
   /** How many parts the body had. */
   partCount: number;
 }

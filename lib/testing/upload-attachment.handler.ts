@@ -27,7 +27,7 @@ export interface UploadOutcome {
 
 type UploadOptions = Pick<
   WecomEmulatorOptions,
-  'accepts' | 'maxBytes' | 'createdAtAsString' | 'hashUploads'
+  'accepts' | 'maxBytes' | 'createdAtAsString' | 'hashUploads' | 'keepUploads'
 >;
 
 /**
@@ -53,6 +53,7 @@ export function uploadAttachment(
   if (!parts) return { answer: { errcode: 44001 } };
   const { media } = parts;
   const upload = uploadRecord(media, parts.count, options.hashUploads !== false);
+  if (options.keepUploads) upload.content = Buffer.from(media.content);
   if (!media.params.filename) return { answer: { errcode: 44001 }, upload };
   if (upload.filelength !== undefined && upload.filelength !== media.content.length)
     return { answer: { errcode: 40123 }, upload };

@@ -55,6 +55,12 @@ export interface WecomEmulatorOptions {
    */
   hashUploads?: boolean;
   /**
+   * Keep each uploaded file's bytes in {@link RecordedUpload.content}, to look at what arrived
+   * (an image's size after fitting, say). Off by default: a long run would hold every file.
+   * @default false
+   */
+  keepUploads?: boolean;
+  /**
    * Port to listen on; 0 takes a free one. The host is always 127.0.0.1.
    * @default 0
    */

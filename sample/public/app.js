@@ -15,18 +15,26 @@ const TEXT = {
     failed: (status) => `Not uploaded (HTTP ${status})`,
     unreachable: 'The upload did not reach the server',
     retry: (seconds) => `try again in ${seconds} s`,
+    fitted: (before, after) => `fitted: ${before} → ${after}`,
+    making: 'Making a 4032 × 3024 phone photo…',
   },
   'zh-CN': {
+    documentTitle: 'nestjs-wecom-media 示例：上传企业微信附件',
     title: '上传企业微信附件',
+    moments: '朋友圈',
+    album: '商品图册',
+    imageType: '图片（JPG、PNG）',
+    videoType: '视频（MP4）',
+    fileType: '普通文件',
     emulator:
       '当前连接的是内置的企业微信模拟器：文件不会离开本机，media_id 也不是真的。设置 WECOM_CORP_ID 和 WECOM_CORP_SECRET 后才会上传到企业微信。',
     hint: '文件会发到 POST /wecom/attachments，它会在发往企业微信之前检查 upload_attachment 的每一条规则。',
     attachmentType: '附件类型',
     mediaType: '媒体文件类型',
     drop: '把文件拖到这里，或点击选择文件',
-    examples: '试一个错误',
+    examples: '试一个例子',
     examplesHint:
-      '每个按钮发出一个以该状态码结束的请求。408 需要一个发送过慢的客户端，浏览器做不到；测试覆盖了它。',
+      '手机照片在浏览器中生成，发往企业微信前自动调整。每个带数字的按钮发出一个以该状态码结束的请求。408 需要一个发送过慢的客户端，浏览器做不到；测试覆盖了它。',
     uploading: (name) => `正在上传 ${name}…`,
     uploaded: '上传成功',
     validUntil: (when) => `有效期至 ${when}`,
@@ -34,15 +42,46 @@ const TEXT = {
     failed: (status) => `未上传（HTTP ${status}）`,
     unreachable: '上传没有到达服务器',
     retry: (seconds) => `请 ${seconds} 秒后重试`,
+    fitted: (before, after) => `已自动调整：${before} → ${after}`,
+    making: '正在生成一张 4032 × 3024 的手机照片…',
+    fitHint:
+      '不符合规则的图片会被自动调整（模块的 fit 选项）：手机照片缩小到朋友圈的尺寸，WebP、GIF 转为 JPEG，过大的图片重新压缩。',
+    photoExample: '手机照片 (4032 × 3024)',
+    badExample: '400（伪装成图片的文本文件）',
   },
 };
 let text = TEXT.en;
 
-// A valid 8 × 8 PNG and a 1 × 1 GIF, for the examples.
+// A valid 8 × 8 PNG, for the examples.
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAIAQAAAADsdIMmAAAAC0lEQVR4nGNgQAUAABAAATm9j2UAAAAASUVORK5CYII=';
-const GIF = 'R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==';
 const bytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+/** "JPEG 4032 × 3024, 2.9 MiB": an image as the module's `fitted` reports it. */
+function describeImage(image) {
+  const size =
+    image.bytes >= 1024 * 1024
+      ? `${(image.bytes / 1024 / 1024).toFixed(1)} MiB`
+      : `${Math.ceil(image.bytes / 1024)} KiB`;
+  return `${image.format.toUpperCase()} ${image.width} × ${image.height}, ${size}`;
+}
+
+/** A 12 MP JPEG drawn in the browser: what a phone camera gives, too large for moments. */
+async function phonePhoto() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 4032;
+  canvas.height = 3024;
+  const context = canvas.getContext('2d');
+  const sky = context.createLinearGradient(0, 0, 0, canvas.height);
+  sky.addColorStop(0, '#4a90d9');
+  sky.addColorStop(1, '#f5d76e');
+  context.fillStyle = sky;
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.fillStyle = '#2e7d32';
+  context.fillRect(0, canvas.height * 0.7, canvas.width, canvas.height * 0.3);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+  return new File([blob], 'IMG_0001.jpg', { type: 'image/jpeg' });
+}
 
 function choice(name) {
   return form.querySelector(`input[name="${name}"]:checked`).value;
@@ -90,11 +129,20 @@ async function upload(file, query = {}) {
   const answer = await res.json().catch(() => ({}));
   if (res.status === 201) {
     const expires = new Date(answer.expires_at * 1000).toLocaleString();
-    show('ok', text.uploaded, [
+    const lines = [
       `media_id: ${answer.media_id}`,
       `type: ${answer.type}`,
       text.validUntil(expires),
-    ]);
+    ];
+    // With fit on, an image that broke a rule was made to pass: before and after.
+    if (answer.fitted) {
+      const { original, sent } = answer.fitted;
+      lines.push(text.fitted(describeImage(original), describeImage(sent)));
+      verdict.dataset.fitted = `${sent.width}x${sent.height}`;
+    } else {
+      delete verdict.dataset.fitted;
+    }
+    show('ok', text.uploaded, lines);
     verdict.dataset.mediaId = answer.media_id;
     return;
   }
@@ -110,11 +158,20 @@ async function upload(file, query = {}) {
 }
 
 const EXAMPLES = {
+  photo: async () => {
+    show('', text.making, []);
+    await upload(await phonePhoto(), { media_type: 'image', attachment_type: '1' });
+  },
+  // Fit repairs size, edges and formats; it cannot make an image of a text file.
   400: () =>
-    upload(new File([bytes(GIF)], 'animation.gif', { type: 'image/gif' }), { media_type: 'image' }),
-  413: () =>
-    upload(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'too-large.png'), {
+    upload(new File(['not an image'], 'notes.png', { type: 'image/png' }), {
       media_type: 'image',
+    }),
+  // A video over 10 MiB (an image that large would be received, to be fitted).
+  413: () =>
+    upload(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'too-large.mp4'), {
+      media_type: 'video',
+      attachment_type: '1',
     }),
   502: () => withFault(502),
   503: () => withFault(503),
@@ -155,6 +212,7 @@ fetch('/sample/info')
   .then((info) => {
     text = TEXT[info.locale] ?? TEXT.en;
     document.documentElement.lang = info.locale;
+    if (text.documentTitle) document.title = text.documentTitle;
     for (const element of document.querySelectorAll('[data-text]')) {
       const words = text[element.dataset.text];
       if (typeof words === 'string') element.textContent = words;

@@ -28,6 +28,9 @@ export class AppModule {
           locale: config.locale,
           // A wrong secret fails the boot, not the first upload.
           verifyCredentials: true,
+          // A phone photo for moments is scaled to 1080 px, a WebP becomes a JPEG: fitted, not
+          // refused (needs sharp, a dev dependency of this repository).
+          fit: true,
           // Against the emulator, the page's 504 example should not keep you waiting 30 s.
           ...(config.emulator ? { timeoutMs: 3_000 } : {}),
           controller: { path: 'wecom/attachments', guards: [LoopbackGuard] },

@@ -23,6 +23,7 @@ const LAYERS: Record<string, number> = {
   source: 4, // a file however it arrived: open, spool, inspect, check
   client: 5, // the WeCom HTTP client and the multipart body
   cache: 5, // the media-id cache
+  fit: 5, // images made to pass the rules (sharp)
   validation: 5,
   'access-token': 6,
   dto: 6,

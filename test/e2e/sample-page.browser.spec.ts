@@ -76,13 +76,32 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (English)', () 
 
   it('shows each broken rule in a list, with what to do next', async () => {
     await s.page.check('input[name="media_type"][value="image"]');
-    await pick(s.page, 'anim.gif', 'image/gif', fixture('photo.gif'));
+    await pick(s.page, 'notes.png', 'image/png', Buffer.from('not an image at all'));
     const items = await s.page.locator('#verdict li').allTextContents();
     expect(items).toEqual([
-      'format image files must be JPEG or PNG; the bytes are GIF: convert it to JPEG or PNG',
+      'format image files must be JPEG or PNG; the bytes are an unrecognised format: convert it to JPEG or PNG',
     ]);
     expect(await s.page.textContent('#verdict li code')).toBe('format');
     expect(s.sample.emulator?.uploads).toHaveLength(1); // nothing more was sent
+  });
+
+  it('fits a GIF for the album and shows before and after', async () => {
+    await s.page.check('input[name="attachment_type"][value="2"]');
+    await s.page.check('input[name="media_type"][value="image"]');
+    await pick(s.page, 'anim.gif', 'image/gif', fixture('photo.gif'));
+    expect(await s.page.getAttribute('#verdict', 'data-status')).toBe('201');
+    expect(await s.page.textContent('#verdict')).toMatch(/fitted: GIF \d+ × \d+, \d+ KiB → JPEG/);
+    expect(s.sample.emulator?.uploads.at(-1)?.upload?.filename).toBe('anim.jpg');
+  });
+
+  it('fits the phone photo example for moments: 4032 × 3024 → 1440 × 1080', async () => {
+    await s.page.evaluate("document.getElementById('verdict').removeAttribute('class')");
+    await s.page.click('button[data-example="photo"]');
+    await s.page.waitForSelector('#verdict.ok, #verdict.bad', { timeout: 30_000 });
+    expect(await s.page.getAttribute('#verdict', 'data-fitted')).toBe('1440x1080');
+    expect(await s.page.textContent('#verdict')).toMatch(
+      /fitted: JPEG 4032 × 3024, [\d.]+ [KM]iB → JPEG 1440 × 1080, \d+ KiB/,
+    );
   });
 
   for (const status of ['400', '413', '502', '503', '504']) {
@@ -101,22 +120,44 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () =
 
   it('speaks Chinese, its own words and the module\u2019s', async () => {
     expect(await s.page.textContent('h1')).toBe('上传企业微信附件');
+    expect(await s.page.title()).toBe('nestjs-wecom-media 示例：上传企业微信附件');
     expect(await s.page.textContent('#emulator')).toContain('内置的企业微信模拟器');
+    const labels = await s.page.locator('fieldset label').allTextContents();
+    expect(labels.map((l) => l.trim())).toEqual([
+      '朋友圈',
+      '商品图册',
+      '图片（JPG、PNG）',
+      '视频（MP4）',
+      '普通文件',
+    ]);
     await s.page.check('input[name="media_type"][value="image"]');
-    await pick(s.page, '动图.gif', 'image/gif', fixture('photo.gif'));
+    await pick(s.page, '笔记.png', 'image/png', Buffer.from('not an image at all'));
     expect(await s.page.textContent('#verdict strong')).toBe('未上传：文件不符合规则');
     expect(await s.page.locator('#verdict li').allTextContents()).toEqual([
-      'format 图片必须是 JPEG 或 PNG 格式；此文件实际为 GIF：请转换为 JPEG 或 PNG',
+      'format 图片必须是 JPEG 或 PNG 格式；此文件的格式无法识别：请转换为 JPEG 或 PNG',
     ]);
   });
 
-  it('tells a phone photo the size that would pass', async () => {
+  it('fits a phone photo for moments and says so in Chinese', async () => {
     await s.page.check('input[name="attachment_type"][value="1"]');
     await s.page.check('input[name="media_type"][value="image"]');
     const { makePng } = await import('../helpers/media-bytes.mjs');
     await pick(s.page, '手机照片.png', 'image/png', makePng(4032, 3024));
-    expect(await s.page.textContent('#verdict li')).toBe(
-      'moment-image-short-edge 朋友圈图片的短边不能超过 1080 像素；此 PNG 为 4032 × 3024 像素：请缩小到 1440 × 1080 或更小',
+    expect(await s.page.getAttribute('#verdict', 'data-fitted')).toBe('1440x1080');
+    expect(await s.page.textContent('#verdict')).toMatch(
+      /已自动调整：PNG 4032 × 3024, \d+ KiB → PNG 1440 × 1080, \d+ KiB/,
     );
+    expect(s.sample.emulator?.uploads.at(-1)?.upload?.filename).toBe('手机照片.png');
   });
+
+  for (const status of ['400', '413', '502', '503', '504']) {
+    it(`shows a working example of ${status}, in Chinese`, async () => {
+      await s.page.evaluate("document.getElementById('verdict').removeAttribute('class')");
+      await s.page.click(`button[data-example="${status}"]`);
+      await s.page.waitForSelector('#verdict.bad', { timeout: 15_000 });
+      expect(await s.page.getAttribute('#verdict', 'data-status')).toBe(status);
+      expect(await s.page.textContent('#verdict strong')).toMatch(/^未上传/);
+      expect(await s.page.textContent('#verdict')).not.toContain('undefined');
+    });
+  }
 });

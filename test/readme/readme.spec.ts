@@ -112,6 +112,9 @@ describe("the README's options table", () => {
       ['credentialsCooldownMs', String(d.credentialsCooldownMs)],
       ['locale', `'${d.locale}'`],
       ['verifyCredentials', String(d.verifyCredentials)],
+      ['fit', `jpegQualities: [${d.fit.jpegQualities.join(', ')}]`],
+      ['fit', `maxInputBytes: ${d.fit.maxInputBytes}`],
+      ['fit', `maxInputPixels: ${d.fit.maxInputPixels}`],
       ['controller', d.controller.path],
       ['controller', String(d.controller.receiveTimeoutMs)],
     ];

@@ -59,6 +59,26 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
     ['30', 'no mehd', 'ffmpeg'],
   ],
   ['unreadable', (m) => m.unreadable('png', 'truncated PNG: no IEND'), ['truncated PNG: no IEND']],
+  [
+    'imagePixels',
+    (m) => m.imagePixels(268_402_689, 50_000, 50_000),
+    ['268402689', '50000 × 50000'],
+  ],
+  [
+    'formatNotDecodable',
+    (m) => m.formatNotDecodable(MediaType.Image, ['jpeg', 'png'], 'heic'),
+    ['JPEG', 'PNG', 'HEIC'],
+  ],
+  [
+    'fitTooLarge',
+    (m) => m.fitTooLarge(10 * 1024 * 1024, 11_000_000, 50),
+    ['10 MiB', '11000000', '50'],
+  ],
+  [
+    'fitInputTooLarge',
+    (m) => m.fitInputTooLarge(50 * 1024 * 1024, 60_000_000, false),
+    ['50 MiB', '60000000'],
+  ],
   ['filenameEmpty', (m) => m.filenameEmpty(), []],
   ['filenameLength', (m) => m.filenameLength(255, 300), ['255', '300']],
   ['ruleError', (m) => m.ruleError(['one', 'two']), ['one', 'two']],

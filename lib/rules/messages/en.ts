@@ -1,7 +1,7 @@
 import { AttachmentType } from '../../enums/attachment-type.enum.js';
 import { MediaType } from '../../enums/media-type.enum.js';
 import type { MediaFormat } from '../../media/media-format.js';
-import { remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
+import { compressVideoCommand, remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
 import { FORMAT_LABELS, formatSeconds } from '../rule-messages.js';
 import type { Messages } from './messages.js';
 
@@ -41,7 +41,9 @@ export const EN_MESSAGES: Messages = {
     `${mediaType} files may be at most ${bytes(limit)}; this one is ${exceeded ? `more than ${bytes(actual)}` : bytes(actual)}: ` +
     (mediaType === MediaType.File
       ? `send a file under ${bytes(limit)}`
-      : `compress it to at most ${bytes(limit)}`),
+      : mediaType === MediaType.Video
+        ? `compress it to at most ${bytes(limit)} (e.g. ${compressVideoCommand})`
+        : `compress it to at most ${bytes(limit)}`),
   format: (mediaType, accepted, actual) =>
     `${mediaType} files must be ${labels(accepted)}; the bytes are ${FORMAT_LABELS[actual]}: ${convertTo(mediaType, accepted)}`,
   formatOfAny: (accepted, actual) =>
@@ -69,6 +71,14 @@ export const EN_MESSAGES: Messages = {
     `moments videos may last at most ${limit} s, and this ${FORMAT_LABELS[format]}'s length cannot be read (${why}): re-encode it as a plain MP4 with its length in the header (e.g. ${remuxCommand})`,
   unreadable: (_format, why) =>
     `${why}: the file is damaged or cut short; export or download it again`,
+  imagePixels: (limit, width, height) =>
+    `images to be fitted may have at most ${limit} pixels; this one declares ${width} × ${height} (${width * height}): send a smaller image`,
+  formatNotDecodable: (mediaType, accepted, actual) =>
+    `${mediaType} files must be ${labels(accepted)}; the bytes are ${FORMAT_LABELS[actual]}, which this server's sharp cannot decode: convert it to ${labels(accepted)} before sending it (on an iPhone: Settings › Camera › Formats › Most Compatible)`,
+  fitTooLarge: (limit, actual, quality) =>
+    `images may be at most ${bytes(limit)}; re-encoded down to JPEG quality ${quality}, this one is still ${bytes(actual)}: send a smaller image`,
+  fitInputTooLarge: (limit, actual, exceeded) =>
+    `images to be fitted may be at most ${bytes(limit)}; this one is ${exceeded ? 'larger' : bytes(actual)}: send a smaller image`,
   filenameEmpty: () => 'the filename is empty; WeCom shows it to users: give the file a name',
   filenameLength: (limit, actual) =>
     `filenames may be at most ${limit} bytes of UTF-8; this one is ${actual} bytes: shorten it (${limit} bytes hold about ${Math.floor(limit / 3)} Chinese characters)`,

@@ -51,6 +51,18 @@ export interface Messages {
   momentVideoDurationUnknown(limit: number, format: MediaFormat, why: string): string;
   /** `why` is the inspector's own (English) account of the damage. */
   unreadable(format: MediaFormat, why: string): string;
+  /** A decode bomb: an image to be fitted declares more pixels than the limit. */
+  imagePixels(limit: number, width: number, height: number): string;
+  /** A format fitting would convert, but the installed sharp cannot decode (HEIC, usually). */
+  formatNotDecodable(
+    mediaType: MediaType,
+    accepted: readonly MediaFormat[],
+    actual: MediaFormat,
+  ): string;
+  /** Fitting re-encoded down to its lowest JPEG quality, and the image is still too large. */
+  fitTooLarge(limit: number, bytes: number, quality: number): string;
+  /** An image too large for fitting even to start (`fit.maxInputBytes`); `bytes` may be a floor. */
+  fitInputTooLarge(limit: number, bytes: number, exceeded: boolean): string;
   filenameEmpty(): string;
   filenameLength(limit: number, actual: number): string;
 

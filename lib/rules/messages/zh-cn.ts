@@ -1,7 +1,7 @@
 import { AttachmentType } from '../../enums/attachment-type.enum.js';
 import { MediaType } from '../../enums/media-type.enum.js';
 import type { MediaFormat } from '../../media/media-format.js';
-import { remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
+import { compressVideoCommand, remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
 import { FORMAT_LABELS, formatSeconds } from '../rule-messages.js';
 import type { Messages } from './messages.js';
 
@@ -25,6 +25,9 @@ const or = (items: readonly string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join('、')}或${items.at(-1)}`;
 const label = (format: MediaFormat): string =>
   format === 'unknown' ? '无法识别的格式' : FORMAT_LABELS[format];
+/** "此文件实际为 GIF", or, when the bytes are no known format, "此文件的格式无法识别". */
+const actually = (format: MediaFormat): string =>
+  format === 'unknown' ? '此文件的格式无法识别' : `此文件实际为 ${label(format)}`;
 /** Latin names read better spaced: "JPEG 或 PNG". */
 const labels = (formats: readonly MediaFormat[]): string => {
   const names = formats.map(label);
@@ -43,11 +46,13 @@ export const ZH_CN_MESSAGES: Messages = {
     `${MEDIA[mediaType]}不能超过 ${bytes(limit)}；此文件${exceeded ? `超过 ${bytes(actual)}` : `为 ${bytes(actual)}`}：` +
     (mediaType === MediaType.File
       ? `请上传小于 ${bytes(limit)} 的文件`
-      : `请压缩到 ${bytes(limit)} 以内`),
+      : mediaType === MediaType.Video
+        ? `请压缩到 ${bytes(limit)} 以内（例如 ${compressVideoCommand}）`
+        : `请压缩到 ${bytes(limit)} 以内`),
   format: (mediaType, accepted, actual) =>
-    `${MEDIA[mediaType]}必须是 ${labels(accepted)} 格式；此文件实际为 ${label(actual)}：${convertTo(mediaType, accepted)}`,
+    `${MEDIA[mediaType]}必须是 ${labels(accepted)} 格式；${actually(actual)}：${convertTo(mediaType, accepted)}`,
   formatOfAny: (accepted, actual) =>
-    `附件必须是 ${accepted.map(label).join('、')} 格式；此文件实际为 ${label(actual)}：请转换为其中一种格式`,
+    `附件必须是 ${accepted.map(label).join('、')} 格式；${actually(actual)}：请转换为其中一种格式`,
   mediaTypeMismatch: (mediaType, accepted, actual, actualType) =>
     `media_type 为 ${mediaType} 时文件须为 ${labels(accepted)}，但此文件实际为 ${label(actual)}（${MEDIA[actualType]}）：请以 media_type=${actualType} 上传`,
   mediaType: (actual) =>
@@ -69,6 +74,14 @@ export const ZH_CN_MESSAGES: Messages = {
   momentVideoDurationUnknown: (limit, format, why) =>
     `朋友圈视频时长不能超过 ${limit} 秒，但无法从此 ${label(format)} 读出时长（${why}）：请重新封装为时长写在文件头的普通 MP4（例如 ${remuxCommand}）`,
   unreadable: (_format, why) => `文件已损坏或不完整（${why}）：请重新导出或下载后再上传`,
+  imagePixels: (limit, width, height) =>
+    `待处理的图片最多 ${limit} 像素；此图片声明为 ${width} × ${height}（${width * height} 像素）：请上传更小的图片`,
+  formatNotDecodable: (mediaType, accepted, actual) =>
+    `${MEDIA[mediaType]}必须是 ${labels(accepted)} 格式；此文件实际为 ${label(actual)}，本服务器的 sharp 无法解码：请先转换为 ${labels(accepted)} 再上传（iPhone：设置 › 相机 › 格式 › 兼容性最佳）`,
+  fitTooLarge: (limit, actual, quality) =>
+    `图片不能超过 ${bytes(limit)}；重新编码到 JPEG 质量 ${quality} 后仍为 ${bytes(actual)}：请上传更小的图片`,
+  fitInputTooLarge: (limit, actual, exceeded) =>
+    `待处理的图片不能超过 ${bytes(limit)}；此图片${exceeded ? '更大' : `为 ${bytes(actual)}`}：请上传更小的图片`,
   filenameEmpty: () => '文件名为空，企业微信会向用户展示文件名：请为文件命名',
   filenameLength: (limit, actual) =>
     `文件名不能超过 ${limit} 字节（UTF-8）；此文件名为 ${actual} 字节：请缩短文件名（${limit} 字节约合 ${Math.floor(limit / 3)} 个汉字）`,

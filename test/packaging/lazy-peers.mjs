@@ -1,6 +1,6 @@
-// Boots the built package without an HTTP platform (whose Express adapter loads multer itself)
-// and without the upload controller, uploads one PNG through the service, and prints whether
-// multer was loaded. multer is CommonJS, so once loaded it sits in require.cache.
+// Boots the built package without an HTTP platform (whose Express adapter loads multer itself),
+// without the upload controller and without fit, uploads one PNG through the service, and prints
+// whether multer or sharp was loaded. Both are CommonJS: once loaded, they sit in require.cache.
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { NestFactory } from '@nestjs/core';
@@ -10,9 +10,10 @@ import { WecomEmulator } from 'nestjs-wecom-media/testing';
 const [pngBase64] = process.argv.slice(2);
 if (!pngBase64) throw new Error('usage: node lazy-multer.mjs <a PNG in base64>');
 const png = Buffer.from(pngBase64, 'base64');
-const loaded = () =>
+/** @param {string} name */
+const loaded = (name) =>
   Object.keys(createRequire(import.meta.url).cache).some((path) =>
-    path.includes('/node_modules/multer/'),
+    path.includes(`/node_modules/${name}/`),
   );
 
 const emulator = await WecomEmulator.start();
@@ -39,7 +40,8 @@ await app.get(AttachmentService).upload({
   mediaType: MediaType.Image,
   attachmentType: AttachmentType.Moment,
 });
-const multerLoaded = loaded();
+const multerLoaded = loaded('multer');
+const sharpLoaded = loaded('sharp');
 await app.close();
 await emulator.close();
-console.log(JSON.stringify({ multerLoaded, uploads: emulator.uploads.length }));
+console.log(JSON.stringify({ multerLoaded, sharpLoaded, uploads: emulator.uploads.length }));

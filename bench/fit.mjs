@@ -1,0 +1,217 @@
+// Fitting a 12 MP phone photo for moments: the module's fit (inspect, the rules, sharp, the check
+// of the result) against a bare sharp pipeline doing the same resize, in this process; and the
+// receiving server's peak RSS while 16 such photos arrive at once through the controller.
+// `node bench/fit.mjs [--quick]` runs it alone, against dist/ (build first). The fitter is
+// internal, not in the package's public API, so this imports it from dist.
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { multipartFrame, postFile } from '../test/helpers/multipart.mjs';
+import { startChild } from './ipc.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MiB = 1024 * 1024;
+/** The photos fitted at once through the controller, for the memory figure. */
+const CONCURRENT_FITS = 16;
+
+// dist is lib compiled, so it has lib's types. The specifiers are computed so that type-checking,
+// which may run before the build, does not look for dist.
+/** @param {string} path */
+const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
+const { ImageFitter } = /** @type {typeof import('../lib/fit/image-fitter.js')} */ (
+  await import(dist('fit/image-fitter.js'))
+);
+const { resolveOptions } = /** @type {typeof import('../lib/options/resolve-options.js')} */ (
+  await import(dist('options/resolve-options.js'))
+);
+const { prepareAttachment } = /** @type {typeof import('../lib/source/prepare-attachment.js')} */ (
+  await import(dist('source/prepare-attachment.js'))
+);
+const { TempDirectory } = /** @type {typeof import('../lib/source/temp-directory.js')} */ (
+  await import(dist('source/temp-directory.js'))
+);
+const { messagesFor } = /** @type {typeof import('../lib/rules/messages/index.js')} */ (
+  await import(dist('rules/messages/index.js'))
+);
+
+/**
+ * The fit bench's figures.
+ * @typedef {object} FitResults
+ * @property {number} photoBytes The 12 MP JPEG's size.
+ * @property {number} rounds
+ * @property {number} moduleP50Ms The module's fit, median.
+ * @property {number} bareP50Ms A bare sharp pipeline doing the same resize, median.
+ * @property {number} ratio moduleP50Ms / bareP50Ms (target ≤ 1.2).
+ * @property {number} concurrentFits
+ * @property {number} idleRssMiB The receiving server's RSS before the uploads.
+ * @property {number} peakOverIdleMiB Its peak RSS over idle while they are fitted (target ≤ 200).
+ * @property {number} arenaCappedPeakOverIdleMiB The same with MALLOC_ARENA_MAX=2.
+ */
+
+/**
+ * A 4032 × 3024 JPEG that compresses like a photo: a gradient with grain.
+ * @returns {Promise<Buffer>}
+ */
+async function phonePhoto() {
+  const width = 4032;
+  const height = 3024;
+  const pixels = Buffer.alloc(width * height * 3);
+  let seed = 7;
+  for (let i = 0; i < pixels.length; i++) {
+    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+    const x = (i / 3) % width;
+    pixels[i] = ((x * 255) / width + (seed % 24)) & 0xff;
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/**
+ * The median of `values` (sorted in place).
+ * @param {number[]} values
+ * @returns {number}
+ */
+function median(values) {
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? NaN;
+}
+
+/**
+ * Runs the fit bench; `wecom` is the emulator process to upload to (for the memory figure).
+ * @param {{ dir: string, quick: boolean, wecom: import('../test/helpers/wecom-calls.mjs').WecomTarget }} options
+ * @returns {Promise<FitResults>}
+ */
+export async function benchFit({ dir, quick, wecom }) {
+  const photo = join(dir, 'phone.jpg');
+  const bytes = await phonePhoto();
+  await writeFile(photo, bytes);
+  const rounds = quick ? 5 : 25;
+  const options = resolveOptions({
+    corpId: 'ww-bench',
+    corpSecret: 'bench',
+    fit: true,
+    tempDir: dir,
+  });
+  if (!options.fit) throw new Error('fit is off');
+  const settings = options.fit;
+  const temp = new TempDirectory(dir);
+  const fitter = new ImageFitter(options, temp);
+  const messages = messagesFor('en');
+
+  /** The module: open, inspect, check, fit, check the result; then let it go. */
+  const viaModule = async () => {
+    const prepared = await prepareAttachment(
+      { file: photo, mediaType: 'image', attachmentType: 1 },
+      options.rules,
+      temp,
+      messages,
+    );
+    const outcome = await fitter.fit({
+      prepared,
+      mediaType: /** @type {import('../lib/enums/media-type.enum.js').MediaType} */ ('image'),
+      attachmentType: 1,
+      rules: options.rules,
+      messages,
+      settings,
+    });
+    await prepared.source.dispose();
+    if ('violations' in outcome) throw new Error(JSON.stringify(outcome.violations));
+    await outcome.source.dispose();
+  };
+  /** The same resize with nothing around it. */
+  const bare = async () => {
+    const out = join(dir, 'bare.jpg');
+    await sharp(photo)
+      .rotate()
+      .resize({ width: 1440, height: 1080, fit: 'inside', withoutEnlargement: true })
+      .keepIccProfile()
+      .jpeg({ quality: settings.jpegQualities[0], mozjpeg: true })
+      .toFile(out);
+    if ((await stat(out)).size === 0) throw new Error('bare sharp wrote nothing');
+  };
+  // Same settings as the module's fitter: one libvips thread a fit.
+  sharp.concurrency(1);
+  /** @type {number[]} */
+  const moduleMs = [];
+  /** @type {number[]} */
+  const bareMs = [];
+  await viaModule(); // warm-up: loads sharp, JIT
+  await bare();
+  for (let i = 0; i < rounds; i++) {
+    // Interleaved, so that machine drift hits both alike.
+    for (const [run, into] of /** @type {const} */ ([
+      [viaModule, moduleMs],
+      [bare, bareMs],
+    ])) {
+      const start = process.hrtime.bigint();
+      await run();
+      into.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const moduleP50Ms = median(moduleMs);
+  const bareP50Ms = median(bareMs);
+
+  // Memory: 16 photos at once through the controller with fit on, in a server process of its own;
+  // with glibc's default allocator, and with the arena cap the README recommends for fit on Linux.
+  /** @param {NodeJS.ProcessEnv} env */
+  const peakOverIdle = async (env) => {
+    const server = await startChild(
+      join(here, 'upload-server.mjs'),
+      ['module-fit', JSON.stringify(wecom)],
+      [],
+      env,
+    );
+    try {
+      await server.request({ cmd: 'reset-peak' });
+      const { idle } = /** @type {import('./upload-server.mjs').IdleAnswer} */ (
+        await server.request({ cmd: 'reset-peak' })
+      );
+      const url = `${/** @type {import('./upload-server.mjs').ServerHello} */ (server.hello).url}?media_type=image&attachment_type=1`;
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT_FITS }, (_, i) =>
+          postFile(url, photo, multipartFrame(`phone-${i}.jpg`, 'image/jpeg', bytes.length), false),
+        ),
+      );
+      const refused = answers.filter((a) => a.status !== 201);
+      if (refused.length > 0) throw new Error(`fit uploads refused: ${refused[0]?.text}`);
+      const { peak } = /** @type {import('./upload-server.mjs').PeakAnswer} */ (
+        await server.request({ cmd: 'peak' })
+      );
+      return { idle: idle / MiB, overIdle: (peak - idle) / MiB };
+    } finally {
+      await server.stop();
+    }
+  };
+  // MALLOC_ARENA_MAX is glibc's; elsewhere it is ignored and both rows measure the same thing.
+  const glibc = await peakOverIdle({ MALLOC_ARENA_MAX: undefined });
+  const capped = await peakOverIdle({ MALLOC_ARENA_MAX: '2' });
+  return {
+    photoBytes: bytes.length,
+    rounds,
+    moduleP50Ms,
+    bareP50Ms,
+    ratio: moduleP50Ms / bareP50Ms,
+    concurrentFits: CONCURRENT_FITS,
+    idleRssMiB: glibc.idle,
+    peakOverIdleMiB: glibc.overIdle,
+    arenaCappedPeakOverIdleMiB: capped.overIdle,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const dir = await mkdtemp(join(tmpdir(), 'wecom-fit-'));
+  const emulator = await startChild(join(here, 'emulator-process.mjs'));
+  try {
+    const wecom = /** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */ (
+      emulator.hello
+    );
+    console.log(`fit bench on ${cpus().length} cores`);
+    console.table(await benchFit({ dir, quick: process.argv.includes('--quick'), wecom }));
+  } finally {
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
