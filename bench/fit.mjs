@@ -45,9 +45,10 @@ const { messagesFor } = /** @type {typeof import('../lib/rules/messages/index.js
  * @property {number} bareP50Ms A bare sharp pipeline doing the same resize, median.
  * @property {number} ratio moduleP50Ms / bareP50Ms (target ≤ 1.2).
  * @property {number} concurrentFits
- * @property {number} idleRssMiB The receiving server's RSS before the uploads.
+ * @property {number} idleRssMiB The receiving server's RSS before the uploads, after one warm-up fit.
  * @property {number} peakOverIdleMiB Its peak RSS over idle while they are fitted (target ≤ 200).
- * @property {number} arenaCappedPeakOverIdleMiB The same with MALLOC_ARENA_MAX=2.
+ * @property {number} coldPeakOverIdleMiB The same without the warm-up fit (idle: just booted).
+ * @property {number} arenaCappedPeakOverIdleMiB Warm, with MALLOC_ARENA_MAX=2.
  */
 
 /**
@@ -154,10 +155,15 @@ export async function benchFit({ dir, quick, wecom }) {
   const moduleP50Ms = median(moduleMs);
   const bareP50Ms = median(bareMs);
 
-  // Memory: 16 photos at once through the controller with fit on, in a server process of its own;
-  // with glibc's default allocator, and with the arena cap the README recommends for fit on Linux.
-  /** @param {NodeJS.ProcessEnv} env */
-  const peakOverIdle = async (env) => {
+  // Memory: 16 photos at once through the controller with fit on, in a server process of its own.
+  // Warm: the idle RSS is taken after the server has fitted one photo, as a running service has
+  // (libvips starts its codecs and threads once); cold: right after boot. With glibc's default
+  // allocator, and with the arena cap the README recommends for fit on Linux.
+  /**
+   * @param {NodeJS.ProcessEnv} env
+   * @param {boolean} warm
+   */
+  const peakOverIdle = async (env, warm) => {
     const server = await startChild(
       join(here, 'upload-server.mjs'),
       ['module-fit', JSON.stringify(wecom)],
@@ -165,11 +171,20 @@ export async function benchFit({ dir, quick, wecom }) {
       env,
     );
     try {
+      const url = `${/** @type {import('./upload-server.mjs').ServerHello} */ (server.hello).url}?media_type=image&attachment_type=1`;
+      if (warm) {
+        const first = await postFile(
+          url,
+          photo,
+          multipartFrame('warm-up.jpg', 'image/jpeg', bytes.length),
+          false,
+        );
+        if (first.status !== 201) throw new Error(`the warm-up fit was refused: ${first.text}`);
+      }
       await server.request({ cmd: 'reset-peak' });
       const { idle } = /** @type {import('./upload-server.mjs').IdleAnswer} */ (
         await server.request({ cmd: 'reset-peak' })
       );
-      const url = `${/** @type {import('./upload-server.mjs').ServerHello} */ (server.hello).url}?media_type=image&attachment_type=1`;
       const answers = await Promise.all(
         Array.from({ length: CONCURRENT_FITS }, (_, i) =>
           postFile(url, photo, multipartFrame(`phone-${i}.jpg`, 'image/jpeg', bytes.length), false),
@@ -186,8 +201,9 @@ export async function benchFit({ dir, quick, wecom }) {
     }
   };
   // MALLOC_ARENA_MAX is glibc's; elsewhere it is ignored and both rows measure the same thing.
-  const glibc = await peakOverIdle({ MALLOC_ARENA_MAX: undefined });
-  const capped = await peakOverIdle({ MALLOC_ARENA_MAX: '2' });
+  const cold = await peakOverIdle({ MALLOC_ARENA_MAX: undefined }, false);
+  const glibc = await peakOverIdle({ MALLOC_ARENA_MAX: undefined }, true);
+  const capped = await peakOverIdle({ MALLOC_ARENA_MAX: '2' }, true);
   return {
     photoBytes: bytes.length,
     rounds,
@@ -197,6 +213,7 @@ export async function benchFit({ dir, quick, wecom }) {
     concurrentFits: CONCURRENT_FITS,
     idleRssMiB: glibc.idle,
     peakOverIdleMiB: glibc.overIdle,
+    coldPeakOverIdleMiB: cold.overIdle,
     arenaCappedPeakOverIdleMiB: capped.overIdle,
   };
 }

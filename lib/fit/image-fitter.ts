@@ -139,8 +139,11 @@ export class ImageFitter implements OnModuleInit {
     for (const encoding of encodings) {
       request.signal?.throwIfAborted();
       const path = await this.temp.newFilePath();
-      const pipeline = sharp(input, { animated: false, limitInputPixels: settings.maxInputPixels })
-        .rotate() // by the EXIF orientation, which is then dropped with the rest of the metadata
+      let pipeline = sharp(input, { animated: false, limitInputPixels: settings.maxInputPixels });
+      // By the EXIF orientation, which is then dropped with the rest of the metadata. Only when
+      // there is one to apply: turning makes libvips hold the whole decoded image.
+      if ((header.orientation ?? 1) > 1) pipeline = pipeline.rotate();
+      pipeline = pipeline
         .resize({
           width: target.width,
           height: target.height,
