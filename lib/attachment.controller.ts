@@ -4,7 +4,6 @@ import {
   HttpStatus,
   Logger,
   Post,
-  Req,
   UploadedFile,
   UseFilters,
   UseGuards,
@@ -12,12 +11,14 @@ import {
   type OnModuleInit,
   type Type,
 } from '@nestjs/common';
-import type { Request } from 'express';
 import { AttachmentService } from './attachment.service.js';
 import { LOGGER_CONTEXT } from './common/wecom-media.constants.js';
 import { AttachmentFileInterceptor } from './http/attachment-file.interceptor.js';
 import { ClientAbortSignal } from './http/client-abort-signal.decorator.js';
-import { UploadQueryInterceptor, uploadQueryOf } from './http/upload-query.interceptor.js';
+import {
+  AttachmentQuery,
+  AttachmentQueryInterceptor,
+} from './http/attachment-query.interceptor.js';
 import { WecomErrorFilter } from './http/wecom-error.filter.js';
 import type { UploadAttachmentResponse } from './interfaces/upload-attachment-response.interface.js';
 import type { ResolvedControllerOptions } from './options/resolve-options.js';
@@ -48,15 +49,14 @@ export function createAttachmentController(options: ResolvedControllerOptions): 
     @Post()
     @HttpCode(HttpStatus.CREATED)
     @UseInterceptors(
-      UploadQueryInterceptor,
+      AttachmentQueryInterceptor,
       AttachmentFileInterceptor('media', { receiveTimeoutMs: options.receiveTimeoutMs }),
     )
     async upload(
-      @Req() req: Request,
+      @AttachmentQuery() { mediaType, attachmentType }: AttachmentQuery,
       @UploadedFile() file: Express.Multer.File,
       @ClientAbortSignal() signal: AbortSignal,
     ): Promise<UploadAttachmentResponse> {
-      const { mediaType, attachmentType } = uploadQueryOf(req);
       const result = await this.attachments.upload({ file, mediaType, attachmentType, signal });
       return {
         type: result.type,

@@ -101,6 +101,14 @@ export class AttachmentService implements OnModuleDestroy {
     this.inFlight.set(running, stop);
     try {
       return await running;
+    } catch (error) {
+      // Not a failure of the module's, but worth a line: the media_id was never given to anyone.
+      if (error instanceof WecomAbortedError && error.reason === 'client-gone') {
+        this.logger.log(
+          `an upload (${input.mediaType}) stopped: its client went away before WeCom answered`,
+        );
+      }
+      throw error;
     } finally {
       this.inFlight.delete(running);
       linked.dispose();

@@ -16,6 +16,10 @@ export {
   AttachmentFileInterceptor,
   type AttachmentFileInterceptorOptions,
 } from './http/attachment-file.interceptor.js';
+export {
+  AttachmentQuery,
+  AttachmentQueryInterceptor,
+} from './http/attachment-query.interceptor.js';
 export { ClientAbortSignal } from './http/client-abort-signal.decorator.js';
 export { WecomErrorFilter } from './http/wecom-error.filter.js';
 export { MemoryStore } from './store/memory.store.js';

@@ -13,6 +13,8 @@ const png = makePng(4, 4).toString('base64');
 const RUNTIME_EXPORTS = [
   'AttachmentFileInterceptor',
   'AttachmentFileValidator',
+  'AttachmentQuery',
+  'AttachmentQueryInterceptor',
   'AttachmentRuleError',
   'AttachmentService',
   'AttachmentType',

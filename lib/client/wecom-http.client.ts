@@ -1,17 +1,26 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import { linkSignals } from '../common/linked-signal.js';
 import { SecretRedactor } from '../common/secret-redactor.js';
 import { sleep } from '../common/sleep.js';
-import { LOGGER_CONTEXT, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
+import {
+  LOGGER_CONTEXT,
+  WECOM_MESSAGES,
+  WECOM_RESOLVED_OPTIONS,
+} from '../common/wecom-media.constants.js';
+import { EN_MESSAGES, type Messages } from '../rules/messages/index.js';
 import {
   WecomApiError,
   WecomBusyError,
   WecomInvalidCredentialsError,
   WecomRateLimitError,
 } from '../errors/wecom-api.error.js';
-import { WecomNetworkError, WecomTimeoutError } from '../errors/wecom-transport.error.js';
+import {
+  WecomNetworkError,
+  WecomProtocolError,
+  WecomTimeoutError,
+} from '../errors/wecom-transport.error.js';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { backoffDelay } from './backoff.js';
@@ -63,6 +72,7 @@ export class WecomHttpClient implements OnModuleDestroy {
     private readonly http: HttpService,
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     private readonly redactor: SecretRedactor,
+    @Optional() @Inject(WECOM_MESSAGES) private readonly messages: Messages = EN_MESSAGES,
   ) {
     this.agents = connectionAgents(options.baseUrl, options.proxy);
     if (this.agents.proxy) this.logger.log(`reaching WeCom through the proxy ${this.agents.proxy}`);
@@ -96,7 +106,16 @@ export class WecomHttpClient implements OnModuleDestroy {
           this.logger.warn(`${req.api}: connection failed (${error.code}); retrying once`);
           continue;
         }
-        throw new WecomNetworkError(req.api, error.code, attempts);
+        throw new WecomNetworkError(req.api, error.code, attempts, this.agents.proxy);
+      }
+      // A proxy that refuses the tunnel answers in WeCom's place: say who it was.
+      if (response.status === 407 && this.agents.proxy) {
+        throw new WecomProtocolError(
+          req.api,
+          407,
+          'Proxy Authentication Required: check the credentials in the proxy URL',
+          this.agents.proxy,
+        );
       }
       const data = parseWecomResponse<T>(req.api, response.status, response.data);
       const errcode = data.errcode ?? 0;
@@ -135,7 +154,14 @@ export class WecomHttpClient implements OnModuleDestroy {
       return new WecomRateLimitError(errcode, errmsg, api, retryAfter, attempts);
     }
     if (errcode === Errcode.SystemBusy) return new WecomBusyError(errcode, errmsg, api, attempts);
-    return new WecomApiError(errcode, errmsg, api, attempts);
+    // With what to do about it, where the errcode says (60020: the trusted IPs, say).
+    return new WecomApiError(
+      errcode,
+      errmsg,
+      api,
+      attempts,
+      this.messages.wecomRefused(api, errcode, errmsg),
+    );
   }
 
   /** One attempt. Throws the caller's abort reason, or a WecomNetworkError / WecomTimeoutError. */

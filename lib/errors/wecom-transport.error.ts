@@ -15,8 +15,12 @@ export class WecomNetworkError extends WecomError {
     readonly code: string,
     /** How many times the call was sent. */
     readonly attempts = 1,
+    /** The proxy the call went through (its origin, never its credentials), if any. */
+    readonly proxy?: string,
   ) {
-    super(`WeCom ${api} could not be reached: ${code}`);
+    super(
+      `WeCom ${api} could not be reached${proxy ? ` through the proxy ${proxy}` : ''}: ${code}`,
+    );
   }
 }
 
@@ -55,8 +59,14 @@ export class WecomProtocolError extends WecomError {
     readonly status: number,
     /** What was wrong with it. */
     readonly reason: string,
+    /** Set when the proxy answered in WeCom's place (its origin, never its credentials). */
+    readonly proxy?: string,
   ) {
-    super(`WeCom ${api} answered HTTP ${status} with ${reason}`);
+    super(
+      proxy
+        ? `the proxy ${proxy} answered HTTP ${status} for WeCom ${api} with ${reason}`
+        : `WeCom ${api} answered HTTP ${status} with ${reason}`,
+    );
   }
 }
 

@@ -109,9 +109,8 @@ export class UploadReceiver {
     const m = this.messages;
     if (!isMulterError(error)) {
       const detail = error instanceof Error ? error.message : String(error);
-      return badUpload(m.bodyUnreadable(detail), [
-        { rule: 'multipart-malformed', message: detail },
-      ]);
+      const message = m.bodyUnreadable(detail);
+      return badUpload(message, [{ rule: 'multipart-malformed', message }]);
     }
     if (error.code === 'LIMIT_FILE_SIZE') {
       const message = m.fileTooLarge(maxBytes);
@@ -128,6 +127,7 @@ export class UploadReceiver {
         rule: 'multipart-field-size',
         message,
         limit: BODY_LIMITS.fieldSize,
+        actual: `>${BODY_LIMITS.fieldSize}`,
       });
     }
     // One rule name for each of multer's refusals.
@@ -137,8 +137,12 @@ export class UploadReceiver {
       LIMIT_PART_COUNT: ['multipart-parts', m.tooManyParts(BODY_LIMITS.parts)],
       LIMIT_FIELD_COUNT: ['multipart-fields', m.tooManyFields(BODY_LIMITS.fields)],
       LIMIT_FIELD_KEY: ['multipart-field-name', m.fieldNameTooLong()],
+      MISSING_FIELD_NAME: ['multipart-field-name', m.fieldNameMissing()],
     };
-    const [rule, message] = refusals[error.code] ?? ['multipart-malformed', error.message];
+    const [rule, message] = refusals[error.code] ?? [
+      'multipart-malformed',
+      m.bodyUnreadable(error.message),
+    ];
     return badUpload(message, [{ rule, message }]);
   }
 }

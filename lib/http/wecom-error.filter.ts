@@ -113,12 +113,15 @@ export class WecomErrorFilter implements ExceptionFilter {
       };
     }
     if (error instanceof WecomNetworkError) {
-      return { status: HttpStatus.BAD_GATEWAY, message: m.wecomUnreachable(error.api, error.code) };
+      return {
+        status: HttpStatus.BAD_GATEWAY,
+        message: m.wecomUnreachable(error.api, error.code, error.proxy),
+      };
     }
     if (error instanceof WecomProtocolError) {
       return {
         status: HttpStatus.BAD_GATEWAY,
-        message: m.wecomGarbled(error.api, error.status, error.reason),
+        message: m.wecomGarbled(error.api, error.status, error.reason, error.proxy),
       };
     }
     return { status: HttpStatus.BAD_GATEWAY, message: error.message };

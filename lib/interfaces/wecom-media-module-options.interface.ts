@@ -78,10 +78,12 @@ export interface WecomMediaCommonOptions {
    */
   locale?: 'en' | 'zh-CN';
   /**
-   * An HTTP(S) proxy to reach WeCom through (HTTP CONNECT), e.g. the gateway whose fixed IP is in
+   * An HTTP proxy (`http://…`; TLS to WeCom runs inside its tunnel) to reach WeCom through (HTTP
+   * CONNECT), e.g. the gateway whose fixed IP is in
    * WeCom's trusted-IP list (errcode 60020 otherwise); `false` connects directly whatever the
    * environment says.
-   * @default from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, unless NO_PROXY excludes WeCom's host
+   * @default from HTTPS_PROXY (HTTP_PROXY for an http:// baseUrl) or ALL_PROXY, unless NO_PROXY
+   *   excludes WeCom's host; a value without a scheme is an HTTP proxy, as curl reads it
    */
   proxy?: string | false;
   /**

@@ -3,6 +3,7 @@ import { ATTACHMENT_TYPES } from '../enums/attachment-type.enum.js';
 import { MEDIA_TYPES } from '../enums/media-type.enum.js';
 import { MEDIA_ID_LIFETIME_MS } from '../common/wecom-media.constants.js';
 import { MIME_TYPES } from '../media/media-format.js';
+import { LOCALES } from '../rules/messages/index.js';
 
 /** Every option `forRoot` takes (the extras are checked where the controller is built). */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -25,7 +26,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'verifyCredentials',
   'fit',
 ]);
-const LOCALES = ['en', 'zh-CN'];
+
 /** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
 const EXTRAS = new Set(['isGlobal', 'controller']);
 const STORE_METHODS = ['get', 'set', 'delete', 'compareAndDelete', 'acquireLock'] as const;
@@ -70,7 +71,7 @@ export function findOptionProblems(options: unknown): Problems {
   for (const key of ['tokenRefreshAheadMs', 'credentialsCooldownMs'] as const) {
     nonNegative(o[key], key, problems);
   }
-  if (o.locale !== undefined && !LOCALES.includes(o.locale as string)) {
+  if (o.locale !== undefined && !(LOCALES as readonly unknown[]).includes(o.locale)) {
     problems.push(`locale must be 'en' or 'zh-CN'; got ${JSON.stringify(o.locale)}`);
   }
   if (o.proxy !== undefined && o.proxy !== false) problems.push(...proxyProblems(o.proxy));
@@ -119,6 +120,13 @@ function baseUrlProblems(value: unknown): Problems {
   return [];
 }
 
+/**
+ * What a proxy must be. Only plain HTTP proxies: https-proxy-agent leaves an unhandled 'error' on
+ * a TLS socket to a proxy that hangs up during the handshake, which would end the process.
+ */
+export const PROXY_RULE =
+  'an http:// URL such as http://proxy.internal:3128 (the tunnel to WeCom is TLS already; a TLS connection to the proxy itself is not supported)';
+
 function proxyProblems(value: unknown): Problems {
   let url: URL | undefined;
   try {
@@ -127,9 +135,7 @@ function proxyProblems(value: unknown): Problems {
     // reported below
   }
   // Its value may carry credentials: described, never quoted.
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    return ['proxy must be false or an http(s) URL such as http://proxy.internal:3128'];
-  }
+  if (!url || url.protocol !== 'http:') return [`proxy must be false or ${PROXY_RULE}`];
   return [];
 }
 

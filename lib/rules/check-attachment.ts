@@ -7,7 +7,7 @@ import { isAttachmentType, isMediaType } from './attachment-rules.js';
 import { checkFilename } from './filename-rule.js';
 import { EN_MESSAGES, type Messages } from './messages/index.js';
 import { fitWithin } from './next-steps.js';
-import { FORMAT_LABELS } from './rule-messages.js';
+import { FORMAT_LABELS, formatSeconds, isMissing } from './rule-messages.js';
 
 /** What the rules look at. */
 export interface AttachmentFacts {
@@ -104,7 +104,8 @@ export function checkTypes(
       rule: 'media-type',
       message: messages.mediaType(mediaType),
       limit: MEDIA_TYPES.join(', '),
-      actual: String(mediaType),
+      // A missing value has none to show.
+      ...(isMissing(mediaType) ? {} : { actual: String(mediaType) }),
     });
   }
   if (attachmentType !== undefined && !isAttachmentType(attachmentType)) {
@@ -112,7 +113,7 @@ export function checkTypes(
       rule: 'attachment-type',
       message: messages.attachmentType(attachmentType),
       limit: ATTACHMENT_TYPES.join(', '),
-      actual: String(attachmentType),
+      ...(isMissing(attachmentType) ? {} : { actual: String(attachmentType) }),
     });
   }
   if (isMediaType(mediaType) && isAttachmentType(attachmentType)) {
@@ -270,7 +271,7 @@ function checkMomentVideo(
       rule: 'moment-video-duration',
       message: messages.momentVideoDuration(max, seconds),
       limit: max,
-      actual: Number(seconds.toFixed(3)),
+      actual: Number(formatSeconds(seconds)),
     },
   ];
 }

@@ -21,9 +21,16 @@ export function fitWithin(
   };
 }
 
-/** The ffmpeg line that trims a video to `seconds` without re-encoding it. */
+/**
+ * The ffmpeg line that trims a video under `seconds`. It re-encodes: a stream copy (`-c copy`)
+ * cuts at packet boundaries and overshoots (31 s cut with `-t 30 -c copy` lasts 30.1–30.2 s), and
+ * even a re-encode ends on a whole frame (30.03 s at 29.97 fps), hence 0.1 s to spare.
+ */
 export const trimCommand = (seconds: number): string =>
-  `ffmpeg -i in.mp4 -t ${seconds} -c copy out.mp4`;
+  `ffmpeg -i in.mp4 -t ${Math.max(0.1, Math.round((seconds - 0.1) * 10) / 10)} -c:v libx264 -c:a aac out.mp4`;
+
+/** WeCom's page of global errcodes, for those without a next step of their own. */
+export const ERRCODE_PAGE = 'https://developer.work.weixin.qq.com/document/path/90313';
 
 /** The ffmpeg line that rewrites an MP4 with its length in a `moov` at the front. */
 export const remuxCommand = 'ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4';

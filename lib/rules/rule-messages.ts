@@ -17,6 +17,19 @@ export const FORMAT_LABELS: Readonly<Record<MediaFormat, string>> = {
 };
 
 /** Seconds with one decimal when that is exact, else three: 30.0, 30.001. */
+/** True when a value was not given at all (a missing query parameter, say). */
+export const isMissing = (value: unknown): value is null | undefined =>
+  value === undefined || value === null;
+
+/** A value as a user sent it: strings quoted, numbers (NaN too) as they read. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 export function formatSeconds(s: number): string {
-  return (Math.round(s * 1000) / 1000).toFixed(s * 10 === Math.round(s * 10) ? 1 : 3);
+  // Up to the millisecond, so that 30.0001 s reads 30.001, never the limit; "31.0", "30.01".
+  const ms = Math.ceil(Math.round(s * 1e6) / 1e3) / 1000;
+  return Number.isInteger(ms) ? ms.toFixed(1) : String(ms);
 }

@@ -48,7 +48,12 @@ export class FallbackStore implements WecomStore {
         return;
       } catch (error) {
         if (left <= pause) {
-          await this.attempt(() => Promise.reject(error as Error)); // the one warning
+          // The one warning: a store that stayed silent is named for the whole wait.
+          const why =
+            error instanceof NoAnswer
+              ? new NoAnswer(`no answer within ${this.settings.timeoutMs} ms at start-up`)
+              : (error as Error);
+          await this.attempt(() => Promise.reject(why));
           return;
         }
         await sleep(pause);
@@ -115,13 +120,16 @@ export class FallbackStore implements WecomStore {
 const READY_PROBE_KEY = 'wecom-media:ready-probe';
 
 /** `call`'s result, or a rejection once `ms` have passed without one. */
+/** The store did not answer in time. */
+class NoAnswer extends Error {}
+
 async function bounded<T>(call: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       call,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+        timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), ms);
       }),
     ]);
   } finally {

@@ -10,7 +10,7 @@ import type {
 import type { Violation } from '../interfaces/violation.interface.js';
 import { OPTION_DEFAULTS } from '../options/resolve-options.js';
 import { resolveRules } from '../rules/attachment-rules.js';
-import { messagesFor } from '../rules/messages/index.js';
+import { LOCALES, messagesFor } from '../rules/messages/index.js';
 import { AS_ITS_BYTES, prepareAttachment } from '../source/prepare-attachment.js';
 import { TempDirectory } from '../source/temp-directory.js';
 
@@ -57,7 +57,13 @@ export class AttachmentFileValidator extends FileValidator<
 
   constructor(options: AttachmentFileValidatorOptions = {}) {
     super(options);
-    const { rules } = options;
+    const { rules, locale } = options;
+    // A typo ('zh-cn') would answer in English without a word: refuse it here, as the module does.
+    if (locale !== undefined && !(LOCALES as readonly unknown[]).includes(locale)) {
+      throw new TypeError(
+        `AttachmentFileValidator: locale must be 'en' or 'zh-CN'; got ${JSON.stringify(locale)}`,
+      );
+    }
     this.rules = rules && isFullRules(rules) ? rules : resolveRules(rules);
   }
 
@@ -73,8 +79,9 @@ export class AttachmentFileValidator extends FileValidator<
   buildErrorMessage(file: unknown): string {
     const violations =
       typeof file === 'object' && file !== null ? this.verdicts.get(file) : undefined;
-    if (!violations) return 'expected one file in the multipart field';
-    return violations.map((v) => v.message).join('; ');
+    const messages = messagesFor(this.validationOptions.locale ?? OPTION_DEFAULTS.locale);
+    if (!violations) return messages.oneFile();
+    return messages.list(violations.map((v) => v.message));
   }
 
   /** Every rule `file` breaks. */

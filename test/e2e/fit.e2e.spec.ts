@@ -228,7 +228,9 @@ describe('fit: images that break a rule are made to pass', () => {
       attachmentType: moment,
     });
     expect(violations).toMatchObject([{ rule: 'moment-video-duration' }]);
-    expect(violations[0]?.message).toContain('ffmpeg -i in.mp4 -t 30 -c copy out.mp4');
+    expect(violations[0]?.message).toContain(
+      'ffmpeg -i in.mp4 -t 29.9 -c:v libx264 -c:a aac out.mp4',
+    );
   });
 
   it('HEIC this sharp cannot decode: a violation that says so', async () => {

@@ -2,11 +2,9 @@ import {
   Controller,
   Module,
   Post,
-  Query,
   UploadedFile,
   UseFilters,
   UseInterceptors,
-  ValidationPipe,
   type INestApplication,
 } from '@nestjs/common';
 import { request } from 'node:http';
@@ -15,11 +13,13 @@ import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AttachmentFileInterceptor,
+  AttachmentQuery,
+  AttachmentQueryInterceptor,
   AttachmentService,
   ClientAbortSignal,
-  UploadAttachmentQueryDto,
   WecomErrorFilter,
   WecomMediaModule,
+  type WecomMediaModuleOptions,
 } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { GIF_BYTES, makePng } from '../helpers/media-bytes.mjs';
@@ -33,16 +33,15 @@ class ProductImagesController {
   constructor(private readonly attachments: AttachmentService) {}
 
   @Post('images')
-  @UseInterceptors(AttachmentFileInterceptor('media'))
+  @UseInterceptors(AttachmentQueryInterceptor, AttachmentFileInterceptor('media'))
   async upload(
-    @Query(new ValidationPipe({ transform: true })) query: UploadAttachmentQueryDto,
+    @AttachmentQuery() query: AttachmentQuery,
     @UploadedFile() file: Express.Multer.File,
     @ClientAbortSignal() signal: AbortSignal,
   ) {
     const { mediaId, expiresAt } = await this.attachments.upload({
       file,
-      mediaType: query.media_type,
-      attachmentType: query.attachment_type,
+      ...query,
       signal,
     });
     return { mediaId, expiresAt };
@@ -57,13 +56,15 @@ describe("the README's own-controller recipe", () => {
   let app: INestApplication;
   let url: string;
 
-  beforeEach(async () => {
+  /** The recipe's module, pointed at the emulator, with `extra` options. */
+  async function start(extra: Pick<WecomMediaModuleOptions, 'locale'> = {}): Promise<void> {
     @Module({
       imports: [
         WecomMediaModule.forRoot({
           corpId: s.emulator.corpId,
           corpSecret: s.emulator.corpSecret,
           baseUrl: s.emulator.url,
+          ...extra,
         }),
       ],
       controllers: [ProductImagesController],
@@ -73,7 +74,8 @@ describe("the README's own-controller recipe", () => {
     app = ref.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
-  });
+  }
+  beforeEach(() => start());
   afterEach(() => app.close());
 
   it('sends a Chinese filename to WeCom as the browser sent it, byte for byte', async () => {
@@ -129,5 +131,101 @@ describe("the README's own-controller recipe", () => {
     req.destroy();
     const abandoned = await s.emulator.waitFor((r) => r.closedByClient === true);
     expect(abandoned.api).toBe('upload_attachment');
+  });
+
+  it('judges the query before the body: a bad one is a 400 with violations, and nothing is spooled', async () => {
+    const res = await supertest(url)
+      .post('/products/images?media_type=video&attachment_type=2')
+      .attach('media', png, 'a.png');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      statusCode: 400,
+      violations: [{ rule: 'attachment-media-type', limit: 'image', actual: 'video' }],
+    });
+    const missing = await supertest(url).post('/products/images').attach('media', png, 'a.png');
+    expect(missing.body.violations.map((v: { rule: string }) => v.rule)).toEqual([
+      'media-type',
+      'attachment-type',
+    ]);
+    expect(s.emulator.uploads).toHaveLength(0);
+  });
+
+  it('speaks the module\u2019s locale, the query included', async () => {
+    await app.close();
+    await start({ locale: 'zh-CN' });
+    const res = await supertest(url)
+      .post('/products/images?media_type=video&attachment_type=2')
+      .attach('media', png, 'a.png');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^商品图册只支持图片/);
+    const two = await supertest(url).post('/products/images?attachment_type=abc');
+    expect(two.body.message).toContain('；');
+  });
+});
+
+// The other documented way to use the filter: for the whole app, from the container (so that it
+// has the module's locale).
+@Controller('plain')
+class PlainController {
+  constructor(private readonly attachments: AttachmentService) {}
+
+  @Post()
+  @UseInterceptors(AttachmentQueryInterceptor, AttachmentFileInterceptor('media'))
+  async upload(
+    @AttachmentQuery() query: AttachmentQuery,
+    @UploadedFile() file: Express.Multer.File,
+  ) {
+    return this.attachments.upload({ file, ...query });
+  }
+}
+
+describe('app.useGlobalFilters(app.get(WecomErrorFilter))', () => {
+  const s = emulatorSuite({ app: false });
+  let app: INestApplication;
+  let url: string;
+  beforeEach(async () => {
+    const ref = await Test.createTestingModule({
+      imports: [
+        WecomMediaModule.forRoot({
+          corpId: s.emulator.corpId,
+          corpSecret: s.emulator.corpSecret,
+          baseUrl: s.emulator.url,
+          locale: 'zh-CN',
+          timeoutMs: 300,
+          retry: { busyRetries: 0 },
+        }),
+      ],
+      controllers: [PlainController],
+    }).compile();
+    app = ref.createNestApplication({ logger: false });
+    app.useGlobalFilters(app.get(WecomErrorFilter));
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+  afterEach(() => app.close());
+
+  it('answers each failure with its status, in the module locale', async () => {
+    const send = () =>
+      supertest(url)
+        .post('/plain?media_type=image&attachment_type=2')
+        .attach('media', png, 'a.png');
+    const refused = await supertest(url)
+      .post('/plain?media_type=image&attachment_type=2')
+      .attach('media', GIF_BYTES, 'a.gif');
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^附件不符合上传规则/);
+    s.emulator.failNext('upload_attachment', 60020);
+    const untrusted = await send();
+    expect(untrusted.status).toBe(502);
+    expect(untrusted.body).toMatchObject({ errcode: 60020 });
+    expect(untrusted.body.message).toContain('可信 IP');
+    s.emulator.failNext('upload_attachment', -1);
+    const busy = await send();
+    expect(busy.status).toBe(503);
+    expect(busy.headers['retry-after']).toBeDefined();
+    s.emulator.answerNextWith('upload_attachment', { status: 200, body: '', hang: true });
+    const slow = await send();
+    expect(slow.status).toBe(504);
+    expect(slow.body.message).toMatch(/未在 300 毫秒内响应/);
   });
 });

@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AttachmentType, MediaType } from '../../lib/index.js';
+import {
+  AttachmentType,
+  MediaType,
+  WecomNetworkError,
+  WecomProtocolError,
+} from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { bootApp, type TestingApp } from '../helpers/testing-app.js';
@@ -104,7 +109,52 @@ describe('reaching WeCom through a proxy (a fixed egress IP)', () => {
     const error = await bootApp(s.emulator, { proxy: 'socks5://user:pa55word@127.0.0.1:1' }).catch(
       (e: unknown) => e,
     );
-    expect((error as Error).message).toMatch(/proxy must be false or an http\(s\) URL/);
+    expect((error as Error).message).toMatch(/proxy must be false or an http:\/\/ URL/);
     expect((error as Error).message).not.toContain('pa55word');
+  });
+
+  it('a proxy that refuses the tunnel (407) is named as the one that answered, its credentials never', async () => {
+    const refusing = createServer();
+    refusing.on('connect', (_req, client: Socket) => {
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n',
+      );
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    const t = await bootApp(s.emulator, { proxy: origin.replace('//', '//ops:pa55word@') });
+    try {
+      const error = await t.service
+        .upload({ file: png, filename: 'a.png', mediaType: MediaType.Image, attachmentType: 1 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WecomProtocolError);
+      expect(error).toMatchObject({ status: 407, proxy: origin });
+      expect((error as Error).message).toBe(
+        `the proxy ${origin} answered HTTP 407 for WeCom /cgi-bin/gettoken with Proxy Authentication Required: check the credentials in the proxy URL`,
+      );
+      expect(JSON.stringify(t.logs.text)).not.toContain('pa55word');
+    } finally {
+      await t.close();
+      await new Promise((resolve) => refusing.close(resolve));
+    }
+  });
+
+  it('a proxy that is down: the network error says it was the proxy', async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise((resolve) => dead.close(resolve));
+    const t = await bootApp(s.emulator, { proxy: origin });
+    try {
+      const error = await t.service
+        .upload({ file: png, filename: 'a.png', mediaType: MediaType.Image, attachmentType: 1 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WecomNetworkError);
+      expect((error as Error).message).toBe(
+        `WeCom /cgi-bin/gettoken could not be reached through the proxy ${origin}: ECONNREFUSED`,
+      );
+    } finally {
+      await t.close();
+    }
   });
 });

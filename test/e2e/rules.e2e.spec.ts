@@ -111,7 +111,7 @@ describe('upload rules, enforced before anything is sent', () => {
       attachmentType: moment,
     });
     expect(violations[0]?.message).toBe(
-      'moments videos may last at most 30 s; this MP4 lasts 30.1 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 30 -c copy out.mp4)',
+      'moments videos may last at most 30 s; this MP4 lasts 30.1 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 29.9 -c:v libx264 -c:a aac out.mp4)',
     );
   });
 

@@ -67,3 +67,36 @@ describe('verifyCredentials: a wrong secret fails the boot, not the first upload
     expect(s.emulator.gettokenCalls).toBe(0);
   });
 });
+
+describe('start-up: whatever keeps the module from a token fails the boot, and says so', () => {
+  const s = emulatorSuite({ app: false });
+
+  it('verifyCredentials: a refusal other than a wrong secret (60020, the trusted IPs) fails the boot too', async () => {
+    s.emulator.failNext('gettoken', 60020);
+    const error = await bootApp(s.emulator, { verifyCredentials: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ errcode: 60020, api: '/cgi-bin/gettoken' });
+    expect((error as Error).message).toContain('trusted IPs');
+  });
+});
+
+describe('start-up: a shared store that never answers', () => {
+  const s = emulatorSuite({ app: false });
+
+  it('is waited for storeTimeoutMs, then named in one warning for the whole wait', async () => {
+    const silent = {
+      get: () => new Promise<undefined>(() => undefined),
+      set: () => new Promise<void>(() => undefined),
+      delete: () => new Promise<void>(() => undefined),
+      compareAndDelete: () => new Promise<boolean>(() => undefined),
+      acquireLock: () => new Promise<boolean>(() => undefined),
+    };
+    const t = await bootApp(s.emulator, { store: silent, storeTimeoutMs: 150 });
+    try {
+      const warnings = t.logs.lines.filter((l) => l.includes('the shared store failed'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('no answer within 150 ms at start-up');
+    } finally {
+      await t.close();
+    }
+  });
+});

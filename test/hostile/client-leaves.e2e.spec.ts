@@ -58,6 +58,10 @@ describe('a client that leaves stops the WeCom call it started', () => {
     expect(abandoned.mediaId).toBeUndefined();
     await spoolGone(s);
     expect(successes(s.emulator)).toBe(1); // the warm-up only
+    // The app's log says so (the aborted call is logged once the module's upload gives up).
+    await vi.waitFor(() =>
+      expect(s.h.logs.text).toContain('stopped: its client went away before WeCom answered'),
+    );
   });
 
   it('right after its body, before the handler even runs: nothing reaches WeCom', async () => {

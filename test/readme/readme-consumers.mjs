@@ -47,6 +47,16 @@ export async function completeTsBlocks() {
   for (const file of ['README.md', 'sample/README.md']) {
     all.push(...codeBlocks(file, await readFile(join(root, file), 'utf8')));
   }
+  // A TypeScript block is either complete (`ts`) or says it is partial (`ts partial`): anything
+  // else (`typescript`, `ts title=…`) would be skipped without a word.
+  const odd = all.filter(
+    (b) => /^(ts|typescript|tsx)\b/.test(b.info) && b.info !== 'ts' && b.info !== 'ts partial',
+  );
+  if (odd.length > 0) {
+    throw new Error(
+      `TypeScript blocks must be \`ts\` or \`ts partial\`: ${odd.map((b) => `${b.file}:${b.line} (${b.info})`).join(', ')}`,
+    );
+  }
   return all.filter((b) => b.info === 'ts');
 }
 

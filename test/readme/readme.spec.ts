@@ -79,6 +79,55 @@ describe("the README's code, as a new user copies it", () => {
   });
 });
 
+describe("the README's example violation", () => {
+  it('is what the module says of a 1081 × 1081 PNG for moments', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const shown = /```json\n(\{\n  "rule": "moment-image-short-edge"[^`]*)```/.exec(readme)?.[1];
+    const { checkAttachment } = await import('../../lib/rules/check-attachment.js');
+    const { DEFAULT_ATTACHMENT_RULES } = await import('../../lib/rules/attachment-rules.js');
+    const [actual] = checkAttachment(
+      {
+        mediaType: 'image',
+        attachmentType: 1,
+        size: 1000,
+        filename: 'a.png',
+        media: { format: 'png', width: 1081, height: 1081 },
+      },
+      DEFAULT_ATTACHMENT_RULES,
+    );
+    expect(JSON.parse(shown ?? '{}')).toEqual(actual);
+  });
+});
+
+describe("the README's install section", () => {
+  it('names every package the blocks import (the install lines or the peers)', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Quick start'));
+    const imported = new Set(
+      (await completeTsBlocks()).flatMap((b) =>
+        [...b.code.matchAll(/from '([^'.][^']*)'/g)]
+          .map((m) => m[1] ?? '')
+          .filter((name) => !name.startsWith('node:'))
+          .map((name) =>
+            name
+              .split('/')
+              .slice(0, name.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      ),
+    );
+    expect(imported.size).toBeGreaterThan(3);
+    expect(
+      [...imported].filter(
+        (name) =>
+          !install.includes(`\`${name}\``) &&
+          !install.includes(` ${name} `) &&
+          !install.includes(` ${name}\n`),
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe("the README's options table", () => {
   it('lists every option the module takes, and nothing else', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');

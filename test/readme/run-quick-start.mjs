@@ -11,11 +11,10 @@ import { makePng } from '../helpers/media-bytes.mjs';
 
 const [compiled] = process.argv.slice(2);
 if (!compiled) throw new Error('usage: run-quick-start.mjs <compiled quick start>');
-const corpId = 'ww0123456789abcdef'; // the quick start's own corp id
-const emulator = await WecomEmulator.start({
-  apps: [{ corpId, corpSecret: 'quick-start-secret' }],
-});
-process.env.WECOM_CORP_SECRET = 'quick-start-secret';
+const emulator = await WecomEmulator.start();
+// What `npx wecom-emulator` tells a user to set.
+process.env.WECOM_CORP_ID = emulator.corpId;
+process.env.WECOM_CORP_SECRET = emulator.corpSecret;
 process.env.WECOM_BASE_URL = emulator.url;
 const dir = await mkdtemp(join(tmpdir(), 'quick-start-'));
 try {

@@ -115,14 +115,26 @@ describe('checkAttachment', () => {
       {
         rule: 'moment-video-duration',
         message:
-          'moments videos may last at most 30 s; this MP4 lasts 30.1 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 30 -c copy out.mp4)',
+          'moments videos may last at most 30 s; this MP4 lasts 30.1 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 29.9 -c:v libx264 -c:a aac out.mp4)',
         limit: 30,
         actual: 30.1,
       },
     ]);
     expect(video(30_001n)[0]?.message).toBe(
-      'moments videos may last at most 30 s; this MP4 lasts 30.001 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 30 -c copy out.mp4)',
+      'moments videos may last at most 30 s; this MP4 lasts 30.001 s: trim it to 30 s (e.g. ffmpeg -i in.mp4 -t 29.9 -c:v libx264 -c:a aac out.mp4)',
     );
+    // Over the limit by less than a millisecond: never shown as the limit itself.
+    const barely = check({
+      mediaType: MediaType.Video,
+      media: { format: 'mp4', duration: { units: 300_001n, timescale: 10_000 } },
+    });
+    expect(barely).toMatchObject([{ limit: 30, actual: 30.001 }]);
+    expect(barely[0]?.message).toContain('lasts 30.001 s');
+    const hundredths = check({
+      mediaType: MediaType.Video,
+      media: { format: 'mp4', duration: { units: 30_010n, timescale: 1000 } },
+    });
+    expect(hundredths[0]?.message).toContain('lasts 30.01 s');
   });
 
   it('moments videos of unknown length are refused, saying why; other scenes do not ask', () => {

@@ -82,6 +82,7 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
   ['filenameEmpty', (m) => m.filenameEmpty(), []],
   ['filenameLength', (m) => m.filenameLength(255, 300), ['255', '300']],
   ['ruleError', (m) => m.ruleError(['one', 'two']), ['one', 'two']],
+  ['list', (m) => m.list(['一', '二']), ['一', '二']],
   ['noFile', (m) => m.noFile('media'), ['"media"']],
   ['sendFileIn', (m) => m.sendFileIn('media'), ['"media"']],
   ['oneFileIn', (m) => m.oneFileIn('media'), ['"media"']],
@@ -89,6 +90,7 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
   ['tooManyParts', (m) => m.tooManyParts(10), ['10']],
   ['tooManyFields', (m) => m.tooManyFields(8), ['8']],
   ['fieldNameTooLong', (m) => m.fieldNameTooLong(), []],
+  ['fieldNameMissing', (m) => m.fieldNameMissing(), []],
   ['fieldTooLarge', (m) => m.fieldTooLarge(1024), ['1024']],
   ['bodyUnreadable', (m) => m.bodyUnreadable('Unexpected end of form'), ['Unexpected end of form']],
   ['fileTooLarge', (m) => m.fileTooLarge(10_485_760), ['10485760']],
@@ -125,6 +127,46 @@ describe('the messages, in English and in Chinese', () => {
       }
       expect(call(ZH)).toMatch(CJK);
       expect(call(ZH)).not.toBe(call(EN_MESSAGES));
+    });
+  }
+
+  // What the user can act on: every message about their file or their configuration ends with
+  // what to do, in both languages. (Not the ones that only report: busy, timeouts, aborts.)
+  const ACTIONABLE = new Set<keyof Messages>([
+    'minSize',
+    'maxSize',
+    'format',
+    'formatOfAny',
+    'mediaTypeMismatch',
+    'mediaType',
+    'attachmentType',
+    'attachmentMediaType',
+    'momentImageShortEdge',
+    'momentImageLongEdge',
+    'momentVideoDuration',
+    'momentVideoDurationUnknown',
+    'unreadable',
+    'imagePixels',
+    'formatNotDecodable',
+    'fitTooLarge',
+    'fitInputTooLarge',
+    'filenameEmpty',
+    'filenameLength',
+    'fileTooLarge',
+    'receiveTimeout',
+    'fieldNameMissing',
+    'wecomRefused',
+    'credentialsRefused',
+    'wecomUnreachable',
+    'wecomRateLimited',
+    'wecomBusy',
+  ]);
+  const EN_STEP =
+    /[:;] (?:e\.g\. )?(?:send|use|give|convert|trim|resize|compress|re-encode|export|shorten|name|check|add|look|try|fix)\b/;
+  for (const [name, call] of samples.filter(([n]) => ACTIONABLE.has(n))) {
+    it(`${name}: says what to do next, in both languages`, () => {
+      expect(call(EN_MESSAGES)).toMatch(EN_STEP);
+      expect(call(ZH)).toMatch(/[：；，]请/);
     });
   }
 

@@ -103,6 +103,17 @@ describe('AttachmentFileValidator', () => {
     expect(await named.check(clip)).toMatchObject(expected);
   });
 
+  it('speaks Chinese with locale zh-CN, and refuses a locale it does not know', async () => {
+    const validator = new AttachmentFileValidator({ locale: 'zh-CN' });
+    const gif = memory(GIF_BYTES, 'fake.png');
+    expect(await validator.isValid(gif)).toBe(false);
+    expect(validator.buildErrorMessage(gif)).toMatch(/^附件必须是 JPEG、PNG、MP4 格式/);
+    expect(validator.buildErrorMessage({})).toBe('只能上传一个文件');
+    expect(() => new AttachmentFileValidator({ locale: 'zh-cn' as 'zh-CN' })).toThrow(
+      `AttachmentFileValidator: locale must be 'en' or 'zh-CN'; got "zh-cn"`,
+    );
+  });
+
   it('applies the rules of a fixed media and attachment type', async () => {
     const validator = new AttachmentFileValidator({
       mediaType: MediaType.Image,

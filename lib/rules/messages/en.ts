@@ -1,8 +1,14 @@
 import { AttachmentType } from '../../enums/attachment-type.enum.js';
 import { MediaType } from '../../enums/media-type.enum.js';
 import type { MediaFormat } from '../../media/media-format.js';
-import { compressVideoCommand, remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
-import { FORMAT_LABELS, formatSeconds } from '../rule-messages.js';
+import {
+  compressVideoCommand,
+  ERRCODE_PAGE,
+  remuxCommand,
+  toMp4Command,
+  trimCommand,
+} from '../next-steps.js';
+import { FORMAT_LABELS, formatSeconds, isMissing, shown } from '../rule-messages.js';
 import type { Messages } from './messages.js';
 
 const SCENES: Record<AttachmentType, string> = {
@@ -28,6 +34,17 @@ const or = (items: readonly string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 const labels = (formats: readonly MediaFormat[]): string =>
   or(formats.map((f) => FORMAT_LABELS[f]));
+/** What to do about the errcodes a configuration or an input causes. */
+const EN_ERRCODE_STEPS: Partial<Record<number, string>> = {
+  40004: ': the media_type does not match the file; send images as image, videos as video',
+  40005: ': WeCom does not take this file type; convert it',
+  40006: ': the file is too large or too small for WeCom; send one of another size',
+  48002:
+    ": this app may not call the API: add it to 「客户联系」›「可调用接口的应用」 in WeCom's admin console",
+  60020:
+    ": this server's IP is not among the app's trusted IPs: add its egress IP (or the proxy's) in WeCom's admin console",
+};
+
 const convertTo = (mediaType: MediaType, formats: readonly MediaFormat[]): string =>
   mediaType === MediaType.Video
     ? `convert it to ${labels(formats)} (e.g. ${toMp4Command})`
@@ -51,9 +68,13 @@ export const EN_MESSAGES: Messages = {
   mediaTypeMismatch: (mediaType, accepted, actual, actualType) =>
     `media_type ${mediaType} needs ${labels(accepted)}, but the bytes are ${FORMAT_LABELS[actual]}, which is ${A_MEDIA[actualType]}: send it with media_type=${actualType}`,
   mediaType: (actual) =>
-    `media_type must be one of image, video, file; got ${JSON.stringify(actual)}: use one of them`,
+    isMissing(actual)
+      ? 'media_type is missing: give one of image, video, file'
+      : `media_type must be one of image, video, file; got ${shown(actual)}: use one of them`,
   attachmentType: (actual) =>
-    `attachment_type must be 1 (moments) or 2 (product album); got ${JSON.stringify(actual)}: use 1 or 2`,
+    isMissing(actual)
+      ? 'attachment_type is missing: give 1 (moments) or 2 (product album)'
+      : `attachment_type must be 1 (moments) or 2 (product album); got ${shown(actual)}: use 1 or 2`,
   attachmentMediaType: (attachmentType, accepted, actual, elsewhere) => {
     const instead = `send ${or(accepted.map((t) => A_MEDIA[t]))}`;
     const move = elsewhere
@@ -84,6 +105,7 @@ export const EN_MESSAGES: Messages = {
     `filenames may be at most ${limit} bytes of UTF-8; this one is ${actual} bytes: shorten it (${limit} bytes hold about ${Math.floor(limit / 3)} Chinese characters)`,
 
   ruleError: (violations) => `attachment breaks the upload rules: ${violations.join('; ')}`,
+  list: (messages) => messages.join('; '),
   noFile: (field) => `no file in the multipart field "${field}"`,
   sendFileIn: (field) => `send the file as multipart/form-data in a field named "${field}"`,
   oneFileIn: (field) => `send exactly one file, in the field "${field}"`,
@@ -91,12 +113,16 @@ export const EN_MESSAGES: Messages = {
   tooManyParts: (limit) => `send at most ${limit} multipart parts`,
   tooManyFields: (limit) => `send at most ${limit} text fields`,
   fieldNameTooLong: () => 'a field name is too long',
+  fieldNameMissing: () => 'a multipart part has no field name: name every part',
   fieldTooLarge: (limit) => `text fields may be at most ${limit} bytes`,
   bodyUnreadable: (detail) => `the multipart body could not be read: ${detail}`,
-  fileTooLarge: (limit) => `files may be at most ${bytes(limit)}; this one is larger`,
-  receiveTimeout: (ms) => `the upload did not arrive within ${ms} ms`,
+  fileTooLarge: (limit) =>
+    `files may be at most ${bytes(limit)}; this one is larger: compress it or send a smaller file`,
+  receiveTimeout: (ms) =>
+    `the upload did not arrive within ${ms} ms: check the connection and try again`,
 
-  wecomRefused: (api, errcode, errmsg) => `WeCom ${api} failed with errcode ${errcode}: ${errmsg}`,
+  wecomRefused: (api, errcode, errmsg) =>
+    `WeCom ${api} failed with errcode ${errcode}: ${errmsg}${EN_ERRCODE_STEPS[errcode] ?? `; look the errcode up at ${ERRCODE_PAGE}`}`,
   wecomBusy: (api, errcode) =>
     `WeCom ${api} is busy (errcode ${errcode}) after every retry: try again in a moment`,
   wecomRateLimited: (api, errcode, seconds) =>
@@ -105,8 +131,12 @@ export const EN_MESSAGES: Messages = {
     `WeCom ${api} refused the app's credentials (errcode ${errcode}): check the corp id and the secret` +
     (retryAt ? `; the next attempt will be made at ${retryAt.toISOString()}` : ''),
   wecomTimeout: (api, ms) => `WeCom ${api} did not answer within ${ms} ms`,
-  wecomUnreachable: (api, code) => `WeCom ${api} could not be reached: ${code}`,
-  wecomGarbled: (api, status, reason) => `WeCom ${api} answered HTTP ${status} with ${reason}`,
+  wecomUnreachable: (api, code, proxy) =>
+    `WeCom ${api} could not be reached${proxy ? ` through the proxy ${proxy}` : ''}: ${code}; check the network${proxy ? ' and the proxy' : ''}`,
+  wecomGarbled: (api, status, reason, proxy) =>
+    proxy
+      ? `the proxy ${proxy} answered HTTP ${status} for WeCom ${api} with ${reason}`
+      : `WeCom ${api} answered HTTP ${status} with ${reason}`,
   aborted: (reason) =>
     reason === 'shutdown'
       ? 'the upload was cut short: the application is shutting down; try again in a moment'

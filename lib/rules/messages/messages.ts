@@ -68,6 +68,8 @@ export interface Messages {
 
   /** The summary of an AttachmentRuleError, for a 400. */
   ruleError(violations: readonly string[]): string;
+  /** Several messages as one sentence. */
+  list(messages: readonly string[]): string;
   noFile(field: string): string;
   sendFileIn(field: string): string;
   oneFileIn(field: string): string;
@@ -75,6 +77,7 @@ export interface Messages {
   tooManyParts(limit: number): string;
   tooManyFields(limit: number): string;
   fieldNameTooLong(): string;
+  fieldNameMissing(): string;
   fieldTooLarge(limit: number): string;
   bodyUnreadable(detail: string): string;
   fileTooLarge(limit: number): string;
@@ -85,7 +88,9 @@ export interface Messages {
   wecomRateLimited(api: string, errcode: number, retryAfterSeconds: number): string;
   credentialsRefused(api: string, errcode: number, retryAt: Date | undefined): string;
   wecomTimeout(api: string, ms: number): string;
-  wecomUnreachable(api: string, code: string): string;
-  wecomGarbled(api: string, status: number, reason: string): string;
+  /** `proxy`: the proxy the call went through (its origin), if any. */
+  wecomUnreachable(api: string, code: string, proxy?: string): string;
+  /** `proxy`: set when the proxy answered in WeCom's place. */
+  wecomGarbled(api: string, status: number, reason: string, proxy?: string): string;
   aborted(reason: 'shutdown' | 'client-gone'): string;
 }

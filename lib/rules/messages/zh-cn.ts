@@ -1,8 +1,14 @@
 import { AttachmentType } from '../../enums/attachment-type.enum.js';
 import { MediaType } from '../../enums/media-type.enum.js';
 import type { MediaFormat } from '../../media/media-format.js';
-import { compressVideoCommand, remuxCommand, toMp4Command, trimCommand } from '../next-steps.js';
-import { FORMAT_LABELS, formatSeconds } from '../rule-messages.js';
+import {
+  compressVideoCommand,
+  ERRCODE_PAGE,
+  remuxCommand,
+  toMp4Command,
+  trimCommand,
+} from '../next-steps.js';
+import { FORMAT_LABELS, formatSeconds, isMissing, shown } from '../rule-messages.js';
 import type { Messages } from './messages.js';
 
 // The terms are those of WeCom's docs: 朋友圈, 商品图册, 图片, 视频, 普通文件, 长边, 短边, 时长.
@@ -33,6 +39,15 @@ const labels = (formats: readonly MediaFormat[]): string => {
   const names = formats.map(label);
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join('、')} 或 ${names.at(-1)}`;
 };
+/** 配置或输入导致的错误码该怎么处理。 */
+const ZH_ERRCODE_STEPS: Partial<Record<number, string>> = {
+  40004: '：media_type 与文件不符，请以 image 上传图片、以 video 上传视频',
+  40005: '：企业微信不接受此文件类型，请转换格式',
+  40006: '：文件大小超出企业微信的范围，请压缩或更换文件',
+  48002: '：此应用无权调用该接口，请在管理后台「客户联系」›「可调用接口的应用」中添加',
+  60020: '：服务器 IP 不在应用的可信 IP 中，请在管理后台添加出口 IP（或代理的 IP）',
+};
+
 const convertTo = (mediaType: MediaType, formats: readonly MediaFormat[]): string =>
   mediaType === MediaType.Video
     ? `请转换为 ${labels(formats)}（例如 ${toMp4Command}）`
@@ -56,9 +71,13 @@ export const ZH_CN_MESSAGES: Messages = {
   mediaTypeMismatch: (mediaType, accepted, actual, actualType) =>
     `media_type 为 ${mediaType} 时文件须为 ${labels(accepted)}，但此文件实际为 ${label(actual)}（${MEDIA[actualType]}）：请以 media_type=${actualType} 上传`,
   mediaType: (actual) =>
-    `media_type 必须是 image、video 或 file；收到 ${JSON.stringify(actual)}：请使用其中之一`,
+    isMissing(actual)
+      ? '缺少 media_type：请填写 image、video 或 file'
+      : `media_type 必须是 image、video 或 file；收到 ${shown(actual)}：请使用其中之一`,
   attachmentType: (actual) =>
-    `attachment_type 必须是 1（朋友圈）或 2（商品图册）；收到 ${JSON.stringify(actual)}：请使用 1 或 2`,
+    isMissing(actual)
+      ? '缺少 attachment_type：请填写 1（朋友圈）或 2（商品图册）'
+      : `attachment_type 必须是 1（朋友圈）或 2（商品图册）；收到 ${shown(actual)}：请使用 1 或 2`,
   attachmentMediaType: (attachmentType, accepted, actual, elsewhere) => {
     const move = elsewhere
       .map((t) => `将${MEDIA[actual]}发到${SCENES[t]}（attachment_type=${t}）`)
@@ -87,6 +106,7 @@ export const ZH_CN_MESSAGES: Messages = {
     `文件名不能超过 ${limit} 字节（UTF-8）；此文件名为 ${actual} 字节：请缩短文件名（${limit} 字节约合 ${Math.floor(limit / 3)} 个汉字）`,
 
   ruleError: (violations) => `附件不符合上传规则：${violations.join('；')}`,
+  list: (messages) => messages.join('；'),
   noFile: (field) => `请求中没有 multipart 字段 "${field}" 的文件`,
   sendFileIn: (field) => `请以 multipart/form-data 上传，文件字段名为 "${field}"`,
   oneFileIn: (field) => `只能上传一个文件，字段名为 "${field}"`,
@@ -94,12 +114,14 @@ export const ZH_CN_MESSAGES: Messages = {
   tooManyParts: (limit) => `multipart 请求最多 ${limit} 个部分`,
   tooManyFields: (limit) => `最多 ${limit} 个文本字段`,
   fieldNameTooLong: () => '字段名过长',
+  fieldNameMissing: () => 'multipart 请求中有部分缺少字段名：请为每个部分命名',
   fieldTooLarge: (limit) => `文本字段不能超过 ${limit} 字节`,
   bodyUnreadable: (detail) => `无法读取 multipart 请求体：${detail}`,
   fileTooLarge: (limit) => `文件不能超过 ${bytes(limit)}；此文件更大：请压缩后再上传`,
   receiveTimeout: (ms) => `上传未在 ${ms} 毫秒内完成：请检查网络后重试`,
 
-  wecomRefused: (api, errcode, errmsg) => `企业微信接口 ${api} 返回错误码 ${errcode}：${errmsg}`,
+  wecomRefused: (api, errcode, errmsg) =>
+    `企业微信接口 ${api} 返回错误码 ${errcode}（${errmsg}）${ZH_ERRCODE_STEPS[errcode] ?? `：请查阅错误码说明 ${ERRCODE_PAGE}`}`,
   wecomBusy: (api, errcode) =>
     `企业微信接口 ${api} 系统繁忙（错误码 ${errcode}），重试后仍失败：请稍后再试`,
   wecomRateLimited: (api, errcode, seconds) =>
@@ -108,9 +130,14 @@ export const ZH_CN_MESSAGES: Messages = {
     `企业微信接口 ${api} 拒绝了应用凭证（错误码 ${errcode}）：请检查企业 ID（corpId）和应用 Secret` +
     (retryAt ? `；下次尝试时间 ${retryAt.toISOString()}` : ''),
   wecomTimeout: (api, ms) => `企业微信接口 ${api} 未在 ${ms} 毫秒内响应：请稍后重试`,
-  wecomUnreachable: (api, code) => `无法连接企业微信接口 ${api}（${code}）：请检查网络或代理设置`,
-  wecomGarbled: (api, status, reason) =>
-    `企业微信接口 ${api} 返回了无法识别的响应（HTTP ${status}：${reason}）`,
+  wecomUnreachable: (api, code, proxy) =>
+    proxy
+      ? `无法通过代理 ${proxy} 连接企业微信接口 ${api}（${code}）：请检查网络和代理`
+      : `无法连接企业微信接口 ${api}（${code}）：请检查网络或代理设置`,
+  wecomGarbled: (api, status, reason, proxy) =>
+    proxy
+      ? `代理 ${proxy} 代替企业微信接口 ${api} 返回了 HTTP ${status}（${reason}）`
+      : `企业微信接口 ${api} 返回了无法识别的响应（HTTP ${status}：${reason}）`,
   aborted: (reason) =>
     reason === 'shutdown' ? '上传已中断：服务正在关闭，请稍后重试' : '上传已中断：客户端已断开连接',
 };

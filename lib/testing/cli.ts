@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// `npx wecom-emulator [--port 8099]`: the WeCom emulator, on 127.0.0.1, as a process of its
+// own, so that an app (not a test) can run against it. Prints the environment to run the app
+// with, then one line per request, until Ctrl-C.
+import { parseArgs } from 'node:util';
+import type { RecordedRequest } from './recorded-request.interface.js';
+import { WecomEmulator } from './wecom-emulator.js';
+
+/** A line to stdout (what a user reads and copies), or to stderr. */
+const say = (line: string): boolean => process.stdout.write(`${line}\n`);
+const complain = (line: string): boolean => process.stderr.write(`${line}\n`);
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8099' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  say('usage: wecom-emulator [--port 8099]   (0 picks a free port)');
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  complain(`--port must be a port number from 0 to 65535; got ${values.port}`);
+  process.exit(2);
+}
+
+let emulator: WecomEmulator;
+try {
+  emulator = await WecomEmulator.start({ port });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  complain(
+    code === 'EADDRINUSE'
+      ? `port ${port} is taken: pick another with --port (0 picks a free one)`
+      : `the emulator did not start: ${String(error)}`,
+  );
+  process.exit(1);
+}
+
+say(`WeCom emulator on ${emulator.url} (corp ${emulator.corpId}). Run your app with:
+
+  WECOM_BASE_URL=${emulator.url} WECOM_CORP_ID=${emulator.corpId} WECOM_CORP_SECRET=${emulator.corpSecret}
+
+and pass baseUrl: process.env.WECOM_BASE_URL to WecomMediaModule. Ctrl-C stops it.
+`);
+
+/** One line a request: what was called and what it got. */
+function describe(r: RecordedRequest): string {
+  const answer =
+    r.closedByClient === true
+      ? 'the client left'
+      : r.errcode === undefined
+        ? 'no answer'
+        : `errcode ${r.errcode}`;
+  if (!r.upload) return `${r.method} ${r.api} → ${answer}`;
+  const { filename, size, contentType } = r.upload;
+  const what = `"${filename ?? ''}" (${size} bytes, ${contentType ?? 'no Content-Type'})`;
+  return `${r.method} ${r.api} ${r.query.media_type ?? ''}/${r.query.attachment_type ?? ''} ${what} → ${answer}${r.mediaId ? `, media_id ${r.mediaId}` : ''}`;
+}
+emulator.on('request', (r) => say(describe(r)));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void emulator.close().then(() => process.exit(0));
+  });
+}
