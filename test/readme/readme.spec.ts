@@ -99,6 +99,21 @@ describe("the README's example violation", () => {
   });
 });
 
+describe("the README's rule names", () => {
+  it('names every rule a violation can carry', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const source = await readFile(join(root, 'lib/interfaces/violation.interface.ts'), 'utf8');
+    const union = source.slice(source.indexOf('export type RuleName'));
+    const names = [...union.slice(0, union.indexOf(';')).matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(20);
+    const section = readme.slice(
+      readme.indexOf('## Upload rules'),
+      readme.indexOf('## Fit instead'),
+    );
+    expect(names.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
 describe("the README's install section", () => {
   it('names every package the blocks import (the install lines or the peers)', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
