@@ -67,6 +67,10 @@ function portOf(server) {
 
 /** @type {string} */
 let url;
+if (kind === 'module-fit' && process.env.BENCH_SHARP_CACHE === 'off') {
+  // What the README advises a service that fits: libvips's operation cache holds decoded images.
+  (await import('sharp')).default.cache(false);
+}
 if (kind === 'module' || kind === 'module-fit') {
   const app = await NestFactory.create(
     wecomRootModule(wecom, {

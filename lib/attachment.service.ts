@@ -78,6 +78,8 @@ export class AttachmentService implements OnModuleDestroy {
    */
   async check(input: AttachmentInput): Promise<Violation[]> {
     const fit = resolveFit(input.fit, this.options.fit);
+    // Fit asked for without sharp fails every time, not only on the images that need it.
+    if (fit) await this.fitter.ensureAvailable();
     const prepared = await this.prepare(input, fit);
     try {
       if (!fit || prepared.violations.length === 0) return prepared.violations;
@@ -141,6 +143,7 @@ export class AttachmentService implements OnModuleDestroy {
 
   private async uploadChecked(input: AttachmentInput): Promise<UploadedAttachment> {
     const fit = resolveFit(input.fit, this.options.fit);
+    if (fit) await this.fitter.ensureAvailable();
     const prepared = await this.prepare(input, fit);
     const { source, violations } = prepared;
     // This caller closes its source, unless an upload shared with others took it over.
@@ -159,13 +162,14 @@ export class AttachmentService implements OnModuleDestroy {
           ? this.fitAndSend(input, mediaType, prepared, fit, signal)
           : this.send(input, mediaType, source, prepared.media, prepared.filename, signal);
       if (!this.cache) return await send(input.signal);
-      // The key is the bytes as given (and how they are fitted): a repeat is not fitted again.
+      // The key is the bytes as given and, when fitted, what shapes the result (the JPEG
+      // qualities; bounds and concurrency do not): a repeat is not fitted again, on any replica.
       const key = await this.cache.keyFor(
         source,
         mediaType,
         input.attachmentType,
         prepared.filename,
-        fits ? JSON.stringify(fit) : '',
+        fits && fit ? `fit:${fit.jpegQualities.join(',')}` : '',
       );
       // Identical uploads share one call to WeCom, which stops only when all their callers leave;
       // it reads this caller's source, which must outlive this caller then.

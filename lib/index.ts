@@ -21,6 +21,7 @@ export {
   AttachmentQueryInterceptor,
 } from './http/attachment-query.interceptor.js';
 export { ClientAbortSignal } from './http/client-abort-signal.decorator.js';
+export { SharpMissingError } from './fit/sharp-loader.js';
 export { WecomErrorFilter } from './http/wecom-error.filter.js';
 export { MemoryStore } from './store/memory.store.js';
 export { RedisStore, type RedisClientLike, type RedisStoreOptions } from './store/redis.store.js';

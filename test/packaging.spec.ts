@@ -23,6 +23,7 @@ const RUNTIME_EXPORTS = [
   'MediaType',
   'MemoryStore',
   'RedisStore',
+  'SharpMissingError',
   'UploadAttachmentQueryDto',
   'WECOM_ACCESS_TOKEN_PROVIDER',
   'WECOM_ATTACHMENT_RULES',

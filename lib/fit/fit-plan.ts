@@ -65,13 +65,21 @@ export function planFit(
   return { fits: violations.length > 0 && remaining.length === 0, remaining };
 }
 
-/** The filename with the extension of `format`: users see `photo.jpg`, not `photo.webp`. */
-export function renameFor(filename: string, format: 'jpeg' | 'png'): string {
+/**
+ * The filename with the extension of `format` — users see `photo.jpg`, not `photo.webp` — kept
+ * within `maxBytes` of UTF-8 by shortening the stem (never mid-character), so that a name that
+ * passed the filename rule still passes it.
+ */
+export function renameFor(filename: string, format: 'jpeg' | 'png', maxBytes: number): string {
   const matches = format === 'jpeg' ? /\.jpe?g$/i : /\.png$/i;
   if (matches.test(filename)) return filename;
   const dot = filename.lastIndexOf('.');
-  const stem = dot > 0 ? filename.slice(0, dot) : filename;
-  return `${stem}${format === 'jpeg' ? '.jpg' : '.png'}`;
+  const extension = format === 'jpeg' ? '.jpg' : '.png';
+  let stem = dot > 0 ? filename.slice(0, dot) : filename;
+  while (stem.length > 0 && Buffer.byteLength(stem + extension) > maxBytes) {
+    stem = [...stem].slice(0, -1).join('');
+  }
+  return `${stem}${extension}`;
 }
 
 /**

@@ -9,7 +9,11 @@ import type { FittedAttachment, FittedImage } from '../interfaces/fit-options.in
 import type { Violation } from '../interfaces/violation.interface.js';
 import { inspectMedia } from '../media/inspect-media.js';
 import type { MediaFormat, MediaInfo } from '../media/media-format.js';
-import type { ResolvedFit, ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import {
+  defaultFit,
+  type ResolvedFit,
+  type ResolvedWecomMediaOptions,
+} from '../options/resolve-options.js';
 import { checkAttachment } from '../rules/check-attachment.js';
 import type { Messages } from '../rules/messages/index.js';
 import { fitWithin } from '../rules/next-steps.js';
@@ -42,31 +46,59 @@ export interface FitRequest {
   signal?: AbortSignal;
 }
 
+/** One way to encode the fitted image. */
+interface Encoding {
+  format: 'jpeg' | 'png';
+  /** JPEG quality; for PNG, 100 is lossless and less is a palette PNG of that quality. */
+  quality: number;
+}
+
+/** An encoded file in the temp directory, and its size. */
+interface Encoded {
+  path: string;
+  bytes: number;
+  encoding: Encoding;
+}
+
+/** sharp stopped: the file is damaged, or the fit took longer than allowed. */
+class Undecodable extends Error {}
+
 /**
  * Makes an image that breaks a rule pass: upright by its EXIF orientation, scaled down (never up)
- * to the moments edges, converted to JPEG (PNG when transparent), re-encoded at falling JPEG
- * qualities until it fits the size limit, its metadata stripped and its colour profile kept. The
- * result goes to the module's temp directory, never into a growing Buffer, and is checked by the
- * same rules before it is sent. sharp is loaded on first use (at start-up when the module's `fit`
- * option is on, so that a missing sharp fails the boot); fits run `concurrency` at a time.
+ * to the moments edges, converted to JPEG (PNG when it really uses transparency), re-encoded at
+ * falling JPEG qualities until it fits the size limit, its metadata stripped and its colour
+ * profile kept. The result goes to the module's temp directory, never into a growing Buffer, and
+ * is checked by the same rules before it is sent. Bounded: the pixels an image may declare, the
+ * time a fit may take, and how many fits run at once in the process. sharp is loaded on first use
+ * (at start-up when the module's `fit` option is on, so that a missing sharp fails the boot), and
+ * its process-wide settings are the app's, never changed here.
  */
 @Injectable()
 export class ImageFitter implements OnModuleInit {
   private sharp?: Promise<SharpModule>;
-  private readonly lines = new Map<number, Semaphore>();
+  /** One bound for every fit in the process, whatever each call asks. */
+  private readonly line: Semaphore;
 
   constructor(
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     private readonly temp: TempDirectory,
-  ) {}
+  ) {
+    this.line = new Semaphore((options.fit || defaultFit()).concurrency);
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.options.fit) await this.load();
   }
 
+  /** Loads sharp, so that fit asked for without it fails now, naming `npm i sharp`. */
+  async ensureAvailable(): Promise<void> {
+    await this.load();
+  }
+
   /**
-   * What fitting would leave of `prepared`'s violations (what `check({ fit })` reports), sharp's
-   * decoders taken into account: a HEIC this sharp cannot decode says so.
+   * What fitting would leave of `prepared`'s violations (what `check({ fit })` reports), as far
+   * as the header tells: sharp's decoders, the declared size, a header sharp cannot read. Whether
+   * re-encoding brings a file under the size limit only the fit itself can tell.
    */
   async plan(
     prepared: PreparedAttachment,
@@ -84,21 +116,22 @@ export class ImageFitter implements OnModuleInit {
     };
     const plan = planFit(prepared.violations, facts, settings, (f) => decodable(sharp, f));
     if (plan.fits) {
-      // A decode bomb would be refused by the fit: say so now.
-      const { bomb } = await this.declaredSize(sharp, prepared, settings, messages);
-      return bomb ? { fits: false, remaining: [bomb] } : plan;
+      // A decode bomb, or a header sharp cannot read, would be refused by the fit: say so now.
+      const declared = await this.declaredSize(sharp, prepared, settings, messages);
+      if ('violation' in declared) return { fits: false, remaining: [declared.violation] };
+      return plan;
     }
     if (!CONVERTIBLE.has(format) || mediaType !== MediaType.Image) return plan;
     // Say why fitting could not help: an image too large to start, or one sharp cannot read.
-    const tooLarge = tooLargeToFit(facts, settings);
-    const unreadable = !decodable(sharp, format);
+    const tooLargeToStart = tooLargeToFit(facts, settings);
+    const notDecodable = !decodable(sharp, format);
     const remaining = plan.remaining.map((v): Violation => {
-      if (v.rule === 'max-size' && tooLarge) {
+      if (v.rule === 'max-size' && tooLargeToStart) {
         const { maxInputBytes } = settings;
         const message = messages.fitInputTooLarge(maxInputBytes, facts.size, facts.sizeExceeded);
         return { ...v, message, limit: maxInputBytes };
       }
-      if (v.rule === 'format' && unreadable) {
+      if (v.rule === 'format' && notDecodable) {
         const message = messages.formatNotDecodable(MediaType.Image, ['jpeg', 'png'], format);
         return { ...v, message };
       }
@@ -110,91 +143,157 @@ export class ImageFitter implements OnModuleInit {
   /** Fits the image of `request`; the caller disposes the returned source. */
   async fit(request: FitRequest): Promise<FitOutcome> {
     const sharp = await this.load();
-    const line = this.lineFor(request.settings.concurrency);
-    return line.run(() => this.fitNow(sharp, request), request.signal);
+    return this.line.run(async () => {
+      try {
+        return await this.fitNow(sharp, request);
+      } catch (error) {
+        if (!(error instanceof Undecodable)) throw error;
+        return { violations: [unreadable(request, error.message)] };
+      }
+    }, request.signal);
   }
 
   private async fitNow(sharp: SharpModule, request: FitRequest): Promise<FitOutcome> {
-    const { prepared, settings, messages } = request;
+    const { prepared, settings } = request;
     const { source, media } = prepared;
-    const input = inputOf(source);
-    const { width, height, bomb } = await this.declaredSize(
-      sharp,
-      request.prepared,
-      settings,
-      messages,
-    );
-    if (bomb) return { violations: [bomb] };
-    // The header alone: the orientation, and whether there is an alpha channel to look at.
-    const header = await sharp(input, { animated: false, limitInputPixels: false }).metadata();
+    const declared = await this.declaredSize(sharp, prepared, settings, request.messages);
+    if ('violation' in declared) return { violations: [declared.violation] };
+    const { width, height, orientation, hasAlpha } = declared;
     const original: FittedImage = { format: media.format, width, height, bytes: source.size };
     // Phones store the pixels sideways and an EXIF orientation: 5 to 8 swap the edges.
-    const upright =
-      (header.orientation ?? 1) >= 5 ? { w: height, h: width } : { w: width, h: height };
+    const upright = orientation >= 5 ? { w: height, h: width } : { w: width, h: height };
     const target = this.targetSize(upright.w, upright.h, request);
     const maxBytes = request.rules.mediaTypes[MediaType.Image].maxBytes;
-    const transparent = header.hasAlpha === true && (await isTransparent(sharp, input, settings));
-    const encodings = encodingsFor(media.format, transparent, settings.jpegQualities);
-    let last: { path: string; bytes: number; quality: number } | undefined;
-    for (const encoding of encodings) {
-      request.signal?.throwIfAborted();
-      const path = await this.temp.newFilePath();
-      let pipeline = sharp(input, { animated: false, limitInputPixels: settings.maxInputPixels });
-      // By the EXIF orientation, which is then dropped with the rest of the metadata. Only when
-      // there is one to apply: turning makes libvips hold the whole decoded image.
-      if ((header.orientation ?? 1) > 1) pipeline = pipeline.rotate();
-      pipeline = pipeline
-        .resize({
-          width: target.width,
-          height: target.height,
-          fit: 'inside',
-          withoutEnlargement: true,
-        })
-        .keepIccProfile();
-      await encode(pipeline, encoding).toFile(path);
-      const { size } = await stat(path);
+    const deadline = Date.now() + settings.timeoutMs;
+    const encode = (encoding: Encoding): Promise<Encoded> =>
+      this.encode(sharp, request, { target, orientation, encoding, deadline });
+
+    let last: Encoded | undefined;
+    const keep = async (next: Encoded): Promise<Encoded> => {
       if (last) await rm(last.path, { force: true });
-      last = { path, bytes: size, quality: encoding.quality };
-      if (size <= maxBytes) return this.checked(path, encoding.format, original, request);
-    }
-    if (last) await rm(last.path, { force: true });
-    return {
-      violations: [
-        {
-          rule: 'max-size',
-          message: messages.fitTooLarge(maxBytes, last?.bytes ?? source.size, last?.quality ?? 0),
-          limit: maxBytes,
-          actual: last?.bytes ?? source.size,
-        },
-      ],
+      last = next;
+      return next;
     };
+    try {
+      // Transparency is judged on the fitted PNG (small), not by decoding the original again.
+      if (hasAlpha) {
+        const png = await keep(await encode({ format: 'png', quality: 100 }));
+        if (!(await sharp(png.path).stats()).isOpaque) {
+          if (png.bytes <= maxBytes) return await this.checked(png, original, request);
+          const palette = await keep(await encode({ format: 'png', quality: 80 }));
+          if (palette.bytes <= maxBytes) return await this.checked(palette, original, request);
+          return { violations: [tooLarge(request, maxBytes, palette)] };
+        }
+        // Opaque: a PNG stays PNG when it fits; anything else becomes a JPEG.
+        if (media.format === 'png' && png.bytes <= maxBytes) {
+          return await this.checked(png, original, request);
+        }
+      } else if (media.format === 'png') {
+        const png = await keep(await encode({ format: 'png', quality: 100 }));
+        if (png.bytes <= maxBytes) return await this.checked(png, original, request);
+      }
+      for (const quality of settings.jpegQualities) {
+        const jpeg = await keep(await encode({ format: 'jpeg', quality }));
+        if (jpeg.bytes <= maxBytes) return await this.checked(jpeg, original, request);
+      }
+      return { violations: [tooLarge(request, maxBytes, last)] };
+    } finally {
+      // Whatever was not handed over — a too-large attempt, or any attempt when aborted — goes.
+      if (last && !this.handedOver.has(last.path)) await rm(last.path, { force: true });
+      if (last) this.handedOver.delete(last.path);
+    }
+  }
+
+  /** Paths of fitted files now owned by a returned source (which removes them itself). */
+  private readonly handedOver = new Set<string>();
+
+  /** One encoding of the image to a new temp file; stops at the deadline or an abort. */
+  private async encode(
+    sharp: SharpModule,
+    request: FitRequest,
+    job: {
+      target: { width: number; height: number };
+      orientation: number;
+      encoding: Encoding;
+      deadline: number;
+    },
+  ): Promise<Encoded> {
+    request.signal?.throwIfAborted();
+    const seconds = Math.ceil((job.deadline - Date.now()) / 1000);
+    if (seconds <= 0)
+      throw new Undecodable(`the fit took longer than ${request.settings.timeoutMs} ms`);
+    const path = await this.temp.newFilePath();
+    let pipeline = sharp(inputOf(request.prepared.source), {
+      animated: false, // a GIF's or a WebP's first frame
+      limitInputPixels: request.settings.maxInputPixels,
+    }).timeout({ seconds });
+    // By the EXIF orientation, which is then dropped with the rest of the metadata. Only when
+    // there is one to apply: turning makes libvips hold the whole decoded image.
+    if (job.orientation > 1) pipeline = pipeline.rotate();
+    pipeline = pipeline
+      .resize({
+        width: job.target.width,
+        height: job.target.height,
+        fit: 'inside',
+        withoutEnlargement: true,
+      })
+      .keepIccProfile();
+    try {
+      await encoder(pipeline, job.encoding).toFile(path);
+      return { path, bytes: (await stat(path)).size, encoding: job.encoding };
+    } catch (error) {
+      await rm(path, { force: true });
+      throw new Undecodable(describeSharpError(error, request.settings.timeoutMs));
+    }
   }
 
   /**
-   * The size the image declares, and a violation when it is a decode bomb: read from the header
-   * alone (the inspector's reading for PNG and JPEG, sharp's for the rest), before any decoding.
+   * The size, orientation and alpha the image declares, read from its header alone (before any
+   * decoding), and a violation when it is a decode bomb or a header sharp cannot read.
    */
   private async declaredSize(
     sharp: SharpModule,
     prepared: PreparedAttachment,
     settings: ResolvedFit,
     messages: Messages,
-  ): Promise<{ width: number; height: number; bomb?: Violation }> {
+  ): Promise<
+    | { width: number; height: number; orientation: number; hasAlpha: boolean }
+    | { violation: Violation }
+  > {
     const { media, source } = prepared;
-    const header =
-      media.width === undefined
-        ? await sharp(inputOf(source), { animated: false, limitInputPixels: false }).metadata()
-        : undefined;
-    const width = media.width ?? header?.width ?? 0;
-    const height = media.height ?? header?.height ?? 0;
-    if (width * height <= settings.maxInputPixels) return { width, height };
-    const bomb: Violation = {
-      rule: 'image-pixels',
-      message: messages.imagePixels(settings.maxInputPixels, width, height),
-      limit: settings.maxInputPixels,
-      actual: width * height,
+    let header: Awaited<ReturnType<Sharp['metadata']>>;
+    try {
+      header = await sharp(inputOf(source), {
+        animated: false,
+        limitInputPixels: false,
+      }).metadata();
+    } catch (error) {
+      return {
+        violation: {
+          rule: 'unreadable',
+          message: messages.unreadable(media.format, describeSharpError(error, settings.timeoutMs)),
+        },
+      };
+    }
+    // The inspector's reading for PNG and JPEG (it checks their headers itself), sharp's for the rest.
+    const width = media.width ?? header.width ?? 0;
+    const height = media.height ?? header.height ?? 0;
+    if (width * height > settings.maxInputPixels) {
+      return {
+        violation: {
+          rule: 'image-pixels',
+          message: messages.imagePixels(settings.maxInputPixels, width, height),
+          limit: settings.maxInputPixels,
+          actual: width * height,
+        },
+      };
+    }
+    return {
+      width,
+      height,
+      orientation: header.orientation ?? 1,
+      hasAlpha: header.hasAlpha === true,
     };
-    return { width, height, bomb };
   }
 
   /** The moments edges, with the configured limits; other scenes keep the image's size. */
@@ -210,13 +309,18 @@ export class ImageFitter implements OnModuleInit {
 
   /** Opens the fitted file and judges it by the same rules before it may be sent. */
   private async checked(
-    path: string,
-    format: 'jpeg' | 'png',
+    encoded: Encoded,
     original: FittedImage,
     request: FitRequest,
   ): Promise<FitOutcome> {
-    const filename = renameFor(request.prepared.filename, format);
-    const source = await ownedFileSource(path, filename);
+    request.signal?.throwIfAborted();
+    const filename = renameFor(
+      request.prepared.filename,
+      encoded.encoding.format,
+      request.rules.maxFilenameBytes,
+    );
+    const source = await ownedFileSource(encoded.path, filename);
+    this.handedOver.add(encoded.path);
     const media = await inspectMedia(source.reader);
     const violations = checkAttachment(
       {
@@ -243,26 +347,10 @@ export class ImageFitter implements OnModuleInit {
   }
 
   private load(): Promise<SharpModule> {
-    this.sharp ??= loadSharp().then((sharp) => {
-      // One libvips thread a fit: fits run side by side, `concurrency` of them, not one wide one.
-      sharp.concurrency(1);
-      // No operation cache: each image is fitted once, and a cache of decoded 12 MP photos would
-      // only hold memory (the bench's 16 concurrent fits).
-      sharp.cache(false);
-      return sharp;
-    });
+    this.sharp ??= loadSharp();
     // A failed load is not remembered: installing sharp and trying again must work.
     this.sharp.catch(() => (this.sharp = undefined));
     return this.sharp;
-  }
-
-  private lineFor(concurrency: number): Semaphore {
-    let line = this.lines.get(concurrency);
-    if (!line) {
-      line = new Semaphore(concurrency);
-      this.lines.set(concurrency, line);
-    }
-    return line;
   }
 }
 
@@ -270,33 +358,8 @@ export class ImageFitter implements OnModuleInit {
 const inputOf = (source: AttachmentSource): string | Buffer =>
   source.path ?? (source.body() as Buffer);
 
-/** One way to encode the fitted image. */
-interface Encoding {
-  format: 'jpeg' | 'png';
-  quality: number;
-}
-
-/**
- * The encodings to try, in order: a PNG stays PNG first (lossless); a transparent image stays PNG
- * (then a palette PNG); anything opaque falls back to JPEG at each quality.
- */
-function encodingsFor(
-  format: MediaFormat,
-  transparent: boolean,
-  qualities: readonly number[],
-): Encoding[] {
-  const jpeg = qualities.map((quality): Encoding => ({ format: 'jpeg', quality }));
-  if (transparent)
-    return [
-      { format: 'png', quality: 100 },
-      { format: 'png', quality: 80 },
-    ];
-  if (format === 'png') return [{ format: 'png', quality: 100 }, ...jpeg];
-  return jpeg;
-}
-
 /** The pipeline with the encoder of `encoding`: a PNG below quality 100 is a palette PNG. */
-function encode(pipeline: Sharp, encoding: Encoding): Sharp {
+function encoder(pipeline: Sharp, encoding: Encoding): Sharp {
   if (encoding.format === 'jpeg')
     return pipeline.jpeg({ quality: encoding.quality, mozjpeg: true });
   return encoding.quality < 100
@@ -304,17 +367,33 @@ function encode(pipeline: Sharp, encoding: Encoding): Sharp {
     : pipeline.png({ compressionLevel: 9 });
 }
 
-/** True when the image really uses its alpha channel (an opaque RGBA PNG can become a JPEG). */
-async function isTransparent(
-  sharp: SharpModule,
-  input: string | Buffer,
-  settings: ResolvedFit,
-): Promise<boolean> {
-  const { isOpaque } = await sharp(input, {
-    animated: false,
-    limitInputPixels: settings.maxInputPixels,
-  }).stats();
-  return !isOpaque;
+/** The `max-size` violation of an image that no encoding brought under the limit. */
+function tooLarge(request: FitRequest, maxBytes: number, last: Encoded | undefined): Violation {
+  const bytes = last?.bytes ?? request.prepared.source.size;
+  return {
+    rule: 'max-size',
+    message: request.messages.fitTooLarge(maxBytes, bytes, last?.encoding),
+    limit: maxBytes,
+    actual: bytes,
+  };
+}
+
+/** The `unreadable` violation of an image sharp could not fit. */
+function unreadable(request: FitRequest, why: string): Violation {
+  return {
+    rule: 'unreadable',
+    message: request.messages.unreadable(request.prepared.media.format, why),
+  };
+}
+
+/**
+ * sharp's complaint in a few words a user can read — never its text, which names the temp file.
+ */
+function describeSharpError(error: unknown, timeoutMs: number): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/timeout/i.test(text)) return `the fit took longer than ${timeoutMs} ms`;
+  if (/pixel limit/i.test(text)) return 'the image holds more pixels than it declares';
+  return 'the image data could not be decoded';
 }
 
 /** Whether the installed sharp reads `format` (prebuilt sharp reads no HEIC: HEVC is patented). */

@@ -3,7 +3,12 @@ import type Sharp from 'sharp';
 /** The sharp module, as `import('sharp')` gives it. */
 export type SharpModule = typeof Sharp;
 
-/** Why fit cannot run: sharp, an optional peer dependency, is not installed. */
+/**
+ * Why fit cannot run: sharp, an optional peer dependency, is not installed (`npm i sharp`).
+ * Thrown at start-up when the module's `fit` is on, and by every call that asks for `fit`.
+ *
+ * @publicApi
+ */
 export class SharpMissingError extends Error {
   override readonly name = 'SharpMissingError';
 

@@ -23,13 +23,20 @@ import { UploadReceiver } from './upload-receiver.js';
 export interface AttachmentFileInterceptorOptions {
   /** How long a client may take to send its whole upload; a slower one gets 408. @default 120000 */
   receiveTimeoutMs?: number;
+  /**
+   * Receive images as large as fitting takes (`fit.maxInputBytes`, 50 MiB by default), for a
+   * handler that uploads with `fit`. Without it, an image is received that large only when the
+   * module's `fit` is on and the query says `media_type=image`.
+   * @default false
+   */
+  fit?: boolean;
 }
 
 /**
  * Like Nest's `FileInterceptor(fieldName)`, for attachments: spools the one file of `fieldName`
  * to the module's private temp directory (never memory), reads its filename as UTF-8 (Nest's
  * reads it as latin1: 春季新品.jpg would reach WeCom garbled), refuses a body over the largest
- * rule's size (413), a missing or second file (400) and a client slower than the receive timeout
+ * rule's size — for an image to fit, `fit.maxInputBytes` (see `options.fit`) — (413), a missing or second file (400) and a client slower than the receive timeout
  * (408), and removes the file once the handler is done, whatever its outcome. The file is
  * `@UploadedFile()`, ready for `AttachmentService.upload({ file })`.
  *
@@ -52,7 +59,10 @@ export function AttachmentFileInterceptor(
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
       const http = context.switchToHttp();
       const req = http.getRequest<Request>();
-      await this.receiver.receive(req, http.getResponse<Response>(), fieldName, receiveTimeoutMs);
+      await this.receiver.receive(req, http.getResponse<Response>(), fieldName, {
+        receiveTimeoutMs,
+        forFit: options.fit === true,
+      });
       const { file } = req;
       if (!file) {
         throw badUpload(this.messages.noFile(fieldName), [

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { defaultFit, type ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { MediaType } from '../enums/media-type.enum.js';
 import { inputLimit } from '../fit/fit-plan.js';
 import type { RuleName } from '../interfaces/violation.interface.js';
 import type { Messages } from '../rules/messages/index.js';
@@ -49,11 +50,15 @@ export class UploadReceiver {
     req: Request,
     res: Response,
     fieldName: string,
-    receiveTimeoutMs: number,
+    { receiveTimeoutMs, forFit }: { receiveTimeoutMs: number; forFit: boolean },
   ): Promise<void> {
     const multer = await this.loadMulter();
-    // The query, in the URL, is known before the body: an image to fit may be larger.
-    const maxBytes = inputLimit(this.options.rules, this.options.fit, req.query.media_type);
+    // The query, in the URL, is known before the body: an image to fit may be larger. A handler
+    // that fits per call says so (forFit), whatever the query and the module's option.
+    const { rules, fit } = this.options;
+    const maxBytes = forFit
+      ? inputLimit(rules, fit || defaultFit(), MediaType.Image)
+      : inputLimit(rules, fit, req.query.media_type);
     const key = `${maxBytes} ${fieldName}`;
     let handler = this.handlers.get(key);
     if (!handler) {

@@ -144,12 +144,12 @@ export function fitProblems(value: unknown, at: string): Problems {
   if (typeof value === 'boolean') return [];
   if (!isObject(value))
     return [
-      `${at} must be true, false or { jpegQualities, maxInputBytes, maxInputPixels, concurrency }`,
+      `${at} must be true, false or { jpegQualities, maxInputBytes, maxInputPixels, timeoutMs, concurrency }`,
     ];
   const problems: Problems = [];
   unknownKeys(
     value,
-    ['jpegQualities', 'maxInputBytes', 'maxInputPixels', 'concurrency'],
+    ['jpegQualities', 'maxInputBytes', 'maxInputPixels', 'timeoutMs', 'concurrency'],
     at,
     problems,
   );
@@ -166,6 +166,7 @@ export function fitProblems(value: unknown, at: string): Problems {
   }
   wholeNumber(value.maxInputBytes, `${at}.maxInputBytes`, 1, problems);
   wholeNumber(value.maxInputPixels, `${at}.maxInputPixels`, 1, problems);
+  positive(value.timeoutMs, `${at}.timeoutMs`, problems);
   wholeNumber(value.concurrency, `${at}.concurrency`, 1, problems);
   return problems;
 }

@@ -67,8 +67,11 @@ export const OPTION_DEFAULTS = {
     jpegQualities: [90, 80, 70, 60, 50],
     // A 48 MP phone photo or a big PNG screenshot, with room: 50 MiB.
     maxInputBytes: 50 * 1024 * 1024,
-    // sharp's own default (16383²): a phone's 200 MP photo passes, a decode bomb does not.
-    maxInputPixels: 268_402_689,
+    // A 50 MP phone photo (8160 × 6120) passes; decoded, it holds 200 MB of RGBA at most. sharp's
+    // own 16383² would let a 10 KB WebP take 1 GB and half a minute.
+    maxInputPixels: 50_000_000,
+    // A 12 MP photo takes well under a second; anything near this is a hostile file.
+    timeoutMs: 20_000,
   },
   controller: { path: 'wecom/attachments', receiveTimeoutMs: 120_000 },
 } as const;
@@ -124,7 +127,9 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
 
 /**
  * One call's `fit` over the module's: undefined keeps the module's, false turns it off, true takes
- * the module's settings (or the defaults), an object lays its settings over the defaults.
+ * the module's settings (or the defaults), an object lays its settings over the module's (or the
+ * defaults). A call may tighten the module's bounds — input bytes, pixels, time — never loosen
+ * them, and never changes the concurrency: one bound for the whole process.
  */
 export function resolveFit(
   given: boolean | FitOptions | undefined,
@@ -132,22 +137,35 @@ export function resolveFit(
 ): ResolvedFit | false {
   if (given === undefined) return moduleFit;
   if (given === false) return false;
-  if (given === true) return moduleFit || defaultFit();
+  const base = moduleFit || defaultFit();
+  if (given === true) return base;
   const problems = fitProblems(given, 'fit');
   if (problems.length > 0) throw new TypeError(`fit is invalid: ${problems.join('; ')}`);
-  const d = defaultFit();
   return {
-    jpegQualities: given.jpegQualities ?? d.jpegQualities,
-    maxInputBytes: given.maxInputBytes ?? d.maxInputBytes,
-    maxInputPixels: given.maxInputPixels ?? d.maxInputPixels,
-    concurrency: given.concurrency ?? d.concurrency,
+    jpegQualities: given.jpegQualities ?? base.jpegQualities,
+    maxInputBytes: tighter(given.maxInputBytes, base.maxInputBytes),
+    maxInputPixels: tighter(given.maxInputPixels, base.maxInputPixels),
+    timeoutMs: tighter(given.timeoutMs, base.timeoutMs),
+    concurrency: base.concurrency,
   };
 }
 
-const defaultFit = (): ResolvedFit => ({
-  ...OPTION_DEFAULTS.fit,
-  concurrency: availableParallelism(),
-});
+/** A call's bound, never looser than the module's. */
+const tighter = (call: number | undefined, bound: number): number =>
+  call === undefined ? bound : Math.min(call, bound);
+
+/**
+ * The fit defaults. Fits run on libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says
+ * otherwise), which file reads and DNS share: at most one fewer than the pool, so a burst of
+ * fits never stalls them.
+ */
+export function defaultFit(): ResolvedFit {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return {
+    ...OPTION_DEFAULTS.fit,
+    concurrency: Math.max(1, Math.min(availableParallelism(), pool - 1)),
+  };
+}
 
 /** Why a receive timeout is no good, or undefined when it is. */
 export function receiveTimeoutProblem(value: unknown, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessTokens } from './access-tokens.js';
+import { imageFacts } from './image-facts.js';
 import { boundaryOf, parseMultipart, type ParsedPart } from './multipart-parser.js';
 import type { RecordedUpload } from './recorded-request.interface.js';
 import type { WecomAnswer } from './wecom-answer.js';
@@ -9,6 +10,7 @@ import {
   DEFAULT_ACCEPTS,
   DEFAULT_MAX_BYTES,
   FILE_MUST_EXCEED_BYTES,
+  MOMENT_IMAGE_EDGES,
   SIZE_ERRCODE,
 } from './wecom-tables.js';
 
@@ -27,7 +29,7 @@ export interface UploadOutcome {
 
 type UploadOptions = Pick<
   WecomEmulatorOptions,
-  'accepts' | 'maxBytes' | 'createdAtAsString' | 'hashUploads' | 'keepUploads'
+  'accepts' | 'maxBytes' | 'createdAtAsString' | 'hashUploads' | 'keepUploads' | 'checkImages'
 >;
 
 /**
@@ -60,6 +62,10 @@ export function uploadAttachment(
   const max = options.maxBytes?.[mediaType] ?? DEFAULT_MAX_BYTES[mediaType];
   if (media.content.length <= FILE_MUST_EXCEED_BYTES || media.content.length > max)
     return { answer: { errcode: SIZE_ERRCODE[mediaType] }, upload };
+  if (mediaType === 'image' && options.checkImages !== false) {
+    const refused = imageRefusal(media.content, attachmentType);
+    if (refused !== undefined) return { answer: { errcode: refused }, upload };
+  }
 
   const createdAt = Math.floor(Date.now() / 1000);
   const answer = {
@@ -69,6 +75,22 @@ export function uploadAttachment(
     created_at: options.createdAtAsString ? String(createdAt) : createdAt,
   };
   return { answer, upload };
+}
+
+/**
+ * The errcode for an image upload_attachment does not take, or undefined: the bytes must be a
+ * JPEG or PNG ("图片：10MB，支持JPG,PNG格式"; 40004, invalid media type, per
+ * https://developer.work.weixin.qq.com/document/path/90313), and a moments image must keep its
+ * short edge within 1080 px and its long edge within 10800 px. WeCom does not document the
+ * errcode of the edge rule; the emulator answers 40009 (invalid image size).
+ */
+function imageRefusal(content: Buffer, attachmentType: '1' | '2'): number | undefined {
+  const facts = imageFacts(content);
+  if (!facts) return 40004;
+  if (attachmentType !== '1') return undefined;
+  const short = Math.min(facts.width, facts.height);
+  const long = Math.max(facts.width, facts.height);
+  return short > MOMENT_IMAGE_EDGES.short || long > MOMENT_IMAGE_EDGES.long ? 40009 : undefined;
 }
 
 /**

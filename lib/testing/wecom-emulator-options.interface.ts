@@ -61,6 +61,13 @@ export interface WecomEmulatorOptions {
    */
   keepUploads?: boolean;
   /**
+   * Hold image uploads to upload_attachment's image rules, read from the bytes by the emulator
+   * itself: JPEG or PNG (else 40004), and a moments image within 1080 px on its short edge and
+   * 10800 px on its long edge (else 40009). Turn it off to see what a client sends unchecked.
+   * @default true
+   */
+  checkImages?: boolean;
+  /**
    * Port to listen on; 0 takes a free one. The host is always 127.0.0.1.
    * @default 0
    */

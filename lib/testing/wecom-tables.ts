@@ -71,3 +71,9 @@ export const DEFAULT_ACCEPTS: Readonly<Record<'1' | '2', readonly MediaType[]>> 
   '1': ['image', 'video'],
   '2': ['image'],
 };
+
+/**
+ * The edges of a moments image, per https://developer.work.weixin.qq.com/document/path/95098:
+ * "长边不超过10800像素，短边不超过1080像素".
+ */
+export const MOMENT_IMAGE_EDGES = { short: 1080, long: 10_800 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AttachmentType, MediaType } from '../../lib/index.js';
+import { AttachmentType, MediaType, SharpMissingError } from '../../lib/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { bootApp } from '../helpers/testing-app.js';
@@ -31,6 +31,12 @@ describe('fit without sharp installed: an error that names npm i sharp, never a 
       } as const;
       await expect(t.service.upload(input)).rejects.toThrow(/npm i sharp/);
       await expect(t.service.check(input)).rejects.toThrow(/npm i sharp/);
+      expect(s.emulator.uploads).toHaveLength(0);
+      // Even an image that needs no fitting: fit asked for without sharp is an error every time,
+      // typed, so that it shows at the first call, not at the first phone photo.
+      const fine = { ...input, file: makePng(800, 600) };
+      await expect(t.service.upload(fine)).rejects.toBeInstanceOf(SharpMissingError);
+      await expect(t.service.check(fine)).rejects.toBeInstanceOf(SharpMissingError);
       expect(s.emulator.uploads).toHaveLength(0);
       // Without fit, the module works as ever: the rule refuses the image.
       const violations = await t.service.check({ ...input, fit: false });

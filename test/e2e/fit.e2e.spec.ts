@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
 import { Readable } from 'node:stream';
 import supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,10 @@ import {
   phonePhoto,
   pngOf,
   tiffOf,
+  animatedGif,
+  hasIccProfile,
+  p3Photo,
+  transparentPng,
   transparentWebp,
   webpOf,
 } from '../helpers/images.js';
@@ -29,7 +34,16 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 
 /** The images of the issue, made once for the file. */
 const files = {} as Record<
-  'photo' | 'sideways' | 'tall' | 'webp' | 'gif' | 'avif' | 'tiff' | 'transparent' | 'noisy',
+  | 'photo'
+  | 'sideways'
+  | 'tall'
+  | 'webp'
+  | 'gif'
+  | 'avif'
+  | 'tiff'
+  | 'transparent'
+  | 'transparentPng'
+  | 'noisy',
   Buffer
 >;
 beforeAll(async () => {
@@ -41,6 +55,7 @@ beforeAll(async () => {
   files.avif = await avifOf(640, 480);
   files.tiff = await tiffOf(640, 480);
   files.transparent = await transparentWebp(400, 300);
+  files.transparentPng = await transparentPng(400, 300);
   files.noisy = await noisyPng(12 * MiB);
 }, 120_000);
 
@@ -185,6 +200,82 @@ describe('fit: images that break a rule are made to pass', () => {
     expect(s.emulator.uploads).toHaveLength(0);
   });
 
+  it('a PNG with transparency, too wide for moments, stays a transparent PNG', async () => {
+    const wide = await transparentPng(2400, 1200);
+    const result = await s.t.service.upload({
+      file: wide,
+      filename: 'logo.png',
+      mediaType: image,
+      attachmentType: moment,
+    });
+    const arrived = await describeImage(received(s.emulator.uploads).content);
+    expect(arrived).toMatchObject({ format: 'png', width: 2160, height: 1080, hasAlpha: true });
+    expect(result.fitted?.sent.format).toBe('png');
+  });
+
+  it('keeps the colour profile of what it re-encodes (a Display P3 photo stays P3)', async () => {
+    await s.t.service.upload({
+      file: await p3Photo(4032, 3024),
+      filename: 'p3.jpg',
+      mediaType: image,
+      attachmentType: moment,
+    });
+    expect(await hasIccProfile(received(s.emulator.uploads).content)).toBe(true);
+  });
+
+  it("scales to the configured moments edges, not WeCom's defaults", async () => {
+    await s.t.close();
+    s.t = await bootApp(s.emulator, {
+      fit: true,
+      rules: { momentImage: { maxShortEdge: 720, maxLongEdge: 2000 } },
+    });
+    const result = await s.t.service.upload({
+      file: files.photo,
+      filename: 'p.jpg',
+      mediaType: image,
+      attachmentType: moment,
+    });
+    expect(result.fitted?.sent).toMatchObject({ width: 960, height: 720 });
+  });
+
+  it('an animated GIF: its first frame, not a strip of every frame', async () => {
+    await s.t.service.upload({
+      file: await animatedGif(200, 100, 3),
+      filename: 'anim.gif',
+      mediaType: image,
+      attachmentType: album,
+    });
+    expect(await describeImage(received(s.emulator.uploads).content)).toMatchObject({
+      format: 'jpeg',
+      width: 200,
+      height: 100,
+    });
+  });
+
+  it('steps the JPEG quality down until the image fits (the first that fits is sent)', async () => {
+    const noise = await sharp(randomBytes(600 * 600 * 3), {
+      raw: { width: 600, height: 600, channels: 3 },
+    })
+      .png()
+      .toBuffer();
+    const at = async (quality: number) =>
+      (await sharp(noise).jpeg({ quality, mozjpeg: true }).toBuffer()).length;
+    const [at95, at30] = [await at(95), await at(30)];
+    const maxBytes = Math.round((at95 + at30) / 2); // 95 is too large, 30 fits
+    await s.t.close();
+    s.t = await bootApp(s.emulator, {
+      fit: { jpegQualities: [95, 30] },
+      rules: { mediaTypes: { image: { maxBytes } } },
+    });
+    const result = await s.t.service.upload({
+      file: noise,
+      filename: 'noise.png',
+      mediaType: image,
+      attachmentType: album,
+    });
+    expect(result.fitted?.sent).toMatchObject({ format: 'jpeg', bytes: at30 });
+  });
+
   it('a file that already passes is sent byte for byte', async () => {
     const small = await pngOf(800, 600);
     const result = await s.t.service.upload({
@@ -208,7 +299,7 @@ describe('fit: images that break a rule are made to pass', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AttachmentRuleError);
     expect((error as AttachmentRuleError).violations).toMatchObject([
-      { rule: 'image-pixels', limit: 268_402_689, actual: 2_500_000_000 },
+      { rule: 'image-pixels', limit: 50_000_000, actual: 2_500_000_000 },
     ]);
     expect(s.emulator.uploads).toHaveLength(0);
     const checked = await s.t.service.check({
@@ -282,20 +373,24 @@ describe('fit: images that break a rule are made to pass', () => {
 describe('without fit, every one of them is refused as before, and nothing is sent', () => {
   const s = emulatorSuite({ app: {} });
 
-  it('refuses them all', async () => {
-    const cases: Array<[Buffer, AttachmentType, string]> = [
-      [files.photo, moment, 'moment-image-short-edge'],
-      [files.tall, moment, 'moment-image-long-edge'],
-      [files.webp, album, 'format'],
-      [files.gif, album, 'format'],
-      [files.transparent, album, 'format'],
-      [files.noisy, album, 'max-size'],
+  it('refuses them all, with exactly the violations of a module that never heard of fit', async () => {
+    const cases: Array<[Buffer, AttachmentType, string[]]> = [
+      [files.photo, moment, ['moment-image-short-edge']],
+      [files.sideways, moment, ['moment-image-short-edge']],
+      [files.tall, moment, ['moment-image-long-edge']],
+      [files.webp, album, ['format']],
+      [files.gif, album, ['format']],
+      [files.avif, album, ['format']],
+      [files.tiff, album, ['format']],
+      [files.transparent, album, ['format']],
+      [files.noisy, album, ['max-size']],
     ];
-    for (const [file, attachmentType, rule] of cases) {
-      const error = await s.t.service
-        .upload({ file, filename: 'x', mediaType: image, attachmentType })
-        .catch((e: unknown) => e);
-      expect((error as AttachmentRuleError).violations.map((v) => v.rule)).toContain(rule);
+    for (const [file, attachmentType, rules] of cases) {
+      const input = { file, filename: 'x', mediaType: image, attachmentType };
+      const checked = await s.t.service.check(input);
+      expect(checked.map((v) => v.rule)).toEqual(rules);
+      const error = await s.t.service.upload(input).catch((e: unknown) => e);
+      expect((error as AttachmentRuleError).violations).toEqual(checked);
     }
     expect(s.emulator.uploads).toHaveLength(0);
   });

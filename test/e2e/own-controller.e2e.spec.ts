@@ -229,3 +229,53 @@ describe('app.useGlobalFilters(app.get(WecomErrorFilter))', () => {
     expect(slow.body.message).toMatch(/未在 300 毫秒内响应/);
   });
 });
+
+// A handler that fits per call: its interceptor receives images as large as fitting takes.
+@Controller('fitting')
+class FittingController {
+  constructor(private readonly attachments: AttachmentService) {}
+
+  @Post()
+  @UseInterceptors(AttachmentQueryInterceptor, AttachmentFileInterceptor('media', { fit: true }))
+  async upload(
+    @AttachmentQuery() query: AttachmentQuery,
+    @UploadedFile() file: Express.Multer.File,
+  ) {
+    const { fitted } = await this.attachments.upload({ file, ...query, fit: true });
+    return { fitted };
+  }
+}
+
+describe("AttachmentFileInterceptor('media', { fit: true }): images over 10 MiB for a handler that fits", () => {
+  const s = emulatorSuite({ app: false });
+  let app: INestApplication;
+  let url: string;
+  beforeEach(async () => {
+    const ref = await Test.createTestingModule({
+      imports: [
+        WecomMediaModule.forRoot({
+          corpId: s.emulator.corpId,
+          corpSecret: s.emulator.corpSecret,
+          baseUrl: s.emulator.url,
+        }),
+      ],
+      controllers: [FittingController, ProductImagesController],
+    }).compile();
+    app = ref.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+  afterEach(() => app.close());
+
+  it('receives a 12 MiB PNG and sends it fitted; without the option, 413', async () => {
+    const { noisyPng } = await import('../helpers/images.js');
+    const big = await noisyPng(12 * 1024 * 1024);
+    const res = await supertest(url)
+      .post('/fitting?media_type=image&attachment_type=2')
+      .attach('media', big, 'noise.png');
+    expect(res.status).toBe(201);
+    expect(res.body.fitted.sent.bytes).toBeLessThanOrEqual(10 * 1024 * 1024);
+    const plain = await supertest(url).post(ALBUM).attach('media', big, 'noise.png');
+    expect(plain.status).toBe(413);
+  }, 60_000);
+});

@@ -3,6 +3,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { buildMultipart } from '../helpers/multipart.mjs';
 import { fetchToken, uploadUrl } from '../helpers/wecom-calls.mjs';
 
@@ -12,7 +13,7 @@ describe('WecomEmulator, a client that hangs up before the answer', () => {
   /** A raw node:http upload of a valid body, not yet sent: the test ends or drops it. */
   async function openUpload() {
     const token = await fetchToken(s.emulator);
-    const { body, contentType } = buildMultipart(Buffer.alloc(1024, 7), 'photo.png', 'image/png');
+    const { body, contentType } = buildMultipart(makePng(32, 32), 'photo.png', 'image/png');
     const req = request(uploadUrl(s.emulator, token), {
       method: 'POST',
       headers: { 'content-type': contentType, 'content-length': body.length },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { makePng } from '../helpers/media-bytes.mjs';
 import { fetchToken, postUpload } from '../helpers/wecom-calls.mjs';
 
 describe('WecomEmulator', () => {
@@ -7,7 +8,7 @@ describe('WecomEmulator', () => {
 
   it('masks access_token and corpsecret in the recorded query, and keeps the token apart', async () => {
     const token = await fetchToken(s.emulator);
-    expect((await postUpload(s.emulator, token, Buffer.alloc(64, 1))).errcode).toBe(0);
+    expect((await postUpload(s.emulator, token, makePng(8, 8))).errcode).toBe(0);
 
     const [gettoken, upload] = s.emulator.requests;
     expect(gettoken?.query).toEqual({ corpid: s.emulator.corpId, corpsecret: '***' });
@@ -29,7 +30,7 @@ describe('WecomEmulator', () => {
     s.emulator.reset();
 
     const token = await fetchToken(s.emulator);
-    expect((await postUpload(s.emulator, token, Buffer.alloc(64, 1))).errcode).toBe(0);
+    expect((await postUpload(s.emulator, token, makePng(8, 8))).errcode).toBe(0);
     expect(s.emulator.requests.map((r) => r.errcode)).toEqual([0, 0]);
   });
 });

@@ -94,3 +94,50 @@ export async function describe(bytes: Buffer): Promise<{
     hasAlpha: m.hasAlpha === true,
   };
 }
+
+/** A PNG with an alpha channel that is really used (half of it see-through). */
+export const transparentPng = (width: number, height: number): Promise<Buffer> =>
+  gradient(width, height, 4).png().toBuffer();
+
+/** A transparent PNG of random pixels: neither PNG nor a palette PNG makes it small. */
+export const noisyTransparentPng = (side: number): Promise<Buffer> =>
+  sharp(randomBytes(side * side * 4), { raw: { width: side, height: side, channels: 4 } })
+    .png()
+    .toBuffer();
+
+/** A phone photo with a Display P3 colour profile, which fitting must keep. */
+export const p3Photo = (width: number, height: number): Promise<Buffer> =>
+  gradient(width, height).withIccProfile('p3').jpeg({ quality: 90 }).toBuffer();
+
+/** An animated GIF of `frames` frames of `width` × `height`: fitting keeps the first. */
+export function animatedGif(width: number, height: number, frames: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * frames * 3);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7) & 0xff;
+  return sharp(pixels, { raw: { width, height: height * frames, channels: 3, pageHeight: height } })
+    .gif({ loop: 0 })
+    .toBuffer();
+}
+
+/** A solid-colour WebP of `side`² px: a few KB that decode to `side`² × 3 bytes. */
+export const solidWebp = (side: number): Promise<Buffer> =>
+  sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } })
+    .webp()
+    .toBuffer();
+
+/** A PNG of `width` × `height` whose pixel data (IDAT) is damaged, its header intact. */
+export async function damagedPng(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await pngOf(width, height));
+  const idat = png.indexOf('IDAT', 0, 'latin1');
+  // Overwrite the compressed data after the zlib header, leaving the chunk's length and CRC.
+  png.fill(0xaa, idat + 10, Math.min(png.length - 20, idat + 400));
+  return png;
+}
+
+/** "RIFF…WEBP" and then nothing a decoder can read. */
+export const garbageWebp = (): Buffer =>
+  Buffer.concat([Buffer.from('RIFF\x00\x10\x00\x00WEBPVP8 ', 'latin1'), randomBytes(4096)]);
+
+/** Whether sharp finds an ICC colour profile in `bytes`. */
+export async function hasIccProfile(bytes: Buffer): Promise<boolean> {
+  return (await sharp(bytes).metadata()).icc !== undefined;
+}

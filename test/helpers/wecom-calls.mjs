@@ -51,18 +51,23 @@ export function uploadUrl(wecom, token, { mediaType = 'image', attachmentType = 
 }
 
 /**
- * POSTs a valid upload of `content` (a moments image, `photo.png`) and returns WeCom's answer.
+ * POSTs a valid upload of `content` (an image, `photo.png`; for moments unless told) and returns
+ * WeCom's answer.
  * @param {WecomTarget} wecom
  * @param {string} token
  * @param {Buffer} content
+ * @param {'1' | '2'} [attachmentType]
  * @returns {Promise<WecomAnswer>}
  */
-export async function postUpload(wecom, token, content) {
+export async function postUpload(wecom, token, content, attachmentType = '1') {
   const { body, contentType } = buildMultipart(content, 'photo.png', 'image/png');
-  const res = await fetch(uploadUrl(wecom, token), {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body,
-  });
+  const res = await fetch(
+    uploadUrl(wecom, token, { attachmentType: attachmentType === '2' ? 2 : 1 }),
+    {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    },
+  );
   return /** @type {WecomAnswer} */ (await res.json());
 }

@@ -179,6 +179,7 @@ describe("the README's options table", () => {
       ['fit', `jpegQualities: [${d.fit.jpegQualities.join(', ')}]`],
       ['fit', `maxInputBytes: ${d.fit.maxInputBytes}`],
       ['fit', `maxInputPixels: ${d.fit.maxInputPixels}`],
+      ['fit', `timeoutMs: ${d.fit.timeoutMs}`],
       ['controller', d.controller.path],
       ['controller', String(d.controller.receiveTimeoutMs)],
     ];

@@ -71,7 +71,7 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
   ],
   [
     'fitTooLarge',
-    (m) => m.fitTooLarge(10 * 1024 * 1024, 11_000_000, 50),
+    (m) => m.fitTooLarge(10 * 1024 * 1024, 11_000_000, { format: 'jpeg', quality: 50 }),
     ['10 MiB', '11000000', '50'],
   ],
   [

@@ -96,8 +96,16 @@ export const EN_MESSAGES: Messages = {
     `images to be fitted may have at most ${limit} pixels; this one declares ${width} × ${height} (${width * height}): send a smaller image`,
   formatNotDecodable: (mediaType, accepted, actual) =>
     `${mediaType} files must be ${labels(accepted)}; the bytes are ${FORMAT_LABELS[actual]}, which this server's sharp cannot decode: convert it to ${labels(accepted)} before sending it (on an iPhone: Settings › Camera › Formats › Most Compatible)`,
-  fitTooLarge: (limit, actual, quality) =>
-    `images may be at most ${bytes(limit)}; re-encoded down to JPEG quality ${quality}, this one is still ${bytes(actual)}: send a smaller image`,
+  fitTooLarge: (limit, actual, last) => {
+    const how = !last
+      ? 're-encoded'
+      : last.format === 'jpeg'
+        ? `re-encoded down to JPEG quality ${last.quality}`
+        : last.quality < 100
+          ? `re-encoded as a palette PNG (quality ${last.quality})`
+          : 're-encoded as PNG';
+    return `images may be at most ${bytes(limit)}; ${how}, this one is still ${bytes(actual)}: send a smaller image`;
+  },
   fitInputTooLarge: (limit, actual, exceeded) =>
     `images to be fitted may be at most ${bytes(limit)}; this one is ${exceeded ? 'larger' : bytes(actual)}: send a smaller image`,
   filenameEmpty: () => 'the filename is empty; WeCom shows it to users: give the file a name',

@@ -12,6 +12,12 @@ export interface ImageFacts {
   height: number;
 }
 
+/** The last encoding a fit tried: a JPEG quality, a lossless PNG (100) or a palette PNG. */
+export interface FitEncoding {
+  format: 'jpeg' | 'png';
+  quality: number;
+}
+
 /**
  * Every message a user or an operator reads, in one language: each names the rule, the limit, the
  * actual value and the next step. Rule names, limits and actual values stay language-neutral.
@@ -60,7 +66,7 @@ export interface Messages {
     actual: MediaFormat,
   ): string;
   /** Fitting re-encoded down to its lowest JPEG quality, and the image is still too large. */
-  fitTooLarge(limit: number, bytes: number, quality: number): string;
+  fitTooLarge(limit: number, bytes: number, last: FitEncoding | undefined): string;
   /** An image too large for fitting even to start (`fit.maxInputBytes`); `bytes` may be a floor. */
   fitInputTooLarge(limit: number, bytes: number, exceeded: boolean): string;
   filenameEmpty(): string;

@@ -97,8 +97,16 @@ export const ZH_CN_MESSAGES: Messages = {
     `待处理的图片最多 ${limit} 像素；此图片声明为 ${width} × ${height}（${width * height} 像素）：请上传更小的图片`,
   formatNotDecodable: (mediaType, accepted, actual) =>
     `${MEDIA[mediaType]}必须是 ${labels(accepted)} 格式；此文件实际为 ${label(actual)}，本服务器的 sharp 无法解码：请先转换为 ${labels(accepted)} 再上传（iPhone：设置 › 相机 › 格式 › 兼容性最佳）`,
-  fitTooLarge: (limit, actual, quality) =>
-    `图片不能超过 ${bytes(limit)}；重新编码到 JPEG 质量 ${quality} 后仍为 ${bytes(actual)}：请上传更小的图片`,
+  fitTooLarge: (limit, actual, last) => {
+    const how = !last
+      ? '重新编码'
+      : last.format === 'jpeg'
+        ? `重新编码到 JPEG 质量 ${last.quality}`
+        : last.quality < 100
+          ? `重新编码为调色板 PNG（质量 ${last.quality}）`
+          : '重新编码为 PNG';
+    return `图片不能超过 ${bytes(limit)}；${how}后仍为 ${bytes(actual)}：请上传更小的图片`;
+  },
   fitInputTooLarge: (limit, actual, exceeded) =>
     `待处理的图片不能超过 ${bytes(limit)}；此图片${exceeded ? '更大' : `为 ${bytes(actual)}`}：请上传更小的图片`,
   filenameEmpty: () => '文件名为空，企业微信会向用户展示文件名：请为文件命名',
