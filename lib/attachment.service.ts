@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { MediaIdCache } from './cache/media-id.cache.js';
 import { createMultipartBody } from './client/multipart-body.js';
+import { corpTokens } from './access-token/corp-tokens.js';
 import { inputLimit } from './fit/fit-plan.js';
 import { ImageFitter } from './fit/image-fitter.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
@@ -21,6 +23,7 @@ import type { AttachmentInput } from './interfaces/attachment-input.interface.js
 import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
 import type { Violation } from './interfaces/violation.interface.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
+import { isCorpId } from './options/option-problems.js';
 import {
   resolveFit,
   type ResolvedFit,
@@ -77,9 +80,14 @@ export class AttachmentService implements OnModuleDestroy {
    * Consumes a stream source.
    */
   async check(input: AttachmentInput): Promise<Violation[]> {
+    const corp = this.corpProblem(input.corpId);
+    if (corp) {
+      discardStream(input);
+      return [corp];
+    }
     const fit = resolveFit(input.fit, this.options.fit);
     // Fit asked for without sharp fails every time, not only on the images that need it.
-    if (fit) await this.fitter.ensureAvailable();
+    if (fit) await this.fitter.ensureAvailable().catch(rethrowAfter(input));
     const prepared = await this.prepare(input, fit);
     try {
       if (!fit || prepared.violations.length === 0) return prepared.violations;
@@ -107,7 +115,7 @@ export class AttachmentService implements OnModuleDestroy {
       // Not a failure of the module's, but worth a line: the media_id was never given to anyone.
       if (error instanceof WecomAbortedError && error.reason === 'client-gone') {
         this.logger.log(
-          `an upload (${input.mediaType}) stopped: its client went away before WeCom answered`,
+          `an upload (${input.mediaType}${input.corpId ? `, corp ${input.corpId}` : ''}) stopped: its client went away before WeCom answered`,
         );
       }
       throw error;
@@ -142,8 +150,15 @@ export class AttachmentService implements OnModuleDestroy {
   }
 
   private async uploadChecked(input: AttachmentInput): Promise<UploadedAttachment> {
+    // Before a byte is read: an upload for no corp, or the wrong one, costs nothing.
+    const corp = this.corpProblem(input.corpId);
+    if (corp) {
+      discardStream(input);
+      throw this.ruleError([corp]);
+    }
+    const corpId = (input.corpId ?? this.options.corpId) as string;
     const fit = resolveFit(input.fit, this.options.fit);
-    if (fit) await this.fitter.ensureAvailable();
+    if (fit) await this.fitter.ensureAvailable().catch(rethrowAfter(input));
     const prepared = await this.prepare(input, fit);
     const { source, violations } = prepared;
     // This caller closes its source, unless an upload shared with others took it over.
@@ -165,6 +180,7 @@ export class AttachmentService implements OnModuleDestroy {
       // The key is the bytes as given and, when fitted, what shapes the result (the JPEG
       // qualities; bounds and concurrency do not): a repeat is not fitted again, on any replica.
       const key = await this.cache.keyFor(
+        corpId,
         source,
         mediaType,
         input.attachmentType,
@@ -216,6 +232,25 @@ export class AttachmentService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Why `corpId` (or, without it, the module's default) cannot be uploaded for: none at all, a
+   * malformed one, or another corp than the one whose secret the module holds.
+   */
+  private corpProblem(given: unknown): Violation | undefined {
+    const m = this.messages;
+    const { corpId, credentials } = this.options;
+    if (given === undefined) {
+      return corpId === undefined ? { rule: 'corp-id', message: m.corpMissing() } : undefined;
+    }
+    if (!isCorpId(given)) {
+      return { rule: 'corp-id', message: m.corpInvalid(), actual: String(given).slice(0, 80) };
+    }
+    if (credentials.kind === 'secret' && given !== corpId) {
+      return { rule: 'corp-id', message: m.corpNotServed(corpId ?? '', given), actual: given };
+    }
+    return undefined;
+  }
+
   private ruleError(violations: Violation[]): AttachmentRuleError {
     return new AttachmentRuleError(
       violations,
@@ -235,15 +270,19 @@ export class AttachmentService implements OnModuleDestroy {
       media.format !== 'unknown'
         ? MIME_TYPES[media.format]
         : (input.contentType ?? MIME_TYPES.unknown);
+    const corpId = input.corpId ?? (this.options.corpId as string);
     const answer = await this.client.request<UploadAttachmentAnswer>({
       api: UPLOAD_ATTACHMENT_PATH,
       method: 'POST',
       query: { media_type: mediaType, attachment_type: String(input.attachmentType) },
-      tokens: this.tokens,
+      tokens: corpTokens(this.tokens, corpId),
+      corpId,
       signal,
       body: () => createMultipartBody({ filename, contentType, size: source.size }, source.body()),
     });
-    this.logger.debug?.(`uploaded ${mediaType} "${filename}" (${source.size} bytes)`);
+    this.logger.debug?.(
+      `uploaded ${mediaType} "${filename}" (${source.size} bytes) for corp ${corpId}`,
+    );
     return this.toUploadedAttachment(answer, mediaType, Date.now());
   }
 
@@ -314,3 +353,21 @@ export class AttachmentService implements OnModuleDestroy {
     return receivedAt;
   }
 }
+
+/**
+ * Releases a stream the caller handed over when the upload ends before reading it (a refused
+ * corp, fit without sharp), as a read one is released: the caller's file or socket is not left
+ * open.
+ */
+function discardStream(input: AttachmentInput): void {
+  const file: unknown = input.file;
+  if (file instanceof Readable) file.destroy();
+}
+
+/** A rejection handler that releases `input`'s stream, then rethrows. */
+const rethrowAfter =
+  (input: AttachmentInput) =>
+  (error: unknown): never => {
+    discardStream(input);
+    throw error;
+  };

@@ -1,7 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { AttachmentService } from './attachment.service.js';
-import { CorpAccessTokenProvider } from './access-token/corp-access-token.provider.js';
 import { CredentialsVerifier } from './access-token/credentials-verifier.js';
+import { SecretTokenProvider } from './access-token/secret-token.provider.js';
+import { SuiteTokenProvider } from './access-token/suite-token.provider.js';
 import { MediaIdCache } from './cache/media-id.cache.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import { SecretRedactor } from './common/secret-redactor.js';
@@ -36,7 +37,9 @@ export function createWecomMediaProviders(): Provider[] {
       provide: SecretRedactor,
       useFactory: ({ credentials }: ResolvedWecomMediaOptions) => {
         const redactor = new SecretRedactor();
-        if (credentials.corpSecret !== undefined) redactor.addSecret(credentials.corpSecret);
+        // The secrets known now; those the app's callbacks give later are added as they come.
+        if (credentials.kind === 'secret') redactor.addSecret(credentials.corpSecret);
+        if (credentials.kind === 'suite') redactor.addSecret(credentials.suite.suiteSecret);
         return redactor;
       },
       inject: [WECOM_RESOLVED_OPTIONS],
@@ -55,8 +58,8 @@ export function createWecomMediaProviders(): Provider[] {
     },
     {
       provide: MediaIdCache,
-      useFactory: ({ mediaCache, corpId }: ResolvedWecomMediaOptions, store: WecomStore) =>
-        mediaCache ? new MediaIdCache(store, corpId, mediaCache.safetyMarginMs) : undefined,
+      useFactory: ({ mediaCache }: ResolvedWecomMediaOptions, store: WecomStore) =>
+        mediaCache ? new MediaIdCache(store, mediaCache.safetyMarginMs) : undefined,
       inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE],
     },
     {
@@ -80,20 +83,30 @@ export function createWecomMediaProviders(): Provider[] {
         options: ResolvedWecomMediaOptions,
         store: WecomStore,
         client: WecomHttpClient,
+        redactor: SecretRedactor,
       ): AccessTokenProvider => {
         const { credentials } = options;
-        if (credentials.tokenProvider) return credentials.tokenProvider;
-        return new CorpAccessTokenProvider({
-          corpId: options.corpId,
-          corpSecret: credentials.corpSecret,
+        if (credentials.kind === 'tokenProvider') return credentials.tokenProvider;
+        const settings = {
           store,
           client,
+          redactor,
           refreshAheadMs: options.tokenRefreshAheadMs,
           lock: options.tokenLock,
           credentialsCooldownMs: options.credentialsCooldownMs,
-        });
+          callbackTimeoutMs: options.timeoutMs,
+        };
+        if (credentials.kind === 'suite') {
+          return new SuiteTokenProvider({ ...settings, suite: credentials.suite });
+        }
+        if (credentials.kind === 'secretFor') {
+          return new SecretTokenProvider({ ...settings, secretFor: credentials.secretFor });
+        }
+        // One corp, one secret: the service never asks for another corp (see corpOf).
+        const { corpSecret } = credentials;
+        return new SecretTokenProvider({ ...settings, secretFor: () => corpSecret });
       },
-      inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE, WecomHttpClient],
+      inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE, WecomHttpClient, SecretRedactor],
     },
     WecomHttpClient,
     ImageFitter,

@@ -30,6 +30,7 @@ const RUNTIME_EXPORTS = [
   'WecomAbortedError',
   'WecomApiError',
   'WecomBusyError',
+  'WecomCredentialSourceError',
   'WecomError',
   'WecomErrorFilter',
   'WecomInvalidCredentialsError',

@@ -6,6 +6,7 @@ import {
 } from '../common/wecom-media.constants.js';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { SuiteTokenProvider } from './suite-token.provider.js';
 
 /**
  * `verifyCredentials`: fetches a token while the app boots, so that a wrong secret or corp id
@@ -23,9 +24,21 @@ export class CredentialsVerifier implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.verifyCredentials) return;
-    await this.tokens.getToken();
-    this.logger.log(
-      `verified the credentials of corp ${this.options.corpId}: WeCom issued a token`,
+    const { corpId } = this.options;
+    if (corpId !== undefined) {
+      await this.tokens.getToken({ corpId });
+      this.logger.log(`verified the credentials of corp ${corpId}: WeCom issued a token`);
+      return;
+    }
+    // No default corp: the suite's own credentials can still be checked; a secret per corp only
+    // when that corp first uploads.
+    if (this.tokens instanceof SuiteTokenProvider) {
+      await this.tokens.suiteAccessToken();
+      this.logger.log('verified the suite credentials: WeCom issued a suite token');
+      return;
+    }
+    this.logger.warn(
+      "verifyCredentials: there is no default corp (corpId) to verify; each corp's secret is checked at its first upload",
     );
   }
 }

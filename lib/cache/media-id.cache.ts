@@ -25,9 +25,10 @@ interface CachedMedia {
 }
 
 /**
- * Remembers the media_id of each upload, keyed by the bytes' sha256 with the media type, the
- * attachment type and the filename (users see the filename), until `expiresAt` minus a margin.
- * One product image sent to many customers' moments is then uploaded once.
+ * Remembers the media_id of each upload, keyed by the corp (a media_id is valid only in the corp
+ * that uploaded it) and the bytes' sha256 with the media type, the attachment type and the
+ * filename (users see the filename), until `expiresAt` minus a margin. One product image sent to
+ * many customers' moments is then uploaded once per corp.
  */
 export class MediaIdCache {
   private readonly inflight = new Map<string, SharedUpload>();
@@ -36,7 +37,6 @@ export class MediaIdCache {
 
   constructor(
     private readonly store: WecomStore,
-    private readonly corpId: string,
     private readonly safetyMarginMs: number,
   ) {}
 
@@ -45,6 +45,7 @@ export class MediaIdCache {
    * the same bytes that are sent differently (how an image is fitted).
    */
   async keyFor(
+    corpId: string,
     source: AttachmentSource,
     mediaType: MediaType,
     attachmentType: number,
@@ -55,7 +56,7 @@ export class MediaIdCache {
     const identity = createHash('sha256')
       .update(JSON.stringify([bytes, mediaType, attachmentType, filename, variant]))
       .digest('hex');
-    return `wecom-media:media:${this.corpId}:${identity}`;
+    return `wecom-media:media:${corpId}:${identity}`;
   }
 
   /**

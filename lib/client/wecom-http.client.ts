@@ -21,7 +21,6 @@ import {
   WecomProtocolError,
   WecomTimeoutError,
 } from '../errors/wecom-transport.error.js';
-import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { backoffDelay } from './backoff.js';
 import { connectionAgents, type ConnectionAgents } from './connection-agents.js';
@@ -36,19 +35,53 @@ import {
 import type { MultipartBody } from './multipart-body.js';
 import { parseWecomResponse, type WecomResponseBase } from './wecom-response.js';
 
+/** A request body: a multipart upload, or JSON. */
+export interface WecomRequestBody {
+  stream: MultipartBody['stream'] | Buffer;
+  headers: Record<string, string>;
+  /** Releases what the body holds (a file's stream); called after every attempt. */
+  destroy(): void;
+}
+
+/** The token a call carries, bound to its corp (or suite). */
+export interface RequestTokens {
+  get(signal?: AbortSignal): Promise<string>;
+  invalidate(token: string): Promise<void>;
+  /** The query parameter it goes in. @default 'access_token' */
+  param?: 'access_token' | 'suite_access_token';
+  /** The errcodes that say it is expired or invalid. @default 42001, 40014, 41001 */
+  expired?: ReadonlySet<number>;
+}
+
 /** One call to a WeCom API. */
 export interface WecomRequest {
   /** The API path, e.g. `/cgi-bin/media/upload_attachment`. */
   api: string;
   method: 'GET' | 'POST';
-  /** Query parameters other than access_token. */
+  /** Query parameters other than the token. */
   query: Record<string, string>;
   /** Builds a fresh body for each attempt: a retry re-reads the file from its start. */
-  body?: () => MultipartBody;
-  /** Adds `access_token` from this provider; a token errcode drops the token and retries once. */
-  tokens?: AccessTokenProvider;
+  body?: () => WecomRequestBody;
+  /** Adds the token; one of its `expired` errcodes drops the token and retries once. */
+  tokens?: RequestTokens;
   signal?: AbortSignal;
+  /** The corp the call acts for, named in the log lines about it. */
+  corpId?: string;
 }
+
+/** A JSON request body. */
+export function jsonBody(value: unknown): () => WecomRequestBody {
+  const bytes = Buffer.from(JSON.stringify(value));
+  return () => ({
+    stream: bytes,
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
+    destroy: () => undefined,
+  });
+}
+
+/** A call as log lines name it: the API, and the corp it acts for. */
+const callName = (req: WecomRequest): string =>
+  req.corpId === undefined ? req.api : `${req.api} (corp ${req.corpId})`;
 
 /** Connection failures worth one more try: the request may never have reached WeCom. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
@@ -91,7 +124,7 @@ export class WecomHttpClient implements OnModuleDestroy {
     for (;;) {
       req.signal?.throwIfAborted();
       attempts += 1;
-      const token = req.tokens ? await req.tokens.getToken(req.signal) : undefined;
+      const token = req.tokens ? await req.tokens.get(req.signal) : undefined;
       // A custom provider's tokens are redacted like the module's own.
       if (token !== undefined) this.redactor.addToken(token);
       let response: AxiosResponse<string>;
@@ -103,7 +136,7 @@ export class WecomHttpClient implements OnModuleDestroy {
         if (!(error instanceof WecomNetworkError)) throw error;
         if (RESET_CODES.has(error.code) && !resetRetried) {
           resetRetried = true;
-          this.logger.warn(`${req.api}: connection failed (${error.code}); retrying once`);
+          this.logger.warn(`${callName(req)}: connection failed (${error.code}); retrying once`);
           continue;
         }
         throw new WecomNetworkError(req.api, error.code, attempts, this.agents.proxy);
@@ -121,10 +154,11 @@ export class WecomHttpClient implements OnModuleDestroy {
       const errcode = data.errcode ?? 0;
       if (errcode === 0) return data;
 
-      if (TOKEN_ERRCODES.has(errcode) && req.tokens && token !== undefined && !tokenRetried) {
+      const expired = req.tokens?.expired ?? TOKEN_ERRCODES;
+      if (expired.has(errcode) && req.tokens && token !== undefined && !tokenRetried) {
         tokenRetried = true;
         this.logger.warn(
-          `${req.api}: errcode ${errcode} (token expired or invalid); refreshing the token and retrying once`,
+          `${callName(req)}: errcode ${errcode} (token expired or invalid); refreshing the token and retrying once`,
         );
         await req.tokens.invalidate(token);
         continue;
@@ -133,7 +167,7 @@ export class WecomHttpClient implements OnModuleDestroy {
         busyRetries += 1;
         const delay = backoffDelay(busyRetries, retry);
         this.logger.warn(
-          `${req.api}: errcode -1 (system busy); retry ${busyRetries} of ${retry.busyRetries} in ${delay} ms`,
+          `${callName(req)}: errcode -1 (system busy); retry ${busyRetries} of ${retry.busyRetries} in ${delay} ms`,
         );
         await sleep(delay, req.signal);
         continue;
@@ -167,7 +201,9 @@ export class WecomHttpClient implements OnModuleDestroy {
   /** One attempt. Throws the caller's abort reason, or a WecomNetworkError / WecomTimeoutError. */
   private async send(req: WecomRequest, token: string | undefined): Promise<AxiosResponse<string>> {
     const query = new URLSearchParams(
-      token === undefined ? req.query : { access_token: token, ...req.query },
+      token === undefined
+        ? req.query
+        : { [req.tokens?.param ?? 'access_token']: token, ...req.query },
     );
     const linked = linkSignals([req.signal], this.options.timeoutMs);
     const body = req.body?.();

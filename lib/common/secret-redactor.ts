@@ -12,12 +12,36 @@ const SECRET_PARAMS =
  * (`access_token=T`, `access_token: T`, `"corpsecret":"S"`).
  */
 export class SecretRedactor {
-  private readonly secrets: RegExp[] = [];
+  private readonly secrets = new Map<string, RegExp>();
+  private readonly fixed = new Set<string>();
+  private readonly rotating = new Map<string, string[]>();
   private readonly tokens = new Map<string, RegExp>();
 
-  /** Remembers a long-lived secret (the app secret) for the life of the module. */
+  /**
+   * Remembers a long-lived secret (an app secret, a permanent code) for the life of the module;
+   * the same value twice is one entry.
+   */
   addSecret(value: string): void {
-    if (value !== '') this.secrets.push(anyEncoding(value));
+    if (value === '') return;
+    this.fixed.add(value);
+    if (!this.secrets.has(value)) this.secrets.set(value, anyEncoding(value));
+  }
+
+  /**
+   * Remembers the latest value of a credential that rotates (the suite ticket, every 10 min):
+   * only the last `keep` values of `slot` are kept, so that the list does not grow for ever.
+   */
+  addRotating(slot: string, value: string, keep = 2): void {
+    if (value === '') return;
+    const values = this.rotating.get(slot) ?? [];
+    if (values.at(-1) === value) return;
+    values.push(value);
+    this.rotating.set(slot, values);
+    if (!this.secrets.has(value)) this.secrets.set(value, anyEncoding(value));
+    while (values.length > keep) {
+      const old = values.shift() ?? '';
+      if (!values.includes(old) && !this.fixed.has(old)) this.secrets.delete(old);
+    }
   }
 
   /** Remembers an access token; the oldest of more than {@link MAX_TOKENS} is forgotten. */
@@ -29,7 +53,7 @@ export class SecretRedactor {
 
   redact(text: string): string {
     let out = text.replace(SECRET_PARAMS, `$1=${REPLACEMENT}`);
-    for (const pattern of [...this.secrets, ...this.tokens.values()]) {
+    for (const pattern of [...this.secrets.values(), ...this.tokens.values()]) {
       out = out.replace(pattern, REPLACEMENT);
     }
     return out;

@@ -52,10 +52,23 @@ export class WecomBusyError extends WecomApiError {
   override readonly name = 'WecomBusyError';
 }
 
+/** What to fix, per refused credential (doc 90313). */
+const CREDENTIAL_STEPS: Partial<Record<number, string>> = {
+  40001: ' (check the app secret)',
+  40013: ' (check the corp id)',
+  40080: ' (check the suite secret)',
+  40083: ' (check the suite id)',
+  40084: " (the corp's permanent_code: a wrong one, or the corp cancelled its authorisation)",
+  40085: ' (the suite_ticket: store the latest one WeCom pushes to the callback URL)',
+};
+
 /**
- * 40001 (invalid secret) or 40013 (invalid corpid): a configuration error. Never retried, since
- * repeated wrong-secret calls get the server's IP banned for an hour: after gettoken refuses the
- * module's secret, the module fails fast with this error, without calling WeCom, until `retryAt`.
+ * 40001 (invalid secret) or 40013 (invalid corpid) — or, for a third-party app, 40080/40083 (its
+ * suite secret or id), 40085 (its suite ticket), 40084 (a corp's permanent code: wrong, or the
+ * authorisation cancelled): a configuration error. Never retried, since repeated wrong-secret
+ * calls get the server's IP banned for an hour: after WeCom refuses credentials, the module fails
+ * fast with this error, without calling WeCom, until `retryAt` (a new ticket, code or secret is
+ * tried at once). A refused permanent code fails only its corp.
  *
  * @publicApi
  */
@@ -80,7 +93,7 @@ export class WecomInvalidCredentialsError extends WecomApiError {
       errmsg,
       api,
       attempts,
-      `WeCom ${api} refused the credentials with errcode ${errcode}: ${errmsg}` +
+      `WeCom ${api} refused the credentials with errcode ${errcode}: ${errmsg}${CREDENTIAL_STEPS[errcode] ?? ''}` +
         (retryAt
           ? `; ${cached ? 'remembered from an earlier refusal: ' : ''}the next real attempt will be made at ${retryAt.toISOString()}`
           : ''),

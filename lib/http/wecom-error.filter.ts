@@ -1,4 +1,5 @@
 import {
+  Logger,
   Catch,
   HttpStatus,
   Inject,
@@ -7,7 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { WECOM_MESSAGES } from '../common/wecom-media.constants.js';
+import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../common/wecom-media.constants.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import {
   WecomApiError,
@@ -21,6 +22,7 @@ import {
   WecomProtocolError,
   WecomTimeoutError,
 } from '../errors/wecom-transport.error.js';
+import { WecomCredentialSourceError } from '../errors/wecom-credential-source.error.js';
 import { WecomError } from '../errors/wecom.error.js';
 import { EN_MESSAGES, type Messages } from '../rules/messages/index.js';
 
@@ -43,6 +45,8 @@ interface Answer {
  */
 @Catch(WecomError)
 export class WecomErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+
   /** @internal Nest injects the module's messages; `new WecomErrorFilter()` speaks English. */
   constructor(
     @Optional() @Inject(WECOM_MESSAGES) private readonly messages: Messages = EN_MESSAGES,
@@ -98,6 +102,14 @@ export class WecomErrorFilter implements ExceptionFilter {
       return {
         status: HttpStatus.BAD_GATEWAY,
         message: m.credentialsRefused(error.api, error.errcode, error.retryAt),
+      };
+    }
+    if (error instanceof WecomCredentialSourceError) {
+      // The callback's own words stay in the server log: they may name tenants or vaults.
+      this.logger.warn(error.message);
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: m.credentialSourceFailed(error.source),
       };
     }
     if (error instanceof WecomApiError) {

@@ -57,6 +57,12 @@ export interface AttachmentInputBase {
   /** Aborts spooling, inspection and the upload. */
   signal?: AbortSignal;
   /**
+   * The corp to upload for (service providers and 代开发 apps serve many): its token is used, and
+   * the media_id is valid only there.
+   * @default the module's `corpId`
+   */
+  corpId?: string;
+  /**
    * Make an image that breaks a rule pass (resize, convert, re-encode) instead of refusing it;
    * overrides the module's `fit` option for this call. Needs `sharp`.
    * @default the module's `fit` option

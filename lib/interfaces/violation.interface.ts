@@ -21,6 +21,8 @@
  * - `multipart-field-name`, `multipart-field-size`: a field name or a text field too long.
  * - `multipart-malformed`: a body that is not well-formed multipart/form-data.
  * - `receive-timeout`: the client did not send its whole upload in time.
+ * - `corp-id`: no corp to upload for, a malformed corp id, or a corp the module has no
+ *   credentials for.
  *
  * @publicApi
  */
@@ -48,7 +50,8 @@ export type RuleName =
   | 'multipart-field-name'
   | 'multipart-field-size'
   | 'multipart-malformed'
-  | 'receive-timeout';
+  | 'receive-timeout'
+  | 'corp-id';
 
 /**
  * One broken rule: its name, a message that names the limit and the actual value, and both

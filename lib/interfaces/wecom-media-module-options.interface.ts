@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import type { CanActivate, Type } from '@nestjs/common';
 import type { AccessTokenProvider } from './access-token-provider.interface.js';
 import type { AttachmentRulesOverride } from './attachment-rules.interface.js';
 import type { FitOptions } from './fit-options.interface.js';
+import type { SuiteCredentials } from './suite-credentials.interface.js';
 import type { WecomStore } from './wecom-store.interface.js';
 
 /**
@@ -29,13 +31,11 @@ export interface MediaCacheOptions {
 }
 
 /**
- * Options shared by both ways of getting a token.
+ * Options shared by every way of getting a token.
  *
  * @publicApi
  */
 export interface WecomMediaCommonOptions {
-  /** The corp's id, `ww…`. */
-  corpId: string;
   /** WeCom's API origin; tests point it at the emulator. @default 'https://qyapi.weixin.qq.com' */
   baseUrl?: string;
   /**
@@ -108,29 +108,79 @@ export interface WecomMediaCommonOptions {
  * @publicApi
  */
 export interface WecomMediaSecretOptions extends WecomMediaCommonOptions {
+  /** The corp's id, `ww…`. */
+  corpId: string;
   /** The app's secret (代开发 apps: the permanent_code). Never logged, never quoted. */
   corpSecret: string;
   tokenProvider?: never;
+  secretFor?: never;
+  suite?: never;
 }
 
 /**
- * Third-party apps and custom set-ups: the app supplies the token.
+ * Custom set-ups: the app supplies each corp's token.
  *
  * @publicApi
  */
 export interface WecomMediaTokenProviderOptions extends WecomMediaCommonOptions {
-  /** Supplies access tokens, e.g. from `get_corp_token`. */
+  /** The default corp: uploads without a `corpId` act for it. */
+  corpId: string;
+  /** Supplies access tokens per corp. */
   tokenProvider: AccessTokenProvider;
   corpSecret?: never;
+  secretFor?: never;
+  suite?: never;
 }
 
 /**
- * Options of `WecomMediaModule.forRoot`, and what `forRootAsync`'s factory returns. Checked at
- * start-up: a bad value fails the boot with every problem listed.
+ * 代开发 apps and several self-built apps: one secret per corp, `gettoken` per corp. Each upload
+ * names its corp (`corpId`), or goes to the default one.
  *
  * @publicApi
  */
-export type WecomMediaModuleOptions = WecomMediaSecretOptions | WecomMediaTokenProviderOptions;
+export interface WecomMediaSecretForOptions extends WecomMediaCommonOptions {
+  /** The default corp, for uploads without a `corpId`; without it, every upload must name one. */
+  corpId?: string;
+  /**
+   * The secret of the app in `corpId` (代开发: its permanent_code), from a database or a vault.
+   * Called once per corp and process, and again on each upload for the corp after WeCom refused
+   * it (a rotated secret is used at once). Bounded by `timeoutMs`: one that throws, gives no
+   * string or hangs fails that corp's upload with `WecomCredentialSourceError`.
+   */
+  secretFor: (corpId: string) => string | Promise<string>;
+  corpSecret?: never;
+  tokenProvider?: never;
+  suite?: never;
+}
+
+/**
+ * Third-party (第三方) apps: the module gets the suite token and each authorised corp's token
+ * itself. Each upload names its corp (`corpId`), or goes to the default one.
+ *
+ * @publicApi
+ */
+export interface WecomMediaSuiteOptions extends WecomMediaCommonOptions {
+  /** The default corp, for uploads without a `corpId`; without it, every upload must name one. */
+  corpId?: string;
+  /** The app's suite id, secret, latest ticket, and each corp's permanent code. */
+  suite: SuiteCredentials;
+  corpSecret?: never;
+  tokenProvider?: never;
+  secretFor?: never;
+}
+
+/**
+ * Options of `WecomMediaModule.forRoot`, and what `forRootAsync`'s factory returns: one corp by
+ * its secret, any token source of your own, one secret per corp (`secretFor`), or a third-party
+ * app (`suite`). Checked at start-up: a bad value fails the boot with every problem listed.
+ *
+ * @publicApi
+ */
+export type WecomMediaModuleOptions =
+  | WecomMediaSecretOptions
+  | WecomMediaTokenProviderOptions
+  | WecomMediaSecretForOptions
+  | WecomMediaSuiteOptions;
 
 /**
  * The upload controller's settings (the `controller` extra).
@@ -144,6 +194,15 @@ export interface WecomMediaControllerOptions {
   guards?: Array<Type<CanActivate> | CanActivate>;
   /** How long a client may take to send its whole upload; a slower one gets 408. @default 120000 */
   receiveTimeoutMs?: number;
+  /**
+   * The corp each request uploads for, typically from what the app's guard put on the request
+   * (`(req) => (req.user as Tenant).corpId`). A request it resolves to no corp is answered 400,
+   * never sent to the default corp.
+   * @default every upload goes to the module's `corpId`
+   */
+  corpId?: (
+    req: IncomingMessage & Record<string, unknown>,
+  ) => string | undefined | Promise<string | undefined>;
 }
 
 /**

@@ -10,6 +10,8 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'corpId',
   'corpSecret',
   'tokenProvider',
+  'secretFor',
+  'suite',
   'baseUrl',
   'store',
   'storeTimeoutMs',
@@ -52,9 +54,6 @@ export function findOptionProblems(options: unknown): Problems {
       problems.push(`unknown option ${JSON.stringify(key)}`);
     }
   }
-  if (typeof o.corpId !== 'string' || o.corpId.trim() === '') {
-    problems.push('corpId must be a non-empty string (the corp id, "ww…")');
-  }
   credentialProblems(o, problems);
   if (o.baseUrl !== undefined) problems.push(...baseUrlProblems(o.baseUrl));
   if (o.store !== undefined) {
@@ -88,17 +87,90 @@ export function findOptionProblems(options: unknown): Problems {
   return problems;
 }
 
+/** The ways to get tokens: exactly one is given. */
+const CREDENTIAL_KINDS = ['corpSecret', 'tokenProvider', 'secretFor', 'suite'] as const;
+
+/** Whether `value` is a corp id the module can use: a non-empty string of letters, digits, _ or -. */
+export const isCorpId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\w-]{1,64}$/.test(value);
+
 function credentialProblems(o: Loose, problems: Problems): void {
+  const given = CREDENTIAL_KINDS.filter((k) => o[k] !== undefined);
+  if (given.length > 1) {
+    problems.push(
+      `give one of corpSecret, tokenProvider, secretFor and suite; got ${given.join(', ')}`,
+    );
+  }
+  if (given.length === 0) {
+    problems.push(
+      'give corpSecret (one corp, its app secret), secretFor (a secret per corp: 代开发 or several apps), suite (a third-party app) or tokenProvider',
+    );
+  }
+  // With one secret or a custom provider there is one default corp; secretFor and suite serve
+  // any corp, and a default one is optional.
+  const needsCorp = o.corpSecret !== undefined || o.tokenProvider !== undefined;
+  if (o.corpId !== undefined || needsCorp) {
+    if (!isCorpId(o.corpId)) {
+      problems.push(
+        `corpId must be the corp id ("ww…": letters, digits, _ or -, at most 64)${needsCorp ? '' : ', or left out'}; got ${JSON.stringify(o.corpId) ?? 'undefined'}`,
+      );
+    }
+  }
+  if (
+    o.corpSecret !== undefined &&
+    (typeof o.corpSecret !== 'string' || o.corpSecret.trim() === '')
+  ) {
+    problems.push('corpSecret must be a non-empty string (the app secret)');
+  }
   if (o.tokenProvider !== undefined) {
     const p = o.tokenProvider as Loose | null;
     if (typeof p?.getToken !== 'function' || typeof p.invalidate !== 'function') {
       problems.push('tokenProvider must have getToken() and invalidate()');
     }
-    if (o.corpSecret !== undefined)
-      problems.push('give either corpSecret or tokenProvider, not both');
-  } else if (typeof o.corpSecret !== 'string' || o.corpSecret.trim() === '') {
+  }
+  if (o.secretFor !== undefined && typeof o.secretFor !== 'function') {
     problems.push(
-      'corpSecret must be a non-empty string (the app secret), unless a tokenProvider is given',
+      `secretFor must be a function (corpId) => the secret of that corp's app; got ${describeKind(o.secretFor)}`,
+    );
+  }
+  if (o.suite !== undefined) suiteProblems(o.suite, problems);
+}
+
+/** What kind of value a setting got, without quoting it (it may be a secret). */
+const describeKind = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : typeof value === 'string'
+      ? value.trim() === ''
+        ? 'an empty string'
+        : 'a string'
+      : `a ${typeof value}`;
+
+function suiteProblems(value: unknown, problems: Problems): void {
+  if (!isObject(value)) {
+    problems.push('suite must be { suiteId, suiteSecret, suiteTicket, permanentCode }');
+    return;
+  }
+  unknownKeys(value, ['suiteId', 'suiteSecret', 'suiteTicket', 'permanentCode'], 'suite', problems);
+  if (typeof value.suiteId !== 'string' || value.suiteId.trim() === '') {
+    problems.push(
+      `suite.suiteId must be a non-empty string; got ${JSON.stringify(value.suiteId) ?? 'undefined'}`,
+    );
+  }
+  if (typeof value.suiteSecret !== 'string' || value.suiteSecret.trim() === '') {
+    // The secret itself is never quoted, only what kind of value it is.
+    problems.push(
+      `suite.suiteSecret must be a non-empty string; got ${describeKind(value.suiteSecret)}`,
+    );
+  }
+  if (typeof value.suiteTicket !== 'function') {
+    problems.push(
+      `suite.suiteTicket must be a function () => the latest suite_ticket; got ${describeKind(value.suiteTicket)}`,
+    );
+  }
+  if (typeof value.permanentCode !== 'function') {
+    problems.push(
+      `suite.permanentCode must be a function (corpId) => that corp's permanent_code; got ${describeKind(value.permanentCode)}`,
     );
   }
 }

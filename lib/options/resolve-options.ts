@@ -2,6 +2,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
 import type { FitOptions } from '../interfaces/fit-options.interface.js';
+import type { SuiteCredentials } from '../interfaces/suite-credentials.interface.js';
 import type {
   RetryOptions,
   WecomMediaControllerOptions,
@@ -17,11 +18,10 @@ import { findOptionProblems, fitProblems, MAX_TIMER_MS } from './option-problems
  * place that knows a default.
  */
 export interface ResolvedWecomMediaOptions {
-  corpId: string;
-  /** The app's secret, or the app's own token provider. */
-  credentials:
-    | { corpSecret: string; tokenProvider?: undefined }
-    | { corpSecret?: undefined; tokenProvider: AccessTokenProvider };
+  /** The default corp: uploads without a `corpId` act for it. Unset: every upload names one. */
+  corpId: string | undefined;
+  /** Where tokens come from. */
+  credentials: ResolvedCredentials;
   /** Without a trailing slash. */
   baseUrl: string;
   /** The app's store; undefined means a `MemoryStore` of this process. */
@@ -46,6 +46,13 @@ export interface ResolvedWecomMediaOptions {
   /** How images that break a rule are fitted by default; false when they are refused. */
   fit: ResolvedFit | false;
 }
+
+/** Where tokens come from: one of the four ways the options offer. */
+export type ResolvedCredentials =
+  | { kind: 'secret'; corpSecret: string }
+  | { kind: 'tokenProvider'; tokenProvider: AccessTokenProvider }
+  | { kind: 'secretFor'; secretFor: (corpId: string) => string | Promise<string> }
+  | { kind: 'suite'; suite: SuiteCredentials };
 
 /** A `fit` setting with every default filled in. */
 export type ResolvedFit = Required<FitOptions>;
@@ -90,9 +97,7 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
   const timeoutMs = o.timeoutMs ?? d.timeoutMs;
   return {
     corpId: o.corpId,
-    credentials: o.tokenProvider
-      ? { tokenProvider: o.tokenProvider }
-      : { corpSecret: o.corpSecret as string },
+    credentials: credentialsOf(o),
     baseUrl: (o.baseUrl ?? d.baseUrl).replace(/\/+$/, ''),
     store: o.store,
     storeTimeoutMs: o.storeTimeoutMs ?? d.storeTimeoutMs,
@@ -123,6 +128,14 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
     verifyCredentials: o.verifyCredentials ?? d.verifyCredentials,
     fit: o.fit ? resolveFit(o.fit) : false,
   };
+}
+
+/** The one way of getting tokens the (checked) options give. */
+function credentialsOf(o: WecomMediaModuleOptions): ResolvedCredentials {
+  if (o.tokenProvider) return { kind: 'tokenProvider', tokenProvider: o.tokenProvider };
+  if (o.secretFor) return { kind: 'secretFor', secretFor: o.secretFor };
+  if (o.suite) return { kind: 'suite', suite: o.suite };
+  return { kind: 'secret', corpSecret: o.corpSecret as string };
 }
 
 /**
@@ -187,7 +200,8 @@ export function resolveIsGlobal(extra: unknown): boolean {
 }
 
 /** The upload controller's settings with their defaults. */
-export type ResolvedControllerOptions = Required<WecomMediaControllerOptions>;
+export type ResolvedControllerOptions = Required<Omit<WecomMediaControllerOptions, 'corpId'>> &
+  Pick<WecomMediaControllerOptions, 'corpId'>;
 
 /**
  * The `controller` extra → its settings, or undefined when the controller is off. Runs when the
@@ -201,7 +215,7 @@ export function resolveControllerOptions(
   const problems: string[] = [];
   if (typeof given !== 'object' || given === null) {
     throw new Error(
-      'WecomMediaModule controller must be true, false or { path, guards, receiveTimeoutMs }',
+      'WecomMediaModule controller must be true, false or { path, guards, receiveTimeoutMs, corpId }',
     );
   }
   if (given.path !== undefined && typeof given.path !== 'string') {
@@ -213,6 +227,9 @@ export function resolveControllerOptions(
   const timeout = given.receiveTimeoutMs;
   const timeoutProblem = receiveTimeoutProblem(timeout, 'controller.receiveTimeoutMs');
   if (timeoutProblem) problems.push(timeoutProblem);
+  if (given.corpId !== undefined && typeof given.corpId !== 'function') {
+    problems.push('controller.corpId must be a function (req) => the corp id of the request');
+  }
   if (problems.length > 0) {
     throw new Error(
       `WecomMediaModule controller options are invalid:\n - ${problems.join('\n - ')}`,
@@ -223,5 +240,6 @@ export function resolveControllerOptions(
     path: (given.path ?? d.path).replace(/^\/+/, ''),
     guards: given.guards ?? [],
     receiveTimeoutMs: timeout ?? d.receiveTimeoutMs,
+    corpId: given.corpId,
   };
 }

@@ -5,11 +5,12 @@ import type { EmulatorApi, EmulatorFaults, RawAnswer } from './wecom-emulator-op
 export type Fault = number | RawAnswer | 'reset';
 
 /**
- * The faults a test or a soak run asks for: queued ones, taken in order per API, and random ones
- * for uploads, plus a delay before every answer.
+ * The faults a test or a soak run asks for: queued ones, taken in order per API (and per corp,
+ * when queued for one), and random ones for uploads, plus a delay before every answer.
  */
 export class FaultInjector {
-  private readonly queued: Record<EmulatorApi, Fault[]> = { gettoken: [], upload_attachment: [] };
+  /** Keyed by API, or by API and corp (`api corp`). */
+  private readonly queued = new Map<string, Fault[]>();
   private delayMs = 0;
   private faults: EmulatorFaults = {};
   private uploadCount = 0;
@@ -17,9 +18,12 @@ export class FaultInjector {
   /** `expireTokens` serves the random fault `expireTokensEvery`. */
   constructor(private readonly expireTokens: () => void) {}
 
-  /** Queues `fault` for the next `times` calls of `api`. */
-  queue(api: EmulatorApi, fault: Fault, times = 1): void {
-    for (let i = 0; i < times; i++) this.queued[api].push(fault);
+  /** Queues `fault` for the next `times` calls of `api` (for `corpId` only, when given). */
+  queue(api: EmulatorApi, fault: Fault, times = 1, corpId?: string): void {
+    const key = corpId === undefined ? api : `${api} ${corpId}`;
+    const queue = this.queued.get(key) ?? [];
+    for (let i = 0; i < times; i++) queue.push(fault);
+    this.queued.set(key, queue);
   }
 
   /** Waits `ms` before every answer, on top of any random delay. */
@@ -32,9 +36,17 @@ export class FaultInjector {
     this.faults = faults;
   }
 
-  /** The fault for the call of `api` that just arrived: a queued one first, else maybe a random one. */
-  next(api: EmulatorApi): Fault | undefined {
-    return this.queued[api].shift() ?? this.randomFault(api);
+  /**
+   * The fault for the call of `api` (for `corpId`, when known) that just arrived: one queued for
+   * its corp, then one queued for every corp, else maybe a random one.
+   */
+  next(api: EmulatorApi, corpId?: string): Fault | undefined {
+    return this.nextFor(api, corpId) ?? this.queued.get(api)?.shift() ?? this.randomFault(api);
+  }
+
+  /** A fault queued for `corpId` alone, taken once the corp is known (from a JSON body, say). */
+  nextFor(api: EmulatorApi, corpId: string | undefined): Fault | undefined {
+    return corpId === undefined ? undefined : this.queued.get(`${api} ${corpId}`)?.shift();
   }
 
   /** Waits the delay before an answer; `cancel` cuts it short, as no answer is owed then. */
@@ -46,8 +58,7 @@ export class FaultInjector {
 
   /** Forgets queued faults, random faults and the delay. */
   reset(): void {
-    this.queued.gettoken.length = 0;
-    this.queued.upload_attachment.length = 0;
+    this.queued.clear();
     this.delayMs = 0;
     this.faults = {};
     this.uploadCount = 0;

@@ -4,6 +4,7 @@ export type {
   EmulatorApi,
   EmulatorApp,
   EmulatorFaults,
+  EmulatorSuite,
   RawAnswer,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';

@@ -43,6 +43,11 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** The access_token used, unmasked, so tests can tell which token a call carried. */
   accessToken?: string;
+  /**
+   * The corp the call acted for: gettoken's `corpid`, get_corp_token's `auth_corpid`, or the corp
+   * of the access_token an upload carried (unset when the token is unknown).
+   */
+  corpId?: string;
   headers: IncomingHttpHeaders;
   /** The errcode answered; undefined after a reset, a raw answer, or a client that left first. */
   errcode?: number;

@@ -1,7 +1,8 @@
 import type { AccessTokens } from './access-tokens.js';
 import type { Exchange } from './exchange.js';
-import type { FaultInjector } from './fault-injector.js';
+import type { Fault, FaultInjector } from './fault-injector.js';
 import { gettoken } from './gettoken.handler.js';
+import { corpOfBody, getCorpToken, getSuiteToken } from './suite-token.handlers.js';
 import type { RequestRecorder } from './request-recorder.js';
 import {
   uploadAttachment,
@@ -12,6 +13,7 @@ import { wecomJson } from './wecom-answer.js';
 import type {
   EmulatorApi,
   EmulatorApp,
+  EmulatorSuite,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';
 import { DEFAULT_TOKEN_TTL_SECONDS } from './wecom-tables.js';
@@ -20,8 +22,12 @@ import { DEFAULT_TOKEN_TTL_SECONDS } from './wecom-tables.js';
 export interface RequestHandlerParts {
   recorder: RequestRecorder;
   faults: FaultInjector;
+  /** Access tokens, each bound to its corp. */
   tokens: AccessTokens;
+  /** Suite access tokens, each bound to its suite. */
+  suiteTokens: AccessTokens;
   apps: readonly EmulatorApp[];
+  suites: readonly EmulatorSuite[];
   options: WecomEmulatorOptions;
 }
 
@@ -44,7 +50,10 @@ export class RequestHandler {
       exchange.notFound();
       return recorder.record(record);
     }
-    const fault = faults.next(api);
+    // The corp, where the query tells it: faults queued for one corp hit only its calls.
+    let corpId = this.corpOfQuery(api, exchange.query);
+    if (corpId !== undefined) record.corpId = corpId;
+    let fault: Fault | undefined = faults.next(api, corpId);
     if (fault === 'reset') {
       exchange.reset();
       return recorder.record(record);
@@ -52,6 +61,15 @@ export class RequestHandler {
     const body = await exchange.body();
     if (exchange.clientGone.aborted) return;
     if (body === undefined) return recorder.record(record); // the emulator is closing
+    if (api === 'get_corp_token') {
+      corpId = corpOfBody(body);
+      if (corpId !== undefined) record.corpId = corpId;
+      fault ??= faults.nextFor(api, corpId);
+      if (fault === 'reset') {
+        exchange.reset();
+        return recorder.record(record);
+      }
+    }
     await faults.pause(exchange.clientGone);
     if (exchange.clientGone.aborted) return;
     if (typeof fault === 'object') {
@@ -67,13 +85,29 @@ export class RequestHandler {
     recorder.record(record);
   }
 
+  /** The corp a call acts for, as far as its query tells. */
+  private corpOfQuery(api: EmulatorApi, query: Record<string, string>): string | undefined {
+    if (api === 'gettoken') return query.corpid;
+    if (api === 'upload_attachment') return this.parts.tokens.ownerOf(query.access_token);
+    return undefined;
+  }
+
   /** A queued errcode wins, but an upload is still judged so that a failed attempt's body is recorded. */
   private answer(api: EmulatorApi, fault: number | undefined, call: UploadCall): UploadOutcome {
-    const { tokens, apps, options } = this.parts;
+    const { tokens, suiteTokens, apps, suites, options } = this.parts;
     const judged =
       api === 'upload_attachment' ? uploadAttachment(call, tokens, options) : undefined;
     if (typeof fault === 'number') return { answer: { errcode: fault }, upload: judged?.upload };
+    if (judged) return judged;
     const ttl = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
-    return judged ?? { answer: gettoken(call.query, apps, tokens, ttl) };
+    if (api === 'get_suite_token') {
+      return { answer: getSuiteToken(call.body, suites, suiteTokens, ttl) };
+    }
+    if (api === 'get_corp_token') {
+      return {
+        answer: getCorpToken(call.query, call.body, suites, suiteTokens, tokens, ttl),
+      };
+    }
+    return { answer: gettoken(call.query, apps, tokens, ttl) };
   }
 }

@@ -5,7 +5,7 @@
  *
  * @publicApi
  */
-export type EmulatorApi = 'gettoken' | 'upload_attachment';
+export type EmulatorApi = 'gettoken' | 'upload_attachment' | 'get_suite_token' | 'get_corp_token';
 
 /**
  * An app the emulator knows: gettoken issues a token only for a corp id and secret it holds.
@@ -15,6 +15,21 @@ export type EmulatorApi = 'gettoken' | 'upload_attachment';
 export interface EmulatorApp {
   corpId: string;
   corpSecret: string;
+}
+
+/**
+ * A third-party (第三方) app the emulator knows: get_suite_token takes its id, secret and current
+ * ticket; get_corp_token then issues a token for each authorised corp with its permanent code.
+ *
+ * @publicApi
+ */
+export interface EmulatorSuite {
+  suiteId: string;
+  suiteSecret: string;
+  /** The ticket WeCom last pushed to the provider; `setSuiteTicket` changes it. */
+  suiteTicket: string;
+  /** corp id → permanent_code, for each corp that authorised the app; `revokeAuthorisation` removes one. */
+  permanentCodes: Record<string, string>;
 }
 
 /**
@@ -28,6 +43,11 @@ export interface WecomEmulatorOptions {
    * @default [WecomEmulator.DEFAULT_APP]
    */
   apps?: EmulatorApp[];
+  /**
+   * The third-party apps get_suite_token and get_corp_token know.
+   * @default []
+   */
+  suites?: EmulatorSuite[];
   /**
    * `expires_in` of issued tokens, in seconds; shorten it to test token refresh.
    * @default 7200

@@ -9,6 +9,7 @@ import type {
   EmulatorApi,
   EmulatorApp,
   EmulatorFaults,
+  EmulatorSuite,
   RawAnswer,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';
@@ -33,8 +34,11 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
 
   private readonly recorder = new RequestRecorder(this);
   private readonly tokens = new AccessTokens();
+  private readonly suiteTokens = new AccessTokens();
   private readonly faults = new FaultInjector(() => this.tokens.expireAll());
   private readonly apps: EmulatorApp[];
+  private readonly suites: EmulatorSuite[];
+  private readonly givenSuites: readonly EmulatorSuite[];
   private readonly server: EmulatorServer;
 
   /** Every request, oldest first. */
@@ -45,8 +49,21 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private constructor(options: WecomEmulatorOptions) {
     super();
     this.apps = options.apps ?? [WecomEmulator.DEFAULT_APP];
-    const { recorder, tokens, faults, apps } = this;
-    const handler = new RequestHandler({ recorder, faults, tokens, apps, options });
+    // Copies: setSuiteTicket and the authorisation calls change them, never the caller's
+    // objects, and reset() goes back to what the options said.
+    this.givenSuites = options.suites ?? [];
+    this.suites = [];
+    this.restoreSuites();
+    const { recorder, tokens, suiteTokens, faults, apps, suites } = this;
+    const handler = new RequestHandler({
+      recorder,
+      faults,
+      tokens,
+      suiteTokens,
+      apps,
+      suites,
+      options,
+    });
     this.server = new EmulatorServer(API_PATHS, handler);
   }
 
@@ -77,19 +94,60 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     return this.requests.filter((r) => r.api === 'gettoken').length;
   }
 
+  /** Requests of `api` so far (for `corpId` only, when given). */
+  callsOf(api: EmulatorApi, corpId?: string): RecordedRequest[] {
+    return this.requests.filter(
+      (r) => r.api === api && (corpId === undefined || r.corpId === corpId),
+    );
+  }
+
   /** upload_attachment requests so far, including failed ones. */
   get uploads(): RecordedRequest[] {
     return this.requests.filter((r) => r.api === 'upload_attachment');
   }
 
-  /** Makes every issued token expired, as WeCom may do early: the next call with one gets 42001. */
-  expireTokens(): void {
-    this.tokens.expireAll();
+  /**
+   * Makes every issued access token expired (of `corpId` only, when given), as WeCom may do early:
+   * the next call with one gets 42001.
+   */
+  expireTokens(corpId?: string): void {
+    this.tokens.expireAll(corpId);
   }
 
-  /** Answers the next `times` calls of `api` (default 1) with `errcode`. */
-  failNext(api: EmulatorApi, errcode: number, times = 1): this {
-    this.faults.queue(api, errcode, times);
+  /** Makes every suite_access_token expired: the next get_corp_token with one gets 42009. */
+  expireSuiteTokens(): void {
+    this.suiteTokens.expireAll();
+  }
+
+  /** The ticket get_suite_token accepts from now on for `suiteId`, as WeCom pushes a new one. */
+  setSuiteTicket(suiteId: string, ticket: string): this {
+    this.suiteOf(suiteId).suiteTicket = ticket;
+    return this;
+  }
+
+  /**
+   * The corp cancels its authorisation of the third-party app (all suites, or `suiteId`): its
+   * permanent code is refused from now on (40084).
+   */
+  revokeAuthorisation(corpId: string, suiteId?: string): this {
+    for (const suite of this.suites) {
+      if (suiteId === undefined || suite.suiteId === suiteId) delete suite.permanentCodes[corpId];
+    }
+    return this;
+  }
+
+  /**
+   * The corp authorises the third-party app `suiteId` (again), with a new permanent code: from
+   * now on get_corp_token accepts that code for it.
+   */
+  grantAuthorisation(corpId: string, suiteId: string, permanentCode: string): this {
+    this.suiteOf(suiteId).permanentCodes[corpId] = permanentCode;
+    return this;
+  }
+
+  /** Answers the next `times` calls of `api` (default 1), for `corpId` only when given, with `errcode`. */
+  failNext(api: EmulatorApi, errcode: number, times = 1, corpId?: string): this {
+    this.faults.queue(api, errcode, times, corpId);
     return this;
   }
 
@@ -117,16 +175,35 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     return this;
   }
 
-  /** Forgets requests, queued and random faults, the delay and tokens: tests share one emulator. */
+  /**
+   * Forgets requests, queued and random faults, the delay and tokens, and puts the suites' tickets
+   * and authorisations back as the options gave them: tests share one emulator.
+   */
   reset(): void {
     this.requests.length = 0;
     this.tokens.clear();
+    this.suiteTokens.clear();
     this.faults.reset();
+    this.restoreSuites();
+  }
+
+  private restoreSuites(): void {
+    this.suites.splice(
+      0,
+      this.suites.length,
+      ...this.givenSuites.map((s) => ({ ...s, permanentCodes: { ...s.permanentCodes } })),
+    );
   }
 
   /** Resolves once a request matching `predicate` has been recorded (counting earlier ones). */
   waitFor(predicate: (r: RecordedRequest) => boolean): Promise<RecordedRequest> {
     return this.recorder.waitFor(predicate);
+  }
+
+  private suiteOf(suiteId: string): EmulatorSuite {
+    const suite = this.suites.find((s) => s.suiteId === suiteId);
+    if (!suite) throw new Error(`the emulator knows no suite ${suiteId}`);
+    return suite;
   }
 
   /** Stops listening and drops every open connection. */

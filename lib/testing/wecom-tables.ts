@@ -8,11 +8,15 @@ type MediaType = 'image' | 'video' | 'file';
 /**
  * The path of each API on qyapi.weixin.qq.com: gettoken per
  * https://developer.work.weixin.qq.com/document/path/91039, upload_attachment per
- * https://developer.work.weixin.qq.com/document/path/95098.
+ * https://developer.work.weixin.qq.com/document/path/95098, get_suite_token per
+ * https://developer.work.weixin.qq.com/document/path/90600, get_corp_token per
+ * https://developer.work.weixin.qq.com/document/path/90605.
  */
 export const API_PATHS: Readonly<Record<string, EmulatorApi>> = {
   '/cgi-bin/gettoken': 'gettoken',
   '/cgi-bin/media/upload_attachment': 'upload_attachment',
+  '/cgi-bin/service/get_suite_token': 'get_suite_token',
+  '/cgi-bin/service/get_corp_token': 'get_corp_token',
 };
 
 /** gettoken's `expires_in`, per https://developer.work.weixin.qq.com/document/path/91039. */
@@ -34,12 +38,21 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   40011: 'invalid video size',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
+  40080: 'invalid suite_secret',
+  40082: 'invalid suite_token',
+  40083: 'invalid suite_id',
+  40084: 'invalid permanent_code',
+  40085: 'invalid suite_ticket',
   40123: 'invalid image format, or filelength differs from the file size',
   41001: 'access_token missing',
   41072: 'invalid media_type and attachment_type combination',
   42001: 'access_token expired',
+  42009: 'suite_access_token expired',
   44001: 'empty media data, check the multipart headers and body',
   45009: 'api freq out of limit',
+  47001: 'data format error',
+  48002: 'api forbidden',
+  60020: 'not allow to access from your ip',
 };
 
 /**

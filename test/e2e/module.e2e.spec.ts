@@ -138,7 +138,7 @@ describe('WecomMediaModule', () => {
     const user = app.get<UsesEverything>(UsesEverything);
     expect(user.rules.momentVideo.maxDurationSeconds).toBe(60); // the module's resolved rules
     expect(user.rules.momentImage.maxShortEdge).toBe(1080);
-    expect(typeof (await user.tokens.getToken())).toBe('string');
+    expect(typeof (await user.tokens.getToken({ corpId: s.emulator.corpId }))).toBe('string');
     expect(user.attachments).toBeInstanceOf(AttachmentService);
     await app.close();
   });
@@ -162,7 +162,9 @@ describe('WecomMediaModule', () => {
     @Module({ imports: [WecomMediaModule.forRoot(options())], providers: [OtherWecomCalls] })
     class AppModule {}
     const app = await boot([AppModule]);
-    const token = await app.get<OtherWecomCalls>(OtherWecomCalls).tokens.getToken();
+    const token = await app
+      .get<OtherWecomCalls>(OtherWecomCalls)
+      .tokens.getToken({ corpId: s.emulator.corpId });
     expect(token).toBe(s.emulator.issuedTokens[0]);
     await upload(app.get(AttachmentService));
     expect(s.emulator.gettokenCalls).toBe(1); // the upload reused it
@@ -171,7 +173,9 @@ describe('WecomMediaModule', () => {
 
   it('a tokenProvider option replaces gettoken', async () => {
     const seed = await boot([WecomMediaModule.forRoot(options())]);
-    const token = await seed.get<AccessTokenProvider>(WECOM_ACCESS_TOKEN_PROVIDER).getToken();
+    const token = await seed
+      .get<AccessTokenProvider>(WECOM_ACCESS_TOKEN_PROVIDER)
+      .getToken({ corpId: s.emulator.corpId });
     await seed.close();
     s.emulator.requests.length = 0;
     const invalidated: string[] = [];
@@ -207,7 +211,7 @@ describe('WecomMediaModule', () => {
           timeoutMs: -1,
         } as unknown as WecomMediaModuleOptions),
       ]).catch((e: unknown) => e);
-      expect((error as Error).message).toMatch(/corpId must be a non-empty string/);
+      expect((error as Error).message).toMatch(/corpId must be the corp id \("ww…"/);
       expect((error as Error).message).toMatch(/timeoutMs must be a positive/);
     });
 

@@ -4,8 +4,11 @@
 import { WecomMediaModule } from 'nestjs-wecom-media';
 
 /**
- * The module's options and extras other than the credentials and the base URL.
- * @typedef {Omit<import('nestjs-wecom-media').WecomMediaSecretOptions, 'corpId' | 'corpSecret' | 'baseUrl'>
+ * The module's options and extras other than the corp's credentials and the base URL; `suite` or
+ * `secretFor` serve many corps instead of `wecom`'s one corp (which is then the default corp).
+ * @typedef {Omit<import('nestjs-wecom-media').WecomMediaCommonOptions, 'baseUrl'>
+ *   & { suite?: import('nestjs-wecom-media').SuiteCredentials,
+ *       secretFor?: (corpId: string) => string | Promise<string> }
  *   & import('nestjs-wecom-media').WecomMediaModuleExtras} RootModuleOptions
  */
 
@@ -23,12 +26,14 @@ export function wecomRootModule(wecom, options = {}) {
       }
     },
     imports: [
-      WecomMediaModule.forRoot({
-        corpId: wecom.corpId,
-        corpSecret: wecom.corpSecret,
-        baseUrl: wecom.url,
-        ...options,
-      }),
+      WecomMediaModule.forRoot(
+        /** @type {import('nestjs-wecom-media').WecomMediaModuleOptions} */ ({
+          corpId: wecom.corpId || undefined,
+          ...(!options.suite && !options.secretFor && { corpSecret: wecom.corpSecret }),
+          baseUrl: wecom.url,
+          ...options,
+        }),
+      ),
     ],
   };
 }

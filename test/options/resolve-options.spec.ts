@@ -64,8 +64,24 @@ describe('resolveOptions', () => {
     expect(resolved.rules.momentImage).toEqual(DEFAULT_ATTACHMENT_RULES.momentImage);
   });
 
+  it('takes secretFor or a suite without a default corp, and with one', () => {
+    const secretFor = resolveOptions({ secretFor: () => 's' });
+    expect(secretFor.corpId).toBeUndefined();
+    expect(secretFor.credentials.kind).toBe('secretFor');
+    const suite = {
+      suiteId: 'tj1',
+      suiteSecret: 's',
+      suiteTicket: () => 't',
+      permanentCode: () => 'c',
+    };
+    expect(resolveOptions({ suite, corpId: 'ww1' })).toMatchObject({
+      corpId: 'ww1',
+      credentials: { kind: 'suite', suite },
+    });
+  });
+
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['a missing corpId', { corpSecret: 's' }, /corpId must be a non-empty string/],
+    ['a missing corpId', { corpSecret: 's' }, /corpId must be the corp id \("ww…"/],
     ['an empty secret', { corpId: 'ww1', corpSecret: '  ' }, /corpSecret must be a non-empty/],
     ['a bad baseUrl', { ...base, baseUrl: 'qyapi.weixin.qq.com' }, /baseUrl must be an absolute/],
     ['a baseUrl with a query', { ...base, baseUrl: 'https://x/?a=1' }, /must not carry a query/],
@@ -73,7 +89,31 @@ describe('resolveOptions', () => {
     [
       'both secret and provider',
       { ...base, tokenProvider: { getToken() {}, invalidate() {} } },
-      /either corpSecret or tokenProvider/,
+      /give one of corpSecret, tokenProvider, secretFor and suite; got corpSecret, tokenProvider/,
+    ],
+    [
+      'no way to get tokens',
+      { corpId: 'ww1' },
+      /give corpSecret \(one corp, its app secret\), secretFor/,
+    ],
+    ['a corp id with a space', { ...base, corpId: 'ww 1' }, /corpId must be the corp id/],
+    ['a secretFor that is no function', { secretFor: 'x' }, /secretFor must be a function/],
+    [
+      'a suite without its ticket',
+      { suite: { suiteId: 'tj1', suiteSecret: 's', permanentCode: () => 'c' } },
+      /suite.suiteTicket must be a function/,
+    ],
+    [
+      'a suite with a typo',
+      {
+        suite: {
+          suiteId: 'tj1',
+          suiteSecret: 's',
+          suiteTicket: () => 't',
+          permanentcode: () => 'c',
+        },
+      },
+      /suite.permanentCode must be a function.*|unknown/,
     ],
     ['a typo', { ...base, corpsecret: 'x' }, /unknown option "corpsecret"/],
     ['an extra from a factory', { ...base, controller: true }, /controller is an extra/],

@@ -100,7 +100,7 @@ describe("the README's example violation", () => {
 });
 
 describe("the README's rule names", () => {
-  it('names every rule a violation can carry', async () => {
+  it('names every rule a violation can carry, and no other', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
     const source = await readFile(join(root, 'lib/interfaces/violation.interface.ts'), 'utf8');
     const union = source.slice(source.indexOf('export type RuleName'));

@@ -3,12 +3,20 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WecomEmulator } from '../../lib/testing/index.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const png = makePng(64, 64).toString('base64');
+const CORPS = ['wwreplicacorp0001', 'wwreplicacorp0002', 'wwreplicacorp0003'];
+const SUITE = {
+  suiteId: 'wwreplicasuite01',
+  suiteSecret: 'replica-suite-secret',
+  suiteTicket: 'replica-ticket',
+  permanentCodes: Object.fromEntries(CORPS.map((c) => [c, `code-${c}`])),
+};
 
 interface UploadReport {
   ok: number;
@@ -29,9 +37,10 @@ class Replica {
     return new Replica(child);
   }
 
-  async upload(count: number): Promise<UploadReport> {
+  /** Uploads `count` at once for the default corp, or as many for each corp as `corps` says. */
+  async upload(count: number, corps?: Record<string, number>): Promise<UploadReport> {
     const answer = once(this.child, 'message') as Promise<[UploadReport]>;
-    this.child.send({ cmd: 'upload', count, png });
+    this.child.send({ cmd: 'upload', count, png, corps });
     return (await answer)[0];
   }
 
@@ -50,7 +59,10 @@ class Replica {
 }
 
 describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
-  const s = emulatorSuite({ app: false });
+  const s = emulatorSuite({
+    app: false,
+    emulator: { apps: [WecomEmulator.DEFAULT_APP], suites: [SUITE] },
+  });
   let redis: RedisServer;
   let replicas: Replica[] = [];
 
@@ -102,5 +114,37 @@ describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
     const report = await other?.upload(3);
     expect(report).toEqual({ ok: 3, errors: [] });
     expect(s.emulator.gettokenCalls).toBe(2); // the dead holder's, and the taker-over's
+  });
+
+  it('a third-party app, 3 corps × 4 processes, a cold burst of 50 uploads per corp: 1 get_suite_token, 1 get_corp_token per corp; one corp revoked fails alone', async () => {
+    const suiteConfig = { baseUrl: s.emulator.url, redisUrl: redis.url, suite: SUITE };
+    replicas = await Promise.all(Array.from({ length: 4 }, () => Replica.start(suiteConfig)));
+    // 50 per corp, spread over the 4 processes (13 + 13 + 12 + 12).
+    const share = (i: number) => Object.fromEntries(CORPS.map((c) => [c, i < 2 ? 13 : 12]));
+    const burst = await Promise.all(replicas.map((r, i) => r.upload(0, share(i))));
+    expect(burst.map((r) => r.errors)).toEqual([[], [], [], []]);
+    expect(s.emulator.callsOf('get_suite_token')).toHaveLength(1);
+    for (const corp of CORPS) {
+      expect(s.emulator.callsOf('get_corp_token', corp)).toHaveLength(1);
+      // Every upload recorded under its corp: the token each carried was that corp's.
+      expect(
+        s.emulator.callsOf('upload_attachment', corp).filter((u) => u.errcode === 0),
+      ).toHaveLength(50);
+    }
+    expect(s.emulator.gettokenCalls).toBe(0);
+
+    // The second corp cancels its authorisation, and its token is gone: only it fails, once.
+    const [, revoked = ''] = CORPS;
+    s.emulator.revokeAuthorisation(revoked).expireTokens(revoked);
+    const after = await Promise.all(replicas.map((r, i) => r.upload(0, share(i))));
+    const errors = after.flatMap((r) => r.errors);
+    expect(errors).toHaveLength(50);
+    for (const e of errors) expect(e).toContain('errcode 40084');
+    expect(after.reduce((n, r) => n + r.ok, 0)).toBe(100);
+    // One refusal reached WeCom; the cool-down in Redis answered every other replica.
+    expect(
+      s.emulator.callsOf('get_corp_token', revoked).filter((r) => r.errcode === 40084),
+    ).toHaveLength(1);
+    expect(s.emulator.callsOf('get_suite_token')).toHaveLength(1);
   });
 });

@@ -9,16 +9,21 @@ import { wecomRootModule } from '../helpers/wecom-root-module.mjs';
 /**
  * What the spec passes as the first argument, in JSON.
  * @typedef {object} ReplicaConfig
- * @property {string} corpId
- * @property {string} corpSecret
+ * @property {string} [corpId]
+ * @property {string} [corpSecret]
+ * @property {{ suiteId: string, suiteSecret: string, suiteTicket: string,
+ *   permanentCodes: Record<string, string> }} [suite] a third-party app instead of corpSecret
+ * @property {Record<string, string>} [secrets] corp id → secret: secretFor instead of corpSecret
  * @property {string} baseUrl
  * @property {string} redisUrl
  * @property {number} [timeoutMs]
  */
 
 /**
- * What the spec sends: upload `count` copies of a PNG (base64) at once, or exit.
- * @typedef {{ cmd: 'upload', count: number, png: string } | { cmd: 'exit' }} ReplicaCommand
+ * What the spec sends: upload `count` copies of a PNG (base64) at once — for the default corp,
+ * or for each corp of `corps` as many as it says — or exit.
+ * @typedef {{ cmd: 'upload', count: number, png: string, corps?: Record<string, number> }
+ *   | { cmd: 'exit' }} ReplicaCommand
  */
 
 const send = process.send?.bind(process);
@@ -32,10 +37,24 @@ const redis = new Redis(config.redisUrl, {
   lazyConnect: true,
 });
 await redis.connect();
+const { suite, secrets } = config;
 const app = await NestFactory.createApplicationContext(
   wecomRootModule(
-    { url: config.baseUrl, corpId: config.corpId, corpSecret: config.corpSecret },
-    { timeoutMs: config.timeoutMs, store: new RedisStore(redis) },
+    { url: config.baseUrl, corpId: config.corpId ?? '', corpSecret: config.corpSecret ?? '' },
+    {
+      timeoutMs: config.timeoutMs,
+      store: new RedisStore(redis),
+      // The suite's callbacks as an app would write them, reading what it stored.
+      ...(suite && {
+        suite: {
+          suiteId: suite.suiteId,
+          suiteSecret: suite.suiteSecret,
+          suiteTicket: () => suite.suiteTicket,
+          permanentCode: (corpId) => suite.permanentCodes[corpId] ?? '',
+        },
+      }),
+      ...(secrets && { secretFor: (corpId) => secrets[corpId] ?? '' }),
+    },
   ),
   { logger: false },
 );
@@ -50,13 +69,18 @@ process.on('message', async (received) => {
   }
   if (message.cmd === 'upload') {
     const file = Buffer.from(message.png, 'base64');
+    /** @type {Array<string | undefined>} */
+    const corps = message.corps
+      ? Object.entries(message.corps).flatMap(([corp, n]) => Array(n).fill(corp))
+      : Array(message.count).fill(undefined);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: message.count }, (_, i) =>
+      corps.map((corpId, i) =>
         attachments.upload({
           file,
           filename: `${process.pid}-${i}.png`,
           mediaType: MediaType.Image,
           attachmentType: AttachmentType.Moment,
+          ...(corpId && { corpId }),
         }),
       ),
     );

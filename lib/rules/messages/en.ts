@@ -34,6 +34,17 @@ const or = (items: readonly string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 const labels = (formats: readonly MediaFormat[]): string =>
   or(formats.map((f) => FORMAT_LABELS[f]));
+/** What to fix, per refused credential (doc 90313). */
+const EN_CREDENTIAL_STEPS: Partial<Record<number, string>> = {
+  40001: "check the app's secret",
+  40013: 'check the corp id',
+  40080: 'check the suite secret',
+  40083: 'check the suite id',
+  40084:
+    "check the corp's permanent_code: a wrong one, or the corp cancelled its authorisation (it gets a new one when it authorises again)",
+  40085: 'check the suite_ticket: store the latest one WeCom pushes to your callback URL',
+};
+
 /** What to do about the errcodes a configuration or an input causes. */
 const EN_ERRCODE_STEPS: Partial<Record<number, string>> = {
   40004: ': the media_type does not match the file; send images as image, videos as video',
@@ -108,6 +119,15 @@ export const EN_MESSAGES: Messages = {
   },
   fitInputTooLarge: (limit, actual, exceeded) =>
     `images to be fitted may be at most ${bytes(limit)}; this one is ${exceeded ? 'larger' : bytes(actual)}: send a smaller image`,
+  corpMissing: () =>
+    'no corp to upload for: the module has no default corpId, and the upload names none; give corpId',
+  corpResolverFailed: () =>
+    'the corp of this request could not be resolved (the controller option corpId failed; see the server log)',
+  corpUnresolved: () =>
+    'this request names no corp (the controller option corpId found none): sign in as a member of a corp, or fix the resolver',
+  corpInvalid: () => 'corpId must be a corp id ("ww…": letters, digits, _ or -); give a valid one',
+  corpNotServed: (served, asked) =>
+    `this module holds the secret of corp ${served} only, not of ${asked}: use secretFor or suite to serve several corps`,
   filenameEmpty: () => 'the filename is empty; WeCom shows it to users: give the file a name',
   filenameLength: (limit, actual) =>
     `filenames may be at most ${limit} bytes of UTF-8; this one is ${actual} bytes: shorten it (${limit} bytes hold about ${Math.floor(limit / 3)} Chinese characters)`,
@@ -129,6 +149,8 @@ export const EN_MESSAGES: Messages = {
   receiveTimeout: (ms) =>
     `the upload did not arrive within ${ms} ms: check the connection and try again`,
 
+  credentialSourceFailed: (source) =>
+    `the credentials for this upload could not be read (${source} failed; see the server log): nothing was sent to WeCom; try again later`,
   wecomRefused: (api, errcode, errmsg) =>
     `WeCom ${api} failed with errcode ${errcode}: ${errmsg}${EN_ERRCODE_STEPS[errcode] ?? `; look the errcode up at ${ERRCODE_PAGE}`}`,
   wecomBusy: (api, errcode) =>
@@ -136,7 +158,7 @@ export const EN_MESSAGES: Messages = {
   wecomRateLimited: (api, errcode, seconds) =>
     `WeCom ${api} refused the call over its limits (errcode ${errcode}): try again in ${seconds} s`,
   credentialsRefused: (api, errcode, retryAt) =>
-    `WeCom ${api} refused the app's credentials (errcode ${errcode}): check the corp id and the secret` +
+    `WeCom ${api} refused the app's credentials (errcode ${errcode}): ${EN_CREDENTIAL_STEPS[errcode] ?? 'check the corp id and the secret'}` +
     (retryAt ? `; the next attempt will be made at ${retryAt.toISOString()}` : ''),
   wecomTimeout: (api, ms) => `WeCom ${api} did not answer within ${ms} ms`,
   wecomUnreachable: (api, code, proxy) =>

@@ -69,11 +69,23 @@ export interface Messages {
   fitTooLarge(limit: number, bytes: number, last: FitEncoding | undefined): string;
   /** An image too large for fitting even to start (`fit.maxInputBytes`); `bytes` may be a floor. */
   fitInputTooLarge(limit: number, bytes: number, exceeded: boolean): string;
+  /** No corp to upload for: the module has no default corp, and the upload names none. */
+  corpMissing(): string;
+  /** A corp id that is no corp id (not a string of letters, digits, _ or -). */
+  corpInvalid(): string;
+  /** The controller's `corpId` resolved the request to no corp. */
+  corpUnresolved(): string;
+  /** The controller's `corpId` threw (the error is logged, not shown). */
+  corpResolverFailed(): string;
+  /** The module holds one corp's secret; the upload names another corp. */
+  corpNotServed(served: string, asked: string): string;
   filenameEmpty(): string;
   filenameLength(limit: number, actual: number): string;
 
   /** The summary of an AttachmentRuleError, for a 400. */
   ruleError(violations: readonly string[]): string;
+  /** A credential callback (`secretFor`, `suite.*`) failed; its own words go to the log only. */
+  credentialSourceFailed(source: string): string;
   /** Several messages as one sentence. */
   list(messages: readonly string[]): string;
   noFile(field: string): string;

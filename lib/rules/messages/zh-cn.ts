@@ -39,6 +39,16 @@ const labels = (formats: readonly MediaFormat[]): string => {
   const names = formats.map(label);
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join('、')} 或 ${names.at(-1)}`;
 };
+/** 被拒绝的凭证该如何处理（全局错误码，文档 90313）。 */
+const ZH_CREDENTIAL_STEPS: Partial<Record<number, string>> = {
+  40001: '请检查应用 Secret',
+  40013: '请检查企业 ID（corpId）',
+  40080: '请检查 suite_secret',
+  40083: '请检查 suite_id',
+  40084: '请检查该企业的永久授权码：授权码有误，或企业已取消授权（重新授权后会得到新的授权码）',
+  40085: '请检查 suite_ticket：保存企业微信推送到回调地址的最新 ticket',
+};
+
 /** 配置或输入导致的错误码该怎么处理。 */
 const ZH_ERRCODE_STEPS: Partial<Record<number, string>> = {
   40004: '：media_type 与文件不符，请以 image 上传图片、以 video 上传视频',
@@ -109,6 +119,13 @@ export const ZH_CN_MESSAGES: Messages = {
   },
   fitInputTooLarge: (limit, actual, exceeded) =>
     `待处理的图片不能超过 ${bytes(limit)}；此图片${exceeded ? '更大' : `为 ${bytes(actual)}`}：请上传更小的图片`,
+  corpMissing: () => '没有要上传到的企业：模块没有默认的 corpId，本次上传也没有指定，请提供 corpId',
+  corpResolverFailed: () => '无法确定此请求所属的企业（控制器选项 corpId 出错，详见服务端日志）',
+  corpUnresolved: () =>
+    '无法确定此请求所属的企业（控制器的 corpId 选项未返回企业）：请以企业成员身份登录，或检查该函数',
+  corpInvalid: () => 'corpId 不是有效的企业 ID（"ww…"：字母、数字、_ 或 -），请提供正确的企业 ID',
+  corpNotServed: (served, asked) =>
+    `此模块只有企业 ${served} 的 Secret，没有 ${asked} 的，请使用 secretFor 或 suite 服务多个企业`,
   filenameEmpty: () => '文件名为空，企业微信会向用户展示文件名：请为文件命名',
   filenameLength: (limit, actual) =>
     `文件名不能超过 ${limit} 字节（UTF-8）；此文件名为 ${actual} 字节：请缩短文件名（${limit} 字节约合 ${Math.floor(limit / 3)} 个汉字）`,
@@ -128,6 +145,8 @@ export const ZH_CN_MESSAGES: Messages = {
   fileTooLarge: (limit) => `文件不能超过 ${bytes(limit)}；此文件更大：请压缩后再上传`,
   receiveTimeout: (ms) => `上传未在 ${ms} 毫秒内完成：请检查网络后重试`,
 
+  credentialSourceFailed: (source) =>
+    `无法读取本次上传所需的凭证（${source} 出错，详见服务端日志）：未向企业微信发送任何内容，请稍后重试`,
   wecomRefused: (api, errcode, errmsg) =>
     `企业微信接口 ${api} 返回错误码 ${errcode}（${errmsg}）${ZH_ERRCODE_STEPS[errcode] ?? `：请查阅错误码说明 ${ERRCODE_PAGE}`}`,
   wecomBusy: (api, errcode) =>
@@ -135,7 +154,7 @@ export const ZH_CN_MESSAGES: Messages = {
   wecomRateLimited: (api, errcode, seconds) =>
     `企业微信接口 ${api} 调用超过频率或并发限制（错误码 ${errcode}）：请 ${seconds} 秒后重试`,
   credentialsRefused: (api, errcode, retryAt) =>
-    `企业微信接口 ${api} 拒绝了应用凭证（错误码 ${errcode}）：请检查企业 ID（corpId）和应用 Secret` +
+    `企业微信接口 ${api} 拒绝了应用凭证（错误码 ${errcode}）：${ZH_CREDENTIAL_STEPS[errcode] ?? '请检查企业 ID（corpId）和应用 Secret'}` +
     (retryAt ? `；下次尝试时间 ${retryAt.toISOString()}` : ''),
   wecomTimeout: (api, ms) => `企业微信接口 ${api} 未在 ${ms} 毫秒内响应：请稍后重试`,
   wecomUnreachable: (api, code, proxy) =>

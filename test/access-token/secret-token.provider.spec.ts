@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { create } from 'axios';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CorpAccessTokenProvider } from '../../lib/access-token/corp-access-token.provider.js';
+import { SecretTokenProvider } from '../../lib/access-token/secret-token.provider.js';
 import { WecomHttpClient } from '../../lib/client/wecom-http.client.js';
 import { SecretRedactor } from '../../lib/common/secret-redactor.js';
 import { MemoryStore, type WecomStore } from '../../lib/index.js';
@@ -11,7 +11,7 @@ import { emulatorSuite } from '../helpers/emulator-suite.js';
 
 const SECOND_APP = { corpId: WecomEmulator.DEFAULT_APP.corpId, corpSecret: 'second-app-secret' };
 
-describe('CorpAccessTokenProvider', () => {
+describe('SecretTokenProvider', () => {
   const s = emulatorSuite({
     app: false,
     emulator: { apps: [WecomEmulator.DEFAULT_APP, SECOND_APP], tokenTtlSeconds: 7200 },
@@ -24,20 +24,28 @@ describe('CorpAccessTokenProvider', () => {
     vi.useRealTimers();
   });
 
-  const provider = (corpSecret = s.emulator.corpSecret, refreshAheadMs = 300_000) =>
-    new CorpAccessTokenProvider({
-      corpId: s.emulator.corpId,
-      corpSecret,
+  /** The provider of one corp's tokens, as the module builds it, with `getToken()` bound to it. */
+  const provider = (corpSecret = s.emulator.corpSecret, refreshAheadMs = 300_000) => {
+    const tokens = new SecretTokenProvider({
+      secretFor: () => corpSecret,
       store,
       client: new WecomHttpClient(
         new HttpService(create()),
         resolveOptions({ corpId: s.emulator.corpId, corpSecret, baseUrl: s.emulator.url }),
         new SecretRedactor(),
       ),
+      redactor: new SecretRedactor(),
       refreshAheadMs,
       lock: { leaseMs: 5_000, waitMs: 8_000 },
       credentialsCooldownMs: 300_000,
+      callbackTimeoutMs: 30_000,
     });
+    const corp = { corpId: s.emulator.corpId };
+    return {
+      getToken: () => tokens.getToken(corp),
+      invalidate: (token: string) => tokens.invalidate(token, corp),
+    };
+  };
 
   it('caches the token: a second call sends nothing', async () => {
     const tokens = provider();

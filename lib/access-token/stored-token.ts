@@ -1,23 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { sleep } from '../common/sleep.js';
+import { untilAborted } from '../common/until-aborted.js';
 import { LOGGER_CONTEXT } from '../common/wecom-media.constants.js';
 import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
-import { WecomProtocolError } from '../errors/wecom-transport.error.js';
-import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
-import type { WecomHttpClient } from '../client/wecom-http.client.js';
-import { CredentialsCooldown } from './credentials-cooldown.js';
+import type { CredentialsCooldown } from './credentials-cooldown.js';
 
-/** gettoken (developer.work.weixin.qq.com/document/path/91039). */
-export const GETTOKEN_PATH = '/cgi-bin/gettoken';
-
-/** What `gettoken` answers. */
-interface GettokenAnswer {
-  errcode?: number;
-  errmsg?: string;
-  access_token?: string;
-  expires_in?: number;
+/** What a token fetch brings back. */
+export interface FetchedToken {
+  token: string;
+  /** WeCom's `expires_in`, in seconds. */
+  expiresInSeconds: number;
 }
 
 /** A token with its timings, as kept in the store. */
@@ -31,51 +25,54 @@ interface CachedToken {
   raw: string;
 }
 
-export interface CorpAccessTokenProviderSettings {
-  corpId: string;
-  corpSecret: string;
+/** How one token is fetched and kept. */
+export interface StoredTokenSettings {
+  /** Its key in the store: one per token kind, app and corp. */
+  key: string;
+  /** What the logs call it ("the access token of corp ww…"). */
+  label: string;
   store: WecomStore;
-  client: WecomHttpClient;
+  /** Fetches a new token from WeCom. */
+  fetch: () => Promise<FetchedToken>;
+  /**
+   * The API that issues it: only its refusal is this token's credentials' fault (a corp token's
+   * fetch may fail on the suite token's refusal, which is the suite's).
+   */
+  api: string;
+  /**
+   * The cool-down of the credentials the next fetch would use (a secret, a ticket, a permanent
+   * code): while it lasts, nobody fetches with them.
+   */
+  cooldown: () => Promise<CredentialsCooldown>;
   /** Refresh in the background once the token has less than this left. */
   refreshAheadMs: number;
   /** The refresh lock: its lease, and the longest wait for another holder's token. */
   lock: { leaseMs: number; waitMs: number };
-  /** How long a refused secret is remembered (and WeCom not asked again). */
-  credentialsCooldownMs: number;
+  /** Work a fetch depends on, done before the lock is taken (a third-party app's suite token). */
+  before?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /** Tokens are dropped this long before WeCom's expiry (at most a tenth of their life): a request takes time. */
 const SAFETY_MS = 60_000;
 
 /**
- * The default {@link AccessTokenProvider}: `gettoken` with the corp id and the app's secret.
- * Caches per corp and app (never per corp alone), refreshes ahead of expiry, lets concurrent
- * callers share one fetch, on a shared store lets one replica refresh under a lock while the
- * others wait for its token, and after a refused secret fails fast for a cool-down, on every
- * replica, instead of calling WeCom again.
+ * One token kept the careful way, whatever API issues it (gettoken, get_suite_token,
+ * get_corp_token): cached in this process and in the module's store, refreshed ahead of expiry,
+ * one fetch shared by concurrent callers and — through a lock in a shared store — by every
+ * replica, and after refused credentials no fetch at all for a cool-down.
  */
-export class CorpAccessTokenProvider implements AccessTokenProvider {
+export class StoredToken {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly key: string;
   private readonly lockKey: string;
-  private readonly cooldown: CredentialsCooldown;
   private current?: CachedToken;
   private inflight?: Promise<CachedToken>;
 
-  constructor(private readonly settings: CorpAccessTokenProviderSettings) {
-    // The app is named by a hash of its secret: the secret itself never becomes a store key, and
-    // a new secret (a new deployment) gets keys, and a cool-down, of its own.
-    const app = createHash('sha256').update(settings.corpSecret).digest('hex').slice(0, 16);
-    this.key = `wecom-media:token:${settings.corpId}:${app}`;
-    this.lockKey = `${this.key}:lock`;
-    this.cooldown = new CredentialsCooldown(
-      settings.store,
-      `wecom-media:refused:${settings.corpId}:${app}`,
-      settings.credentialsCooldownMs,
-    );
+  constructor(private readonly settings: StoredTokenSettings) {
+    this.lockKey = `${settings.key}:lock`;
   }
 
-  async getToken(signal?: AbortSignal): Promise<string> {
+  /** The token, from memory when it is fresh: the warm path does no I/O. */
+  async get(signal?: AbortSignal): Promise<string> {
     const now = Date.now();
     const current = this.current;
     if (current && now < current.expiresAt) {
@@ -85,12 +82,13 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
     return (await this.load(signal)).token;
   }
 
+  /** Drops `token` if it is still the current one, here and in the store. */
   async invalidate(token: string): Promise<void> {
     const current = this.current;
     if (current?.token !== token) return; // already replaced
     this.current = undefined;
     // Only if the store still holds the failed token: another replica may have stored a fresh one.
-    await this.settings.store.compareAndDelete(this.key, current.raw);
+    await this.settings.store.compareAndDelete(this.settings.key, current.raw);
   }
 
   /** Starts one background refresh; its failure is logged, and the current token stays in use. */
@@ -98,7 +96,7 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
     if (this.inflight) return;
     this.load(undefined, true).catch((error: unknown) => {
       this.logger.warn(
-        `refreshing the access token ahead of expiry failed: ${(error as Error).message}`,
+        `refreshing ${this.settings.label} ahead of expiry failed: ${(error as Error).message}`,
       );
     });
   }
@@ -108,8 +106,7 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
     this.inflight ??= this.loadShared(ahead).finally(() => {
       this.inflight = undefined;
     });
-    if (!signal) return this.inflight;
-    return Promise.race([this.inflight, abortPromise(signal)]);
+    return untilAborted(this.inflight, signal);
   }
 
   private async loadShared(ahead: boolean): Promise<CachedToken> {
@@ -118,7 +115,9 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
       t !== undefined && Date.now() < (ahead ? t.refreshAt : t.expiresAt);
     const stored = await this.readStore();
     if (fresh(stored)) return this.use(stored);
-    await this.cooldown.throwIfRefused();
+    const cooldown = await this.settings.cooldown();
+    await cooldown.throwIfRefused();
+    await this.settings.before?.();
 
     const owner = randomUUID();
     const deadline = Date.now() + lock.waitMs;
@@ -127,8 +126,8 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
         try {
           const again = await this.readStore(); // another holder may have just stored one
           if (fresh(again)) return this.use(again);
-          await this.cooldown.throwIfRefused(); // …or just been refused
-          return this.use(await this.fetchAndStore());
+          await cooldown.throwIfRefused(); // …or just been refused
+          return this.use(await this.fetchAndStore(cooldown));
         } finally {
           await store.compareAndDelete(this.lockKey, owner);
         }
@@ -138,12 +137,12 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
       await sleep(Math.min(25 * poll, 250));
       const theirs = await this.readStore();
       if (theirs && Date.now() < theirs.expiresAt) return this.use(theirs);
-      await this.cooldown.throwIfRefused();
+      await cooldown.throwIfRefused();
     }
     this.logger.warn(
-      `no access token from the refresh-lock holder within ${lock.waitMs} ms; fetching one directly`,
+      `no ${this.settings.label} from the refresh-lock holder within ${lock.waitMs} ms; fetching one directly`,
     );
-    return this.use(await this.fetchAndStore());
+    return this.use(await this.fetchAndStore(cooldown));
   }
 
   private use(token: CachedToken): CachedToken {
@@ -152,7 +151,7 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
   }
 
   private async readStore(): Promise<CachedToken | undefined> {
-    const raw = await this.settings.store.get(this.key);
+    const raw = await this.settings.store.get(this.settings.key);
     if (!raw) return undefined;
     try {
       const { token, expiresAt, refreshAt } = JSON.parse(raw) as Record<string, unknown>;
@@ -169,40 +168,28 @@ export class CorpAccessTokenProvider implements AccessTokenProvider {
     return undefined;
   }
 
-  private async fetchAndStore(): Promise<CachedToken> {
-    const { corpId, corpSecret, client, store } = this.settings;
-    let answer: GettokenAnswer;
+  private async fetchAndStore(cooldown: CredentialsCooldown): Promise<CachedToken> {
+    let fetched: FetchedToken;
     try {
-      answer = await client.request<GettokenAnswer>({
-        api: GETTOKEN_PATH,
-        method: 'GET',
-        query: { corpid: corpId, corpsecret: corpSecret },
-      });
+      fetched = await this.settings.fetch();
     } catch (error) {
-      if (error instanceof WecomInvalidCredentialsError) throw await this.cooldown.remember(error);
+      // Refused credentials are remembered, on every replica: nobody asks again for a while.
+      if (error instanceof WecomInvalidCredentialsError && error.api === this.settings.api) {
+        throw await cooldown.remember(error);
+      }
       throw error;
     }
-    if (typeof answer.access_token !== 'string' || answer.access_token === '') {
-      throw new WecomProtocolError(GETTOKEN_PATH, 200, 'a success answer without access_token');
-    }
-    const lifetimeMs = (Number(answer.expires_in) > 0 ? Number(answer.expires_in) : 7200) * 1000;
+    const lifetimeMs = (fetched.expiresInSeconds > 0 ? fetched.expiresInSeconds : 7200) * 1000;
     const usableMs = lifetimeMs - Math.min(SAFETY_MS, lifetimeMs / 10);
     const now = Date.now();
     const token = {
-      token: answer.access_token,
+      token: fetched.token,
       expiresAt: now + usableMs,
       // Never refresh in the first half of a token's life, however large refreshAheadMs is.
       refreshAt: now + Math.max(usableMs - this.settings.refreshAheadMs, usableMs / 2),
     };
     const raw = JSON.stringify(token);
-    await store.set(this.key, raw, usableMs);
+    await this.settings.store.set(this.settings.key, raw, usableMs);
     return { ...token, raw };
   }
-}
-
-function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-  });
 }
