@@ -61,7 +61,13 @@ class Replica {
 describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
   const s = emulatorSuite({
     app: false,
-    emulator: { apps: [WecomEmulator.DEFAULT_APP], suites: [SUITE] },
+    emulator: {
+      apps: [
+        WecomEmulator.DEFAULT_APP,
+        ...CORPS.map((corpId) => ({ corpId, corpSecret: `secret-${corpId}` })),
+      ],
+      suites: [SUITE],
+    },
   });
   let redis: RedisServer;
   let replicas: Replica[] = [];
@@ -146,5 +152,26 @@ describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
       s.emulator.callsOf('get_corp_token', revoked).filter((r) => r.errcode === 40084),
     ).toHaveLength(1);
     expect(s.emulator.callsOf('get_suite_token')).toHaveLength(1);
+  });
+
+  it('代开发 (secretFor), 3 corps × 4 processes, a cold burst of 50 uploads per corp: 1 gettoken per corp; one corp expired refreshes alone', async () => {
+    const secrets = Object.fromEntries(CORPS.map((c) => [c, `secret-${c}`]));
+    const secretConfig = { baseUrl: s.emulator.url, redisUrl: redis.url, secrets };
+    replicas = await Promise.all(Array.from({ length: 4 }, () => Replica.start(secretConfig)));
+    const share = (i: number) => Object.fromEntries(CORPS.map((c) => [c, i < 2 ? 13 : 12]));
+    const burst = await Promise.all(replicas.map((r, i) => r.upload(0, share(i))));
+    expect(burst.map((r) => r.errors)).toEqual([[], [], [], []]);
+    for (const corp of CORPS) {
+      expect(s.emulator.callsOf('gettoken', corp)).toHaveLength(1);
+      expect(
+        s.emulator.callsOf('upload_attachment', corp).filter((u) => u.errcode === 0),
+      ).toHaveLength(50);
+    }
+    const [expired = ''] = CORPS;
+    s.emulator.expireTokens(expired);
+    const after = await Promise.all(replicas.map((r, i) => r.upload(0, share(i))));
+    expect(after.flatMap((r) => r.errors)).toEqual([]);
+    expect(s.emulator.callsOf('gettoken', expired)).toHaveLength(2);
+    for (const corp of CORPS.slice(1)) expect(s.emulator.callsOf('gettoken', corp)).toHaveLength(1);
   });
 });
