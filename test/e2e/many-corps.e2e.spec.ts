@@ -32,6 +32,15 @@ const SUITE: EmulatorSuite = {
   permanentCodes: Object.fromEntries(CORPS.map((c) => [c, codeOf(c)])),
 };
 
+/** The app's credentials for SUITE: the current ticket and each corp's code, unless told otherwise. */
+const suiteCredentials = (over: Partial<SuiteCredentials> = {}): SuiteCredentials => ({
+  suiteId: SUITE.suiteId,
+  suiteSecret: SUITE.suiteSecret,
+  suiteTicket: () => SUITE.suiteTicket,
+  permanentCode: codeOf,
+  ...over,
+});
+
 const png = makePng(64, 48);
 const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
   ({
@@ -213,12 +222,11 @@ describe('代开发: secretFor, one secret per corp', () => {
 describe('a third-party app: suite', () => {
   let ticket: string;
   let codes: Record<string, string>;
-  const suite = (): SuiteCredentials => ({
-    suiteId: SUITE.suiteId,
-    suiteSecret: SUITE.suiteSecret,
-    suiteTicket: () => ticket,
-    permanentCode: (corpId) => codes[corpId] ?? 'unknown-code',
-  });
+  const suite = (): SuiteCredentials =>
+    suiteCredentials({
+      suiteTicket: () => ticket,
+      permanentCode: (corpId) => codes[corpId] ?? 'unknown-code',
+    });
   let app: CorpsApp;
   beforeEach(async () => {
     emulator.reset(); // the ticket and every authorisation as the options gave them
@@ -426,16 +434,13 @@ describe('credential callbacks that misbehave', () => {
   it('a callback’s own error is wrapped and redacted, never passed on as it is', async () => {
     const leaky = await boot({
       baseUrl: emulator.url,
-      suite: {
-        suiteId: SUITE.suiteId,
-        suiteSecret: SUITE.suiteSecret,
-        suiteTicket: () => SUITE.suiteTicket,
+      suite: suiteCredentials({
         permanentCode: (corpId) => {
           if (corpId === B)
             throw new Error(`db: code ${codeOf(A)} and ${SUITE.suiteSecret} are stale`);
           return codeOf(corpId);
         },
-      },
+      }),
     });
     try {
       await leaky.service.upload(input({ corpId: A })); // A's code is known to the module now
@@ -458,12 +463,7 @@ describe('credential callbacks that misbehave', () => {
   it('a suite token refused again right after its refresh is reported, not fetched again for every upload', async () => {
     const app = await boot({
       baseUrl: emulator.url,
-      suite: {
-        suiteId: SUITE.suiteId,
-        suiteSecret: SUITE.suiteSecret,
-        suiteTicket: () => SUITE.suiteTicket,
-        permanentCode: codeOf,
-      },
+      suite: suiteCredentials(),
     });
     try {
       emulator.failNext('get_corp_token', 40082, 100);
@@ -482,12 +482,9 @@ describe('credential callbacks that misbehave', () => {
     let code = codeOf(B);
     const app = await boot({
       baseUrl: emulator.url,
-      suite: {
-        suiteId: SUITE.suiteId,
-        suiteSecret: SUITE.suiteSecret,
-        suiteTicket: () => SUITE.suiteTicket,
+      suite: suiteCredentials({
         permanentCode: (corpId) => (corpId === B ? code : codeOf(corpId)),
-      },
+      }),
     });
     try {
       emulator.revokeAuthorisation(B);
