@@ -1,4 +1,7 @@
 // The WeCom emulator in its own process, so its buffering never counts against a variant's RSS.
+// `--tls`: over HTTPS, with the test certificate of test/fixtures/tls (for tests only).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WecomEmulator } from 'nestjs-wecom-media/testing';
 import { serve } from './ipc.mjs';
 
@@ -16,7 +19,14 @@ import { serve } from './ipc.mjs';
  * @property {number} uploads
  */
 
-const emulator = await WecomEmulator.start({ hashUploads: false });
+const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures', 'tls');
+const tls = process.argv.includes('--tls')
+  ? {
+      key: readFileSync(join(fixtures, 'server.key')),
+      cert: readFileSync(join(fixtures, 'server.crt')),
+    }
+  : undefined;
+const emulator = await WecomEmulator.start({ hashUploads: false, tls });
 // Counted here rather than from the record, which is trimmed.
 let gettoken = 0;
 let uploads = 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npx wecom-emulator [--port 8099]`: the WeCom emulator, on 127.0.0.1, as a process of its
-// own, so that an app (not a test) can run against it. Prints the environment to run the app
-// with, then one line per request, until Ctrl-C.
+// `npx wecom-emulator [--port 8099] [--tls-key key.pem --tls-cert cert.pem]`: the WeCom emulator,
+// on 127.0.0.1, as a process of its own, so that an app (not a test) can run against it. Prints
+// the environment to run the app with, then one line per request, until Ctrl-C.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { RecordedRequest } from './recorded-request.interface.js';
 import { WecomEmulator } from './wecom-emulator.js';
@@ -13,12 +14,17 @@ const complain = (line: string): boolean => process.stderr.write(`${line}\n`);
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8099' },
+    'tls-key': { type: 'string' },
+    'tls-cert': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  say('usage: wecom-emulator [--port 8099]   (0 picks a free port)');
+  say(`usage: wecom-emulator [--port 8099] [--tls-key key.pem --tls-cert cert.pem]
+  --port      0 picks a free port
+  --tls-key   serve HTTPS with this PEM key and --tls-cert's certificate (which must name
+  --tls-cert  127.0.0.1); the app must trust its CA (the module's ca option, or NODE_EXTRA_CA_CERTS)`);
   process.exit(0);
 }
 const port = Number(values.port);
@@ -27,15 +33,30 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+const { 'tls-key': keyFile, 'tls-cert': certFile } = values;
+if ((keyFile === undefined) !== (certFile === undefined)) {
+  complain('--tls-key and --tls-cert go together: give both for HTTPS, or neither');
+  process.exit(2);
+}
+let tls: { key: Buffer; cert: Buffer } | undefined;
+if (keyFile !== undefined && certFile !== undefined) {
+  try {
+    tls = { key: readFileSync(keyFile), cert: readFileSync(certFile) };
+  } catch (error) {
+    complain(`cannot read the TLS key or certificate: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
 let emulator: WecomEmulator;
 try {
-  emulator = await WecomEmulator.start({ port });
+  emulator = await WecomEmulator.start({ port, tls });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   complain(
     code === 'EADDRINUSE'
       ? `port ${port} is taken: pick another with --port (0 picks a free one)`
-      : `the emulator did not start: ${String(error)}`,
+      : `the emulator did not start: ${String(error)}`, // a key that does not fit the cert, say
   );
   process.exit(1);
 }
@@ -44,7 +65,7 @@ say(`WeCom emulator on ${emulator.url} (corp ${emulator.corpId}). Run your app w
 
   WECOM_BASE_URL=${emulator.url} WECOM_CORP_ID=${emulator.corpId} WECOM_CORP_SECRET=${emulator.corpSecret}
 
-and pass baseUrl: process.env.WECOM_BASE_URL to WecomMediaModule. Ctrl-C stops it.
+and pass baseUrl: process.env.WECOM_BASE_URL to WecomMediaModule.${tls ? " The app must trust the\ncertificate's CA (the module's ca option, or NODE_EXTRA_CA_CERTS=<the CA file>)." : ''} Ctrl-C stops it.
 `);
 
 /** One line a request: what was called and what it got. */

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Exchange } from './exchange.js';
-import type { EmulatorApi } from './wecom-emulator-options.interface.js';
+import type { EmulatorApi, EmulatorTls } from './wecom-emulator-options.interface.js';
 
 /** Serves one request: `api` is undefined when no API lives at the request's path. */
 export interface ExchangeHandler {
@@ -9,8 +10,9 @@ export interface ExchangeHandler {
 }
 
 /**
- * The emulator's HTTP side: listens on 127.0.0.1 only, routes each request by its path, and tracks
- * the open sockets so that closing drops keep-alive connections too instead of waiting for them.
+ * The emulator's HTTP side: listens on 127.0.0.1 only (over HTTPS when given a key and
+ * certificate), routes each request by its path, and tracks the open sockets so that closing
+ * drops keep-alive connections too instead of waiting for them.
  */
 export class EmulatorServer {
   private readonly server: Server;
@@ -18,12 +20,20 @@ export class EmulatorServer {
   private closing = false;
   private origin = '';
 
-  constructor(routes: Readonly<Record<string, EmulatorApi>>, handler: ExchangeHandler) {
-    this.server = createServer((req, res) => {
+  constructor(
+    routes: Readonly<Record<string, EmulatorApi>>,
+    handler: ExchangeHandler,
+    private readonly tls?: EmulatorTls,
+  ) {
+    const serve = (req: IncomingMessage, res: ServerResponse): void => {
       const exchange = new Exchange(req, res, () => this.closing);
       void handler.handle(exchange, routes[exchange.path]);
-    });
-    this.server.on('connection', (socket) => {
+    };
+    // Both keep connections alive alike (Node's keepAliveTimeout); `connection` is the TCP socket.
+    this.server = tls
+      ? createHttpsServer({ key: tls.key, cert: tls.cert }, serve)
+      : createServer(serve);
+    this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -35,10 +45,11 @@ export class EmulatorServer {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
-    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.tls ? 'https' : 'http';
+    this.origin = `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** `http://127.0.0.1:<port>` once listening. */
+  /** `http://127.0.0.1:<port>` (`https://` with TLS) once listening. */
   get url(): string {
     return this.origin;
   }

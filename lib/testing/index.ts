@@ -4,7 +4,10 @@ export type {
   EmulatorApi,
   EmulatorApp,
   EmulatorFaults,
+  EmulatorLimits,
+  EmulatorLoad,
   EmulatorSuite,
+  EmulatorTls,
   RawAnswer,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';

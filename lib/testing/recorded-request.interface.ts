@@ -52,6 +52,11 @@ export interface RecordedRequest {
   /** The errcode answered; undefined after a reset, a raw answer, or a client that left first. */
   errcode?: number;
   upload?: RecordedUpload;
+  /**
+   * Set when the emulator's own `limits` refused the call — 45009 over `perMinute` or `perHour`,
+   * 45033 over `concurrent` — and unset for an injected 45009 (`failNext`, `setFaults`).
+   */
+  limitedBy?: 'perMinute' | 'perHour' | 'concurrent';
   /** The media_id issued, on success. */
   mediaId?: string;
   /**

@@ -1,8 +1,10 @@
 import type { AccessTokens } from './access-tokens.js';
+import { LIMIT_ERRCODE, type Admission, type CallLimits } from './call-limits.js';
 import type { Exchange } from './exchange.js';
 import type { Fault, FaultInjector } from './fault-injector.js';
 import { gettoken } from './gettoken.handler.js';
 import { corpOfBody, getCorpToken, getSuiteToken } from './suite-token.handlers.js';
+import type { RecordedRequest } from './recorded-request.interface.js';
 import type { RequestRecorder } from './request-recorder.js';
 import {
   uploadAttachment,
@@ -26,6 +28,8 @@ export interface RequestHandlerParts {
   tokens: AccessTokens;
   /** Suite access tokens, each bound to its suite. */
   suiteTokens: AccessTokens;
+  /** The frequency limits, and what each corp's calls of each API came to. */
+  limits: CallLimits;
   apps: readonly EmulatorApp[];
   suites: readonly EmulatorSuite[];
   options: WecomEmulatorOptions;
@@ -39,7 +43,7 @@ export class RequestHandler {
   constructor(private readonly parts: RequestHandlerParts) {}
 
   async handle(exchange: Exchange, api: EmulatorApi | undefined): Promise<void> {
-    const { recorder, faults } = this.parts;
+    const { recorder } = this.parts;
     const record = recorder.open(api ?? exchange.path, exchange.req, exchange.query);
     // Recorded the moment the client hangs up, so that waitFor sees it before any delay ends.
     exchange.clientGone.addEventListener('abort', () => {
@@ -50,10 +54,44 @@ export class RequestHandler {
       exchange.notFound();
       return recorder.record(record);
     }
-    // The corp, where the query tells it: faults queued for one corp hit only its calls.
-    let corpId = this.corpOfQuery(api, exchange.query);
+    // The corp, where the query tells it: faults queued for one corp hit only its calls, and the
+    // limits count its calls from their arrival.
+    const corpId = this.corpOfQuery(api, exchange.query);
     if (corpId !== undefined) record.corpId = corpId;
-    let fault: Fault | undefined = faults.next(api, corpId);
+    // Every admission is settled once the call is over, however it ends.
+    const admissions: Admission[] = [];
+    const admit = (corp: string): Admission => {
+      const admission = this.parts.limits.arrive(api, corp);
+      admissions.push(admission);
+      return admission;
+    };
+    try {
+      await this.serve(
+        exchange,
+        api,
+        record,
+        corpId === undefined ? undefined : admit(corpId),
+        admit,
+      );
+    } finally {
+      for (const admission of admissions) admission.done();
+    }
+  }
+
+  /**
+   * A fault or the body, the delay, then the answer: the limits' refusal, the fault, or the API's
+   * handler's. `admit` counts a call whose corp only its body tells.
+   */
+  private async serve(
+    exchange: Exchange,
+    api: EmulatorApi,
+    record: RecordedRequest,
+    admission: Admission | undefined,
+    admit: (corpId: string) => Admission,
+  ): Promise<void> {
+    const { recorder, faults } = this.parts;
+    // A call over the limits is refused at WeCom's door: queued faults wait for the next one.
+    let fault: Fault | undefined = admission?.refusal ? undefined : faults.next(api, record.corpId);
     if (fault === 'reset') {
       exchange.reset();
       return recorder.record(record);
@@ -62,9 +100,12 @@ export class RequestHandler {
     if (exchange.clientGone.aborted) return;
     if (body === undefined) return recorder.record(record); // the emulator is closing
     if (api === 'get_corp_token') {
-      corpId = corpOfBody(body);
-      if (corpId !== undefined) record.corpId = corpId;
-      fault ??= faults.nextFor(api, corpId);
+      const corpId = corpOfBody(body);
+      if (corpId !== undefined) {
+        record.corpId = corpId;
+        admission = admit(corpId);
+      }
+      if (!admission?.refusal) fault ??= faults.nextFor(api, corpId);
       if (fault === 'reset') {
         exchange.reset();
         return recorder.record(record);
@@ -72,6 +113,12 @@ export class RequestHandler {
     }
     await faults.pause(exchange.clientGone);
     if (exchange.clientGone.aborted) return;
+    if (admission?.refusal) {
+      record.limitedBy = admission.refusal;
+      record.errcode = LIMIT_ERRCODE[admission.refusal];
+      exchange.answerJson(wecomJson({ errcode: record.errcode }));
+      return recorder.record(record);
+    }
     if (typeof fault === 'object') {
       exchange.answerRaw(fault);
       return recorder.record(record);

@@ -92,6 +92,83 @@ export interface WecomEmulatorOptions {
    * @default 0
    */
   port?: number;
+  /**
+   * Serve HTTPS with this PEM key and certificate instead of plain HTTP: `url` is then
+   * `https://127.0.0.1:<port>`, and keep-alive works as over HTTP. The certificate must name
+   * 127.0.0.1 (or the host the client uses) and its clients must trust its CA — for the module,
+   * its `ca` option or `NODE_EXTRA_CA_CERTS`.
+   * @default undefined (plain HTTP)
+   */
+  tls?: EmulatorTls;
+  /**
+   * WeCom's frequency limits, enforced: over them a call is answered 45009 (perMinute, perHour)
+   * or 45033 (concurrent) and nothing is stored. See {@link EmulatorLimits} for the windows.
+   * @default undefined (no limits; `peakLoad` still counts)
+   */
+  limits?: EmulatorLimits;
+}
+
+/**
+ * The PEM key and certificate an HTTPS emulator serves.
+ *
+ * @publicApi
+ */
+export interface EmulatorTls {
+  /** The server's private key, PEM. */
+  key: string | Buffer;
+  /** The server's certificate (and any intermediates after it), PEM. */
+  cert: string | Buffer;
+}
+
+/**
+ * Frequency limits the emulator enforces, each on its own for every pair of a corp and an API
+ * (gettoken, upload_attachment, get_corp_token): the corp is the one the call acts for — the
+ * corp its access_token was issued to, gettoken's `corpid`, get_corp_token's `auth_corpid`.
+ * Calls whose corp the emulator cannot tell (get_suite_token, an unknown token) are not limited.
+ *
+ * The windows are fixed, as WeCom's are, and start at a call: a pair's first call opens a minute
+ * window (and an hour window) that ends 60 s (3600 s) later, and the first call after it ends
+ * opens the next. That is how a client's own fixed-window limiter counts (its window starts at its
+ * first call), so a client that holds to its limit is never refused, and a test that runs within
+ * one minute sees every call in one window: the (perMinute + 1)th call in it is refused, always.
+ * A sliding window ("no more than perMinute calls in any 60 s") would be stricter and refuse a
+ * correct fixed-window client that sends a full window's calls at the end of one window and the
+ * start of the next; WeCom's clock-aligned windows would be looser and let a test straddling the
+ * minute pass twice the limit. Refused calls do not count against a window; `peakLoad` counts them.
+ *
+ * @publicApi
+ */
+export interface EmulatorLimits {
+  /** Calls a pair may make in one minute window; over it: 45009 (api freq out of limit). */
+  perMinute?: number;
+  /** Calls a pair may make in one hour window; over it: 45009. */
+  perHour?: number;
+  /**
+   * Calls of a pair in flight at once (from arrival to the answer, or until the client leaves);
+   * a call beyond them: 45033 (api concurrent out of limit).
+   */
+  concurrent?: number;
+  /**
+   * The clock windows are measured by, in epoch ms; a test passes a fake one to move past a
+   * window's end without waiting.
+   * @default Date.now
+   */
+  clock?: () => number;
+}
+
+/**
+ * What the emulator saw of a pair of a corp and an API at its busiest, refused calls included: a
+ * client that held to `limits` shows no more than them.
+ *
+ * @publicApi
+ */
+export interface EmulatorLoad {
+  /** The most calls that arrived in one minute window. */
+  perMinute: number;
+  /** The most calls that arrived in one hour window. */
+  perHour: number;
+  /** The most calls in flight at once. */
+  concurrent: number;
 }
 
 /**

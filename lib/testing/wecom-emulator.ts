@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { AccessTokens } from './access-tokens.js';
+import { CallLimits } from './call-limits.js';
 import { EmulatorServer } from './emulator-server.js';
 import { FaultInjector } from './fault-injector.js';
 import type { RecordedRequest } from './recorded-request.interface.js';
@@ -9,6 +10,7 @@ import type {
   EmulatorApi,
   EmulatorApp,
   EmulatorFaults,
+  EmulatorLoad,
   EmulatorSuite,
   RawAnswer,
   WecomEmulatorOptions,
@@ -36,6 +38,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private readonly tokens = new AccessTokens();
   private readonly suiteTokens = new AccessTokens();
   private readonly faults = new FaultInjector(() => this.tokens.expireAll());
+  private readonly limits: CallLimits;
   private readonly apps: EmulatorApp[];
   private readonly suites: EmulatorSuite[];
   private readonly givenSuites: readonly EmulatorSuite[];
@@ -54,17 +57,19 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     this.givenSuites = options.suites ?? [];
     this.suites = [];
     this.restoreSuites();
-    const { recorder, tokens, suiteTokens, faults, apps, suites } = this;
+    this.limits = new CallLimits(options.limits);
+    const { recorder, tokens, suiteTokens, faults, limits, apps, suites } = this;
     const handler = new RequestHandler({
       recorder,
       faults,
       tokens,
       suiteTokens,
+      limits,
       apps,
       suites,
       options,
     });
-    this.server = new EmulatorServer(API_PATHS, handler);
+    this.server = new EmulatorServer(API_PATHS, handler, options.tls);
   }
 
   /** Starts an emulator on 127.0.0.1 and, unless `options.port` says otherwise, a free port. */
@@ -74,7 +79,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     return emulator;
   }
 
-  /** The origin to give the module as `baseUrl`. */
+  /** The origin to give the module as `baseUrl`: `http://127.0.0.1:<port>`, or `https://` with `tls`. */
   get url(): string {
     return this.server.url;
   }
@@ -104,6 +109,26 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   /** upload_attachment requests so far, including failed ones. */
   get uploads(): RecordedRequest[] {
     return this.requests.filter((r) => r.api === 'upload_attachment');
+  }
+
+  /**
+   * How many calls the emulator's `limits` refused (of `api`, and of `corpId`, when given): 45009
+   * over `perMinute` or `perHour`, 45033 over `concurrent`. Injected faults do not count. A client
+   * that holds to the limits leaves it at 0; `reset()` zeroes it.
+   */
+  limitRefusals(api?: EmulatorApi, corpId?: string): number {
+    return this.limits.refusals(api, corpId);
+  }
+
+  /**
+   * The busiest the emulator saw each pair of a corp and an API (of `api`, and of `corpId`, when
+   * given; the maximum over pairs otherwise), refused calls included: the most calls that arrived
+   * in one of its minute windows and hour windows (see `EmulatorLimits`), and the most in flight
+   * at once. Counted with or without `limits`; `reset()` zeroes it. A client that held to a limit
+   * of N a minute shows `peakLoad(api, corp).perMinute <= N`.
+   */
+  peakLoad(api?: EmulatorApi, corpId?: string): EmulatorLoad {
+    return this.limits.peakLoad(api, corpId);
   }
 
   /**
@@ -176,11 +201,13 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   }
 
   /**
-   * Forgets requests, queued and random faults, the delay and tokens, and puts the suites' tickets
-   * and authorisations back as the options gave them: tests share one emulator.
+   * Forgets requests, queued and random faults, the delay, tokens, and the limits' windows,
+   * refusals (45009, 45033) and peak load, and puts the suites' tickets and authorisations back as
+   * the options gave them: tests share one emulator.
    */
   reset(): void {
     this.requests.length = 0;
+    this.limits.clear();
     this.tokens.clear();
     this.suiteTokens.clear();
     this.faults.reset();

@@ -50,6 +50,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   42009: 'suite_access_token expired',
   44001: 'empty media data, check the multipart headers and body',
   45009: 'api freq out of limit',
+  45033: 'api concurrent out of limit',
   47001: 'data format error',
   48002: 'api forbidden',
   60020: 'not allow to access from your ip',
