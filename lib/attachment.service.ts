@@ -7,7 +7,7 @@ import { inputLimit } from './fit/fit-plan.js';
 import { ImageFitter } from './fit/image-fitter.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
-import { linkSignals } from './common/linked-signal.js';
+import { linkSignals, type LinkedSignal } from './common/linked-signal.js';
 import {
   LOGGER_CONTEXT,
   MEDIA_ID_LIFETIME_MS,
@@ -61,7 +61,7 @@ interface UploadAttachmentAnswer extends WecomResponseBase {
 export class AttachmentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   /** Uploads under way, each with the means to cut it short at shutdown. */
-  private readonly inFlight = new Map<Promise<unknown>, AbortController>();
+  private readonly inFlight = new Map<Promise<unknown>, LinkedSignal>();
   private warnedAboutCreatedAt = false;
 
   /** @internal Nest injects these; apps get the service from the module. */
@@ -105,10 +105,10 @@ export class AttachmentService implements OnModuleDestroy {
    * reached; WecomAbortedError when shutdown cut it short; the signal's reason when it aborts.
    */
   async upload(input: AttachmentInput): Promise<UploadedAttachment> {
-    const stop = new AbortController();
-    const linked = linkSignals([input.signal, stop.signal]);
+    // One signal for the caller's and shutdown's aborts: shutdown aborts it directly.
+    const linked = linkSignals([input.signal]);
     const running = this.uploadChecked({ ...input, signal: linked.signal });
-    this.inFlight.set(running, stop);
+    this.inFlight.set(running, linked);
     try {
       return await running;
     } catch (error) {

@@ -3,6 +3,8 @@ export interface LinkedSignal {
   signal: AbortSignal;
   /** True when the time ran out (rather than a source aborting). */
   readonly timedOut: boolean;
+  /** Aborts the signal with `reason` (a source of its own: shutdown, say). */
+  abort(reason: unknown): void;
   /** Detaches from the sources and stops the timer; call it when the operation is over. */
   dispose(): void;
 }
@@ -41,6 +43,9 @@ export function linkSignals(
     signal: controller.signal,
     get timedOut() {
       return timedOut;
+    },
+    abort(reason: unknown) {
+      controller.abort(reason);
     },
     dispose() {
       clearTimeout(timer);

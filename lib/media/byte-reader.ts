@@ -1,5 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
-
 /**
  * Random access to a file's bytes. Inspectors read through it so that they touch only headers,
  * and so that the bytes they read can be counted.
@@ -25,10 +23,20 @@ export class BufferReader implements ByteReader {
   }
 }
 
+/** What FileHandleReader reads from: a FileHandle, or anything that reads by position alike. */
+export interface PositionalFile {
+  read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesRead: number }>;
+}
+
 /** Reads from an open file handle; the caller owns and closes the handle. */
 export class FileHandleReader implements ByteReader {
   constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: PositionalFile,
     readonly size: number,
   ) {}
 

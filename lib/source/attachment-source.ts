@@ -1,4 +1,4 @@
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
@@ -6,6 +6,8 @@ import type {
   UploadedFileLike,
 } from '../interfaces/attachment-input.interface.js';
 import { BufferReader, FileHandleReader, type ByteReader } from '../media/byte-reader.js';
+import { BufferPool, markRoomAround } from './buffer-pool.js';
+import { OpenFile } from './open-file.js';
 import type { TempDirectory } from './temp-directory.js';
 
 /**
@@ -132,30 +134,59 @@ export async function ownedFileSource(path: string, filename: string): Promise<A
 /**
  * One handle serves inspection and every attempt's stream, and each stream stops at the size
  * measured at the start: a file that changes meanwhile cannot break Content-Length. The first
- * chunk is read once, up front: it answers the inspector's header reads and starts every body, so
- * a small file costs one read in all.
+ * chunk is read once, up front: it answers the inspector's header reads and starts every body. A
+ * file up to WHOLE_FILE_BYTES is read whole in that one read, into a buffer from WHOLE_FILES, and
+ * the file is closed at once: every body is that buffer, which goes back to the pool on
+ * `dispose()`. A small file costs open, fstat, one read and close in all, and no stream.
  */
 async function fileSource(path: string, filename: string): Promise<AttachmentSource> {
-  const handle: FileHandle = await open(path, 'r');
+  const handle = await OpenFile.open(path);
+  let pooled: Buffer | undefined;
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new TypeError(`${path} is not a regular file`);
     const size = stat.size;
-    const wanted = Math.min(size, CHUNK_BYTES);
-    const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(wanted), 0, wanted, 0);
+    const identity = `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+    if (size <= WHOLE_FILE_BYTES) {
+      pooled = WHOLE_FILES.acquire(ROOM_BEFORE + size + ROOM_AFTER);
+      const { bytesRead } = await handle.read(pooled, ROOM_BEFORE, size, 0);
+      // A file that shrank since fstat: the bytes still there, as a file of that size. The room
+      // around them takes the multipart head and tail: the body is one buffer, with no copy.
+      const whole = markRoomAround(pooled.subarray(ROOM_BEFORE, ROOM_BEFORE + bytesRead));
+      await handle.close();
+      let buffer: Buffer | undefined = pooled;
+      return {
+        ...bufferSource(whole, filename),
+        path,
+        identity,
+        dispose: () => {
+          // Once only: a buffer in the pool twice would be handed to two files at once.
+          if (buffer !== undefined) WHOLE_FILES.release(buffer);
+          buffer = undefined;
+          return Promise.resolve();
+        },
+      };
+    }
+    const { bytesRead, buffer } = await handle.read(
+      Buffer.allocUnsafe(CHUNK_BYTES),
+      0,
+      CHUNK_BYTES,
+      0,
+    );
     const head = buffer.subarray(0, bytesRead);
     return {
       filename,
       size,
       path,
-      identity: `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`,
+      identity,
       sizeExceeded: false,
       reader: new HeadFirstReader(head, new FileHandleReader(handle, size)),
       body: () => (head.length >= size ? head : readRange(handle, size, head)),
       dispose: () => handle.close(),
     };
   } catch (error) {
-    await handle.close();
+    if (pooled !== undefined) WHOLE_FILES.release(pooled);
+    await handle.close().catch(() => undefined);
     throw error;
   }
 }
@@ -179,13 +210,28 @@ class HeadFirstReader implements ByteReader {
 }
 
 const CHUNK_BYTES = 256 * 1024;
+/** Free bytes before a file read whole (for the multipart head: boundary, filename, type). */
+const ROOM_BEFORE = 4096 - 64;
+/** Free bytes after it (for the multipart tail, 54 bytes). */
+const ROOM_AFTER = 64;
+/** Files up to this size are read whole, up front (see fileSource). */
+const WHOLE_FILE_BYTES = 1024 * 1024;
+/**
+ * The buffers files read whole go in: up to 16 MiB of them are kept for reuse (sixteen 1 MiB
+ * files in flight at once, or more smaller ones).
+ */
+export const WHOLE_FILES = new BufferPool(
+  WHOLE_FILE_BYTES,
+  16 * 1024 * 1024,
+  ROOM_BEFORE + ROOM_AFTER,
+);
 
 /**
  * Streams bytes 0 to `size` of an open file by position, starting with the `head` already read.
  * Unlike fs.ReadStream, destroying it (an aborted attempt) leaves the handle open for the next
  * attempt.
  */
-function readRange(handle: FileHandle, size: number, head: Buffer): Readable {
+function readRange(handle: OpenFile, size: number, head: Buffer): Readable {
   let position = 0;
   return new Readable({
     highWaterMark: CHUNK_BYTES,
