@@ -4,7 +4,9 @@ import { CredentialsVerifier } from './access-token/credentials-verifier.js';
 import { SecretTokenProvider } from './access-token/secret-token.provider.js';
 import { SuiteTokenProvider } from './access-token/suite-token.provider.js';
 import { MediaIdCache } from './cache/media-id.cache.js';
+import { ConnectionWarmer } from './access-token/connection-warmer.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
+import { CallLimits } from './limits/call-limits.js';
 import { SecretRedactor } from './common/secret-redactor.js';
 import {
   WECOM_ACCESS_TOKEN_PROVIDER,
@@ -108,7 +110,9 @@ export function createWecomMediaProviders(): Provider[] {
       },
       inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE, WecomHttpClient, SecretRedactor],
     },
+    CallLimits,
     WecomHttpClient,
+    ConnectionWarmer,
     ImageFitter,
     CredentialsVerifier,
     AttachmentService,

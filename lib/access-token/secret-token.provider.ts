@@ -59,6 +59,7 @@ export class SecretTokenProvider extends PerCorpTokens {
           method: 'GET',
           query: { corpid: corpId, corpsecret: secret },
           corpId,
+          urgent: true,
         });
         if (typeof answer.access_token !== 'string' || answer.access_token === '') {
           throw new WecomProtocolError(GETTOKEN_PATH, 200, 'a success answer without access_token');

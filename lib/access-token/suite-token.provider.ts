@@ -1,5 +1,5 @@
 import { jsonBody, type RequestTokens } from '../client/wecom-http.client.js';
-import { SUITE_TOKEN_ERRCODES } from '../client/errcodes.js';
+import { SUITE_TOKEN_ERRCODES } from '../errors/errcodes.js';
 import type { WecomResponseBase } from '../client/wecom-response.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { SuiteCredentials } from '../interfaces/suite-credentials.interface.js';
@@ -69,6 +69,7 @@ export class SuiteTokenProvider extends PerCorpTokens {
           api: GET_SUITE_TOKEN_PATH,
           method: 'POST',
           query: {},
+          urgent: true,
           body: jsonBody({
             suite_id: suite.suiteId,
             suite_secret: suite.suiteSecret,
@@ -143,6 +144,7 @@ export class SuiteTokenProvider extends PerCorpTokens {
           tokens: suiteTokens,
           body: jsonBody({ auth_corpid: corpId, permanent_code: code }),
           corpId,
+          urgent: true,
         });
         if (typeof answer.access_token !== 'string' || answer.access_token === '') {
           throw new WecomProtocolError(

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { PROXY_RULE } from '../options/option-problems.js';
@@ -11,6 +13,25 @@ export interface ConnectionAgents {
   /** The proxy's origin (credentials left out), for the start-up log line. */
   proxy?: string;
   destroy(): void;
+}
+
+/** How the agents keep connections, and whom they trust. */
+export interface AgentSettings {
+  /** How long an idle kept-alive connection stays open; undefined: until the server closes it. */
+  idleTimeoutMs?: number;
+  /** Certificate authorities (PEM) trusted besides Node's roots. */
+  ca?: ReadonlyArray<string | Buffer>;
+}
+
+/** The certificates NODE_EXTRA_CA_CERTS names, which an explicit `ca` would otherwise drop. */
+function extraCaCerts(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch {
+    return []; // Node has warned about it at start-up already.
+  }
 }
 
 /** An environment variable in either case, as proxy-from-env reads it. */
@@ -39,12 +60,23 @@ export function proxyFromEnv(baseUrl: string): string {
 export function connectionAgents(
   baseUrl: string,
   proxy: string | false | undefined,
+  { idleTimeoutMs, ca }: AgentSettings = {},
 ): ConnectionAgents {
   const through = proxy === false ? '' : (proxy ?? proxyFromEnv(baseUrl));
+  // Kept-alive connections save a TCP (and, to WeCom, a TLS) handshake per upload. With a
+  // `timeout`, Node's agent closes a connection idle that long, or as soon as the server's
+  // `Keep-Alive: timeout=N` hint says (less a second); without one it ignores the hint and keeps
+  // connections the server has long closed. The timeout never cuts a request short: only idle
+  // (free) connections are closed on it.
+  const pool: { keepAlive: true; timeout?: number } = {
+    keepAlive: true,
+    ...(idleTimeoutMs === undefined ? {} : { timeout: idleTimeoutMs }),
+  };
+  // `ca` replaces Node's roots (and NODE_EXTRA_CA_CERTS): a private CA is added to them.
+  const tls = ca ? { ca: [...rootCertificates, ...extraCaCerts(), ...ca] } : {};
   if (!through) {
-    // Kept-alive connections save a TCP (and, to WeCom, a TLS) handshake per upload.
-    const httpAgent = new HttpAgent({ keepAlive: true });
-    const httpsAgent = new HttpsAgent({ keepAlive: true });
+    const httpAgent = new HttpAgent(pool);
+    const httpsAgent = new HttpsAgent({ ...pool, ...tls });
     return {
       httpAgent,
       httpsAgent,
@@ -62,7 +94,10 @@ export function connectionAgents(
       `the proxy for ${baseUrl} from the environment must be ${PROXY_RULE}; got the scheme ${url.protocol}`,
     );
   }
-  const tunnel = new HttpsProxyAgent(through, { keepAlive: true });
+  const tunnel = new HttpsProxyAgent(through, { ...pool, ...tls });
+  // https-proxy-agent resets the options Node's agent reads (`this.options`), which would drop
+  // the idle timeout and the CA for the TLS inside the tunnel: set them again.
+  Object.assign(tunnel.options, pool.timeout === undefined ? {} : { timeout: pool.timeout }, tls);
   return {
     httpAgent: tunnel as unknown as HttpAgent,
     httpsAgent: tunnel as unknown as HttpsAgent,

@@ -1,5 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { ClientRequest } from 'node:http';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import { linkSignals } from '../common/linked-signal.js';
 import { SecretRedactor } from '../common/secret-redactor.js';
@@ -9,6 +10,7 @@ import {
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from '../common/wecom-media.constants.js';
+import { CallLimits } from '../limits/call-limits.js';
 import { EN_MESSAGES, type Messages } from '../rules/messages/index.js';
 import {
   WecomApiError,
@@ -17,6 +19,7 @@ import {
   WecomRateLimitError,
 } from '../errors/wecom-api.error.js';
 import {
+  WecomAbortedError,
   WecomNetworkError,
   WecomProtocolError,
   WecomTimeoutError,
@@ -31,7 +34,7 @@ import {
   RATE_LIMIT_ERRCODES,
   RATE_LIMIT_RETRY_AFTER_MS,
   TOKEN_ERRCODES,
-} from './errcodes.js';
+} from '../errors/errcodes.js';
 import type { MultipartBody } from './multipart-body.js';
 import { parseWecomResponse, type WecomResponseBase } from './wecom-response.js';
 
@@ -67,6 +70,8 @@ export interface WecomRequest {
   signal?: AbortSignal;
   /** The corp the call acts for, named in the log lines about it. */
   corpId?: string;
+  /** A token call: it goes to the front of the corp's line (maxConcurrentCalls). */
+  urgent?: boolean;
 }
 
 /** A JSON request body. */
@@ -97,22 +102,60 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 @Injectable()
 export class WecomHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  // Bodies are always streams (see createMultipartBody): with a Buffer body, axios never reused
-  // a kept-alive socket.
   private readonly agents: ConnectionAgents;
 
   constructor(
     private readonly http: HttpService,
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     private readonly redactor: SecretRedactor,
+    private readonly limits: CallLimits,
     @Optional() @Inject(WECOM_MESSAGES) private readonly messages: Messages = EN_MESSAGES,
   ) {
-    this.agents = connectionAgents(options.baseUrl, options.proxy);
+    this.agents = connectionAgents(options.baseUrl, options.proxy, {
+      idleTimeoutMs: options.idleConnectionTimeoutMs,
+      ca: options.ca,
+    });
     if (this.agents.proxy) this.logger.log(`reaching WeCom through the proxy ${this.agents.proxy}`);
   }
 
+  /** Set at shutdown, after the uploads under way have had their time: nothing is sent after. */
+  private closed = false;
+
   onModuleDestroy(): void {
+    this.closed = true;
     this.agents.destroy();
+  }
+
+  /**
+   * Leaves a connection to WeCom open in the pool, unless one already waits there: a `GET /`,
+   * which is no API call, opens it (a HEAD answer without a length closes the connection).
+   * @throws WecomNetworkError when WeCom cannot be reached; the signal's reason when it aborts.
+   */
+  async connect(signal?: AbortSignal): Promise<void> {
+    const agent = this.options.baseUrl.startsWith('https:')
+      ? this.agents.httpsAgent
+      : this.agents.httpAgent;
+    if (Object.values(agent.freeSockets).some((sockets) => (sockets?.length ?? 0) > 0)) return;
+    const linked = linkSignals([signal], this.options.timeoutMs);
+    try {
+      await this.http.axiosRef.request({
+        method: 'GET',
+        url: `${this.options.baseUrl}/`,
+        signal: linked.signal,
+        responseType: 'text',
+        maxContentLength: MAX_RESPONSE_BYTES,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        proxy: false,
+        httpAgent: this.agents.httpAgent,
+        httpsAgent: this.agents.httpsAgent,
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw new WecomNetworkError('/', networkCode(error), 1, this.agents.proxy);
+    } finally {
+      linked.dispose();
+    }
   }
 
   async request<T extends WecomResponseBase>(req: WecomRequest): Promise<T> {
@@ -123,17 +166,21 @@ export class WecomHttpClient implements OnModuleDestroy {
     let resetRetried = false;
     for (;;) {
       req.signal?.throwIfAborted();
+      // A call still running at shutdown (a token fetch nobody waits for) ends quietly.
+      if (this.closed) throw new WecomAbortedError('shutdown');
       attempts += 1;
       const token = req.tokens ? await req.tokens.get(req.signal) : undefined;
       // A custom provider's tokens are redacted like the module's own.
       if (token !== undefined) this.redactor.addToken(token);
       let response: AxiosResponse<string>;
       try {
-        response = await this.send(req, token);
+        // Each attempt is a call WeCom counts, and holds one of the corp's places while it runs.
+        response = await this.limits.run(req, () => this.send(req, token));
       } catch (error) {
         if (error instanceof WecomTimeoutError)
           throw new WecomTimeoutError(req.api, this.options.timeoutMs, attempts);
         if (!(error instanceof WecomNetworkError)) throw error;
+        if (this.closed) throw new WecomAbortedError('shutdown');
         if (RESET_CODES.has(error.code) && !resetRetried) {
           resetRetried = true;
           this.logger.warn(`${callName(req)}: connection failed (${error.code}); retrying once`);
@@ -205,10 +252,13 @@ export class WecomHttpClient implements OnModuleDestroy {
         ? req.query
         : { [req.tokens?.param ?? 'access_token']: token, ...req.query },
     );
-    const linked = linkSignals([req.signal], this.options.timeoutMs);
+    // Before the timer starts: a body that cannot be built throws as it is, and leaves no timer.
     const body = req.body?.();
+    const linked = linkSignals([req.signal], this.options.timeoutMs);
+    // The request that carried the body, once axios tells: see stopWriting.
+    let sent: unknown;
     try {
-      return await this.http.axiosRef.request<string>({
+      const response = await this.http.axiosRef.request<string>({
         method: req.method,
         url: `${this.options.baseUrl}${req.api}?${query.toString()}`,
         data: body?.stream,
@@ -223,18 +273,35 @@ export class WecomHttpClient implements OnModuleDestroy {
         httpAgent: this.agents.httpAgent,
         httpsAgent: this.agents.httpsAgent,
         maxContentLength: MAX_RESPONSE_BYTES,
-        maxBodyLength: Infinity,
+        // No limit. -1, not Infinity: with any other value axios pipes a stream body through a
+        // byte-counting Transform of its own, per request.
+        maxBodyLength: -1,
       });
+      sent = response.request;
+      return response;
     } catch (error) {
+      if (isAxiosError(error)) sent = error.request;
       // Axios errors carry the request URL, and with it the token: never rethrow them.
       if (req.signal?.aborted) throw req.signal.reason;
       if (linked.timedOut) throw new WecomTimeoutError(req.api, this.options.timeoutMs);
       throw new WecomNetworkError(req.api, networkCode(error));
     } finally {
+      stopWriting(sent);
       linked.dispose();
       body?.destroy();
     }
   }
+}
+
+/**
+ * Destroys `request` (a ClientRequest) if its socket may still be writing the body: WeCom, or a
+ * proxy, may answer before it has read the whole body. Once an attempt settles, nothing may read
+ * the body's buffers any more: a file's buffer goes back to a pool (see WHOLE_FILES), and a retry
+ * may reuse it. A request whose body was fully written is left alone, its socket kept alive.
+ */
+export function stopWriting(request: unknown): void {
+  if (!(request instanceof ClientRequest)) return;
+  if (!request.writableFinished && !request.destroyed) request.destroy();
 }
 
 /**

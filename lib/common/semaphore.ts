@@ -8,9 +8,27 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
-  /** Runs `task` once a place is free, and frees it when `task` settles. */
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
+  /** How many wait in line. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** True when a newcomer would get a place at once. */
+  get hasRoom(): boolean {
+    return this.held < this.limit;
+  }
+
+  /** True when nobody holds a place nor waits for one. */
+  get idle(): boolean {
+    return this.held === 0 && this.waiting.length === 0;
+  }
+
+  /**
+   * Runs `task` once a place is free, and frees it when `task` settles. `first` puts it at the
+   * front of the line.
+   */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal, first = false): Promise<T> {
+    await this.acquire(signal, first);
     try {
       return await task();
     } finally {
@@ -18,7 +36,7 @@ export class Semaphore {
     }
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
+  private acquire(signal: AbortSignal | undefined, first: boolean): Promise<void> {
     signal?.throwIfAborted();
     if (this.held < this.limit) {
       this.held += 1;
@@ -36,7 +54,8 @@ export class Semaphore {
           resolve();
         },
       };
-      this.waiting.push(entry);
+      if (first) this.waiting.unshift(entry);
+      else this.waiting.push(entry);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -24,7 +24,10 @@ export class WecomApiError extends WecomError {
 }
 
 /**
- * 45009 (frequency limit) or 45033 (concurrency limit): wait before calling again.
+ * 45009 (frequency limit) or 45033 (concurrency limit): wait before calling again. Raised when
+ * WeCom answered so, or — `local: true`, `attempts: 0` — when the module held the call back
+ * itself, without calling WeCom: the `rateLimit` budget was spent, or the line of calls waiting
+ * for `maxConcurrentCalls` was full (`maxQueuedCalls`).
  *
  * @publicApi
  */
@@ -38,8 +41,18 @@ export class WecomRateLimitError extends WecomApiError {
     /** How long to wait before the next call, in milliseconds. */
     readonly retryAfterMs: number,
     attempts = 1,
+    /** True when the module held the call back itself; WeCom was not called. */
+    readonly local = false,
   ) {
-    super(errcode, errmsg, api, attempts);
+    super(
+      errcode,
+      errmsg,
+      api,
+      attempts,
+      local
+        ? `WeCom ${api} not called: ${errmsg}; try again in ${retryAfterMs} ms`
+        : `WeCom ${api} failed with errcode ${errcode}: ${errmsg}`,
+    );
   }
 }
 

@@ -80,7 +80,7 @@ export class WecomErrorFilter implements ExceptionFilter {
       const seconds = Math.ceil(error.retryAfterMs / 1000);
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
-        message: m.wecomRateLimited(error.api, error.errcode, seconds),
+        message: (error.local ? m.heldBack : m.wecomRateLimited)(error.api, error.errcode, seconds),
         retryAfterSeconds: seconds,
       };
     }

@@ -2,6 +2,7 @@ export * from './access-token-provider.interface.js';
 export * from './attachment-input.interface.js';
 export * from './attachment-rules.interface.js';
 export * from './fit-options.interface.js';
+export * from './rate-limit-options.interface.js';
 export * from './suite-credentials.interface.js';
 export * from './upload-attachment-response.interface.js';
 export * from './uploaded-attachment.interface.js';

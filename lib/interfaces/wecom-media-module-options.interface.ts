@@ -3,6 +3,7 @@ import type { CanActivate, Type } from '@nestjs/common';
 import type { AccessTokenProvider } from './access-token-provider.interface.js';
 import type { AttachmentRulesOverride } from './attachment-rules.interface.js';
 import type { FitOptions } from './fit-options.interface.js';
+import type { RateLimitOptions } from './rate-limit-options.interface.js';
 import type { SuiteCredentials } from './suite-credentials.interface.js';
 import type { WecomStore } from './wecom-store.interface.js';
 
@@ -99,6 +100,47 @@ export interface WecomMediaCommonOptions {
    * @default false
    */
   fit?: boolean | FitOptions;
+  /**
+   * The most calls this process sends to WeCom at once for one corp (uploads and token requests
+   * alike); the others wait in line, first come first served, and leave it when their `signal`
+   * aborts. WeCom answers 45033 when a corp runs too many calls at once.
+   * @default 8
+   */
+  maxConcurrentCalls?: number;
+  /**
+   * The longest line of calls waiting for one corp in this process; a call that finds it full
+   * fails at once with `WecomRateLimitError` (45033, `local: true`).
+   * @default 1000
+   */
+  maxQueuedCalls?: number;
+  /**
+   * Keep within WeCom's frequency limits per corp and API before WeCom enforces them (45009):
+   * `true` takes WeCom's published limits, an object sets its own. Shared by every replica through
+   * `store`.
+   * @default false
+   */
+  rateLimit?: boolean | RateLimitOptions;
+  /**
+   * At application bootstrap, fetch the default corp's token and open a pooled connection to
+   * WeCom in the background, so that the first upload costs what a warm one costs. Never delays
+   * nor fails the boot (a failure is logged once); `verifyCredentials` is the option that may.
+   * @default true
+   */
+  warmUp?: boolean;
+  /**
+   * How long an idle pooled connection to WeCom is kept, in milliseconds; a shorter
+   * `Keep-Alive: timeout` the server announces wins. A connection the server has already closed
+   * would fail the next upload's first attempt.
+   * @default 15000
+   */
+  idleConnectionTimeoutMs?: number;
+  /**
+   * Certificate authorities (PEM) to trust for WeCom's HTTPS besides Node's own roots: a private
+   * CA of a TLS-inspecting gateway, or of an emulator served over HTTPS. The module's agent reads
+   * neither `https.globalAgent` nor axios's defaults; `NODE_EXTRA_CA_CERTS` works as well.
+   * @default Node's roots only
+   */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
 
 /**

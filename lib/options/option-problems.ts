@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { ATTACHMENT_TYPES } from '../enums/attachment-type.enum.js';
 import { MEDIA_TYPES } from '../enums/media-type.enum.js';
@@ -27,6 +28,12 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'proxy',
   'verifyCredentials',
   'fit',
+  'maxConcurrentCalls',
+  'maxQueuedCalls',
+  'rateLimit',
+  'warmUp',
+  'idleConnectionTimeoutMs',
+  'ca',
 ]);
 
 /** forRoot strips its extras; from forRootAsync's factory they would be silently ignored. */
@@ -74,11 +81,16 @@ export function findOptionProblems(options: unknown): Problems {
     problems.push(`locale must be 'en' or 'zh-CN'; got ${JSON.stringify(o.locale)}`);
   }
   if (o.proxy !== undefined && o.proxy !== false) problems.push(...proxyProblems(o.proxy));
-  if (o.verifyCredentials !== undefined && typeof o.verifyCredentials !== 'boolean') {
-    problems.push(
-      `verifyCredentials must be true or false; got ${JSON.stringify(o.verifyCredentials)}`,
-    );
+  for (const key of ['verifyCredentials', 'warmUp'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') {
+      problems.push(`${key} must be true or false; got ${JSON.stringify(o[key])}`);
+    }
   }
+  wholeNumber(o.maxConcurrentCalls, 'maxConcurrentCalls', 1, problems);
+  wholeNumber(o.maxQueuedCalls, 'maxQueuedCalls', 0, problems);
+  positive(o.idleConnectionTimeoutMs, 'idleConnectionTimeoutMs', problems);
+  if (o.rateLimit !== undefined) rateLimitProblems(o.rateLimit, problems);
+  if (o.ca !== undefined) problems.push(...caProblems(o.ca));
   if (o.fit !== undefined) problems.push(...fitProblems(o.fit, 'fit'));
   if (o.mediaCache !== undefined) mediaCacheProblems(o.mediaCache, problems);
   if (o.retry !== undefined) retryProblems(o.retry, problems);
@@ -240,6 +252,47 @@ export function fitProblems(value: unknown, at: string): Problems {
   wholeNumber(value.maxInputPixels, `${at}.maxInputPixels`, 1, problems);
   positive(value.timeoutMs, `${at}.timeoutMs`, problems);
   wholeNumber(value.concurrency, `${at}.concurrency`, 1, problems);
+  return problems;
+}
+
+function rateLimitProblems(value: unknown, problems: Problems): void {
+  if (typeof value === 'boolean') return;
+  if (!isObject(value)) {
+    problems.push(
+      `rateLimit must be true, false or { perMinute, perHour, maxWaitMs }; got ${describeKind(value)}`,
+    );
+    return;
+  }
+  unknownKeys(value, ['perMinute', 'perHour', 'maxWaitMs'], 'rateLimit', problems);
+  wholeNumber(value.perMinute, 'rateLimit.perMinute', 1, problems);
+  wholeNumber(value.perHour, 'rateLimit.perHour', 1, problems);
+  nonNegative(value.maxWaitMs, 'rateLimit.maxWaitMs', problems);
+  if (isNumber(value.perMinute) && isNumber(value.perHour) && value.perMinute > value.perHour) {
+    problems.push(
+      `rateLimit.perMinute (${value.perMinute}) must not be more than rateLimit.perHour (${value.perHour})`,
+    );
+  }
+}
+
+/** Each CA must be a PEM certificate: a typo would otherwise surface as a TLS error per upload. */
+function caProblems(value: unknown): Problems {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0) return ['ca must name at least one certificate (PEM), or be left out'];
+  const problems: Problems = [];
+  list.forEach((item, at) => {
+    const name = Array.isArray(value) ? `ca[${at}]` : 'ca';
+    if (typeof item !== 'string' && !Buffer.isBuffer(item)) {
+      problems.push(
+        `${name} must be a PEM certificate (a string or a Buffer); got ${describeKind(item)}`,
+      );
+      return;
+    }
+    try {
+      void new X509Certificate(item).subject;
+    } catch {
+      problems.push(`${name} is not a PEM certificate (-----BEGIN CERTIFICATE-----…)`);
+    }
+  });
   return problems;
 }
 

@@ -2,6 +2,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
 import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
 import type { FitOptions } from '../interfaces/fit-options.interface.js';
+import type { RateLimitOptions } from '../interfaces/rate-limit-options.interface.js';
 import type { SuiteCredentials } from '../interfaces/suite-credentials.interface.js';
 import type {
   RetryOptions,
@@ -45,6 +46,14 @@ export interface ResolvedWecomMediaOptions {
   verifyCredentials: boolean;
   /** How images that break a rule are fitted by default; false when they are refused. */
   fit: ResolvedFit | false;
+  /** Calls to WeCom at once per corp in this process, and the longest line behind them. */
+  concurrency: { perCorp: number; maxQueued: number };
+  /** The shared budget of calls per corp and API; false when the module keeps none. */
+  rateLimit: Required<RateLimitOptions> | false;
+  warmUp: boolean;
+  idleConnectionTimeoutMs: number;
+  /** Extra certificate authorities (PEM), added to Node's roots; undefined for Node's alone. */
+  ca: Array<string | Buffer> | undefined;
 }
 
 /** Where tokens come from: one of the four ways the options offer. */
@@ -81,6 +90,15 @@ export const OPTION_DEFAULTS = {
     timeoutMs: 20_000,
   },
   controller: { path: 'wecom/attachments', receiveTimeoutMs: 120_000 },
+  // WeCom's 45033 comes from too many calls of one corp at once; 8 fills a 100 Mbit/s link.
+  maxConcurrentCalls: 8,
+  maxQueuedCalls: 1_000,
+  // WeCom's published limits per corp and API (doc 90454).
+  rateLimit: { perMinute: 10_000, perHour: 150_000, maxWaitMs: 0 },
+  warmUp: true,
+  // WeCom does not publish how long it keeps an idle connection; 15 s stays well under the usual
+  // gateway defaults (60–75 s), and a shorter Keep-Alive hint from the server wins.
+  idleConnectionTimeoutMs: 15_000,
 } as const;
 
 /**
@@ -127,7 +145,27 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
     proxy: o.proxy,
     verifyCredentials: o.verifyCredentials ?? d.verifyCredentials,
     fit: o.fit ? resolveFit(o.fit) : false,
+    concurrency: {
+      perCorp: o.maxConcurrentCalls ?? d.maxConcurrentCalls,
+      maxQueued: o.maxQueuedCalls ?? d.maxQueuedCalls,
+    },
+    rateLimit: o.rateLimit
+      ? { ...d.rateLimit, ...(o.rateLimit === true ? {} : definedOnly(o.rateLimit)) }
+      : false,
+    warmUp: o.warmUp ?? d.warmUp,
+    idleConnectionTimeoutMs: o.idleConnectionTimeoutMs ?? d.idleConnectionTimeoutMs,
+    ca:
+      o.ca === undefined
+        ? undefined
+        : typeof o.ca === 'string' || Buffer.isBuffer(o.ca)
+          ? [o.ca]
+          : [...o.ca],
   };
+}
+
+/** `value` without its undefined entries, so that they do not hide the defaults. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The one way of getting tokens the (checked) options give. */

@@ -46,6 +46,11 @@ export class RedisStore implements WecomStore {
     this.prefix = options.keyPrefix ?? '';
   }
 
+  /** @internal The client and the key prefix, for the counters of the `rateLimit` budget. */
+  redisClient(): { client: RedisClientLike; keyPrefix: string } {
+    return { client: this.client, keyPrefix: this.prefix };
+  }
+
   async get(key: string): Promise<string | undefined> {
     return (await this.client.get(this.prefix + key)) ?? undefined;
   }

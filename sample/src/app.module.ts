@@ -31,6 +31,9 @@ export class AppModule {
           // A phone photo for moments is scaled to 1080 px, a WebP becomes a JPEG: fitted, not
           // refused (needs sharp, a dev dependency of this repository).
           fit: true,
+          // Stay within WeCom's 10,000 calls a minute per corp and API before WeCom says 45009
+          // (with a RedisStore, every replica spends one budget).
+          rateLimit: true,
           // Against the emulator, the page's 504 example should not keep you waiting 30 s.
           ...(config.emulator ? { timeoutMs: 3_000 } : {}),
           controller: { path: 'wecom/attachments', guards: [LoopbackGuard] },

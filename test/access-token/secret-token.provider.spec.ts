@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretTokenProvider } from '../../lib/access-token/secret-token.provider.js';
 import { WecomHttpClient } from '../../lib/client/wecom-http.client.js';
 import { SecretRedactor } from '../../lib/common/secret-redactor.js';
+import { CallLimits } from '../../lib/limits/call-limits.js';
 import { MemoryStore, type WecomStore } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { WecomEmulator } from '../../lib/testing/index.js';
@@ -24,16 +25,26 @@ describe('SecretTokenProvider', () => {
     vi.useRealTimers();
   });
 
+  const clientFor = (corpSecret: string): WecomHttpClient => {
+    const options = resolveOptions({
+      corpId: s.emulator.corpId,
+      corpSecret,
+      baseUrl: s.emulator.url,
+    });
+    return new WecomHttpClient(
+      new HttpService(create()),
+      options,
+      new SecretRedactor(),
+      new CallLimits(options),
+    );
+  };
+
   /** The provider of one corp's tokens, as the module builds it, with `getToken()` bound to it. */
   const provider = (corpSecret = s.emulator.corpSecret, refreshAheadMs = 300_000) => {
     const tokens = new SecretTokenProvider({
       secretFor: () => corpSecret,
       store,
-      client: new WecomHttpClient(
-        new HttpService(create()),
-        resolveOptions({ corpId: s.emulator.corpId, corpSecret, baseUrl: s.emulator.url }),
-        new SecretRedactor(),
-      ),
+      client: clientFor(corpSecret),
       redactor: new SecretRedactor(),
       refreshAheadMs,
       lock: { leaseMs: 5_000, waitMs: 8_000 },

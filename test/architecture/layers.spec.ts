@@ -21,14 +21,15 @@ const LAYERS: Record<string, number> = {
   options: 4, // the one resolver: defaults and start-up checks
   store: 4,
   source: 4, // a file however it arrived: open, spool, inspect, check
-  client: 5, // the WeCom HTTP client and the multipart body
+  limits: 5, // WeCom's limits kept before WeCom enforces them: calls at once, calls per window
+  client: 6, // the WeCom HTTP client, the multipart body, the connection pool and its warm-up
   cache: 5, // the media-id cache
   fit: 5, // images made to pass the rules (sharp)
   validation: 5,
-  'access-token': 6,
-  dto: 6,
-  http: 7, // building blocks of upload endpoints: interceptors, the error filter
-  '.': 8,
+  'access-token': 7,
+  dto: 7,
+  http: 8, // building blocks of upload endpoints: interceptors, the error filter
+  '.': 9,
 };
 
 interface Import {

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AttachmentType,
@@ -7,49 +7,12 @@ import {
   WecomNetworkError,
   WecomProtocolError,
 } from '../../lib/index.js';
+import { ConnectProxy } from '../helpers/connect-proxy.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(16, 16);
-
-/** A forward proxy on loopback that only tunnels (HTTP CONNECT), and counts its tunnels. */
-class ConnectProxy {
-  readonly tunnels: string[] = [];
-  private readonly sockets = new Set<Socket>();
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<ConnectProxy> {
-    const proxy = new ConnectProxy(
-      createServer((_req, res) => res.writeHead(405).end('CONNECT only')),
-    );
-    proxy.server.on('connect', (req, client: Socket, head: Buffer) => {
-      proxy.tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-      });
-      for (const socket of [client, upstream]) {
-        proxy.sockets.add(socket);
-        socket.on('close', () => proxy.sockets.delete(socket));
-        socket.on('error', () => (socket === client ? upstream : client).destroy());
-      }
-    });
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-    return proxy;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 describe('reaching WeCom through a proxy (a fixed egress IP)', () => {
   const s = emulatorSuite({ app: false });

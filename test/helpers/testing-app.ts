@@ -40,6 +40,8 @@ export function compileWithEmulator(
         ...(options.tokenProvider ? {} : { corpSecret: emulator.corpSecret }),
         baseUrl: emulator.url,
         retry: { baseDelayMs: 1, maxDelayMs: 5 }, // fast backoff keeps the suite quick
+        // Each spec counts the calls its uploads make; warm-up's own calls have their own spec.
+        warmUp: false,
         ...options,
       } as WecomMediaModuleOptions & WecomMediaModuleExtras),
     ],

@@ -43,8 +43,23 @@ describe('resolveOptions', () => {
       tokenRefreshAheadMs: 300_000,
       credentialsCooldownMs: 300_000,
       tokenLock: { leaseMs: 31_000, waitMs: 33_000 },
+      concurrency: { perCorp: 8, maxQueued: 1_000 },
+      rateLimit: false,
+      warmUp: true,
+      idleConnectionTimeoutMs: 15_000,
+      ca: undefined,
     });
     expect(resolved.rules).toEqual(DEFAULT_ATTACHMENT_RULES);
+    expect(resolveOptions({ ...base, rateLimit: true }).rateLimit).toEqual({
+      perMinute: 10_000,
+      perHour: 150_000,
+      maxWaitMs: 0,
+    });
+    expect(resolveOptions({ ...base, rateLimit: { perMinute: 60 } }).rateLimit).toEqual({
+      perMinute: 60,
+      perHour: 150_000,
+      maxWaitMs: 0,
+    });
   });
 
   it('derives the refresh lock from timeoutMs, and keeps partial overrides whole', () => {
@@ -193,6 +208,45 @@ describe('resolveOptions', () => {
       { ...base, credentialsCooldownMs: -1 },
       /credentialsCooldownMs must be 0 or more/,
     ],
+    [
+      'no place for a call',
+      { ...base, maxConcurrentCalls: 0 },
+      /maxConcurrentCalls must be a whole number, 1 or more; got 0/,
+    ],
+    [
+      'a fractional line',
+      { ...base, maxQueuedCalls: 2.5 },
+      /maxQueuedCalls must be a whole number, 0 or more; got 2.5/,
+    ],
+    [
+      'a rateLimit of a number',
+      { ...base, rateLimit: 100 },
+      /rateLimit must be true, false or \{ perMinute, perHour, maxWaitMs \}; got a number/,
+    ],
+    [
+      'a zero perMinute',
+      { ...base, rateLimit: { perMinute: 0 } },
+      /rateLimit.perMinute must be a whole number, 1 or more; got 0/,
+    ],
+    ['a rateLimit typo', { ...base, rateLimit: { perMinutes: 10 } }, /perMinutes/],
+    [
+      'a negative maxWaitMs',
+      { ...base, rateLimit: { maxWaitMs: -1 } },
+      /rateLimit.maxWaitMs must be 0 or more/,
+    ],
+    ['warmUp as a string', { ...base, warmUp: 'yes' }, /warmUp must be true or false; got "yes"/],
+    [
+      'a zero idle timeout',
+      { ...base, idleConnectionTimeoutMs: 0 },
+      /idleConnectionTimeoutMs must be a positive/,
+    ],
+    ['a ca that is no PEM', { ...base, ca: 'hello' }, /ca is not a PEM certificate/],
+    [
+      'a ca list with a number',
+      { ...base, ca: [42] },
+      /ca\[0\] must be a PEM certificate \(a string or a Buffer\); got a number/,
+    ],
+    ['an empty ca list', { ...base, ca: [] }, /ca must name at least one certificate/],
   ];
   for (const [what, options, message] of cases) {
     it(`rejects ${what}`, () => {

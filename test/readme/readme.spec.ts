@@ -180,6 +180,13 @@ describe("the README's options table", () => {
       ['fit', `maxInputBytes: ${d.fit.maxInputBytes}`],
       ['fit', `maxInputPixels: ${d.fit.maxInputPixels}`],
       ['fit', `timeoutMs: ${d.fit.timeoutMs}`],
+      ['maxConcurrentCalls', String(d.maxConcurrentCalls)],
+      ['maxQueuedCalls', String(d.maxQueuedCalls)],
+      ['rateLimit', `perMinute: ${d.rateLimit.perMinute}`],
+      ['rateLimit', `perHour: ${d.rateLimit.perHour}`],
+      ['rateLimit', `maxWaitMs: ${d.rateLimit.maxWaitMs}`],
+      ['warmUp', String(d.warmUp)],
+      ['idleConnectionTimeoutMs', String(d.idleConnectionTimeoutMs)],
       ['controller', d.controller.path],
       ['controller', String(d.controller.receiveTimeoutMs)],
     ];

@@ -17,6 +17,17 @@ import { wecomRootModule } from '../helpers/wecom-root-module.mjs';
  * @property {string} baseUrl
  * @property {string} redisUrl
  * @property {number} [timeoutMs]
+ * @property {boolean} [warmUp]
+ * @property {boolean | { perMinute?: number, perHour?: number, maxWaitMs?: number }} [rateLimit]
+ */
+
+/**
+ * How an upload failed, as the spec sorts failures.
+ * @typedef {object} Failure
+ * @property {string} name
+ * @property {number} [errcode]
+ * @property {boolean} [local]
+ * @property {number} [attempts]
  */
 
 /**
@@ -44,6 +55,8 @@ const app = await NestFactory.createApplicationContext(
     {
       timeoutMs: config.timeoutMs,
       store: new RedisStore(redis),
+      ...(config.warmUp !== undefined && { warmUp: config.warmUp }),
+      ...(config.rateLimit !== undefined && { rateLimit: config.rateLimit }),
       // The suite's callbacks as an app would write them, reading what it stored.
       ...(suite && {
         suite: {
@@ -84,9 +97,17 @@ process.on('message', async (received) => {
         }),
       ),
     );
+    const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
     send({
       ok: outcomes.filter((o) => o.status === 'fulfilled').length,
-      errors: outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : [])),
+      errors: rejected.map(String),
+      /** @type {Failure[]} */
+      failures: rejected.map((e) => ({
+        name: e?.name,
+        errcode: e?.errcode,
+        local: e?.local,
+        attempts: e?.attempts,
+      })),
     });
   }
 });

@@ -112,6 +112,7 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
   ],
   ['wecomBusy', (m) => m.wecomBusy('/cgi-bin/x', -1), ['-1']],
   ['wecomRateLimited', (m) => m.wecomRateLimited('/cgi-bin/x', 45009, 60), ['45009', '60']],
+  ['heldBack', (m) => m.heldBack('/cgi-bin/x', 45009, 42), ['45009', '42']],
   [
     'credentialsRefused',
     (m) => m.credentialsRefused('/cgi-bin/gettoken', 40001, new Date(0)),
@@ -169,6 +170,7 @@ describe('the messages, in English and in Chinese', () => {
     'credentialsRefused',
     'wecomUnreachable',
     'wecomRateLimited',
+    'heldBack',
     'wecomBusy',
   ]);
   const EN_STEP =

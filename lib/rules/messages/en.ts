@@ -157,6 +157,8 @@ export const EN_MESSAGES: Messages = {
     `WeCom ${api} is busy (errcode ${errcode}) after every retry: try again in a moment`,
   wecomRateLimited: (api, errcode, seconds) =>
     `WeCom ${api} refused the call over its limits (errcode ${errcode}): try again in ${seconds} s`,
+  heldBack: (api, errcode, seconds) =>
+    `WeCom ${api} was not called: the module keeps its calls within WeCom's limits (errcode ${errcode} otherwise): try again in ${seconds} s`,
   credentialsRefused: (api, errcode, retryAt) =>
     `WeCom ${api} refused the app's credentials (errcode ${errcode}): ${EN_CREDENTIAL_STEPS[errcode] ?? 'check the corp id and the secret'}` +
     (retryAt ? `; the next attempt will be made at ${retryAt.toISOString()}` : ''),

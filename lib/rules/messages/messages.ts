@@ -104,6 +104,8 @@ export interface Messages {
   wecomRefused(api: string, errcode: number, errmsg: string): string;
   wecomBusy(api: string, errcode: number): string;
   wecomRateLimited(api: string, errcode: number, retryAfterSeconds: number): string;
+  /** The module held a call back itself (its `rateLimit` budget, or a full line of calls). */
+  heldBack(api: string, errcode: number, retryAfterSeconds: number): string;
   credentialsRefused(api: string, errcode: number, retryAt: Date | undefined): string;
   wecomTimeout(api: string, ms: number): string;
   /** `proxy`: the proxy the call went through (its origin), if any. */

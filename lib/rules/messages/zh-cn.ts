@@ -153,6 +153,8 @@ export const ZH_CN_MESSAGES: Messages = {
     `企业微信接口 ${api} 系统繁忙（错误码 ${errcode}），重试后仍失败：请稍后再试`,
   wecomRateLimited: (api, errcode, seconds) =>
     `企业微信接口 ${api} 调用超过频率或并发限制（错误码 ${errcode}）：请 ${seconds} 秒后重试`,
+  heldBack: (api, errcode, seconds) =>
+    `未调用企业微信接口 ${api}：本模块将调用保持在企业微信的频率与并发限制之内（否则会返回错误码 ${errcode}）：请 ${seconds} 秒后重试`,
   credentialsRefused: (api, errcode, retryAt) =>
     `企业微信接口 ${api} 拒绝了应用凭证（错误码 ${errcode}）：${ZH_CREDENTIAL_STEPS[errcode] ?? '请检查企业 ID（corpId）和应用 Secret'}` +
     (retryAt ? `；下次尝试时间 ${retryAt.toISOString()}` : ''),
