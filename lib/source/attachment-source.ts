@@ -132,7 +132,7 @@ export async function ownedFileSource(path: string, filename: string): Promise<A
 }
 
 /**
- * One handle serves inspection and every attempt's stream, and each stream stops at the size
+ * One open file serves inspection and every attempt's stream, and each stream stops at the size
  * measured at the start: a file that changes meanwhile cannot break Content-Length. The first
  * chunk is read once, up front: it answers the inspector's header reads and starts every body. A
  * file up to WHOLE_FILE_BYTES is read whole in that one read, into a buffer from WHOLE_FILES, and
@@ -147,16 +147,30 @@ async function fileSource(path: string, filename: string): Promise<AttachmentSou
     if (!stat.isFile()) throw new TypeError(`${path} is not a regular file`);
     const size = stat.size;
     const identity = `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    if (size <= WHOLE_FILE_BYTES) {
-      pooled = WHOLE_FILES.acquire(ROOM_BEFORE + size + ROOM_AFTER);
-      const { bytesRead } = await handle.read(pooled, ROOM_BEFORE, size, 0);
-      // A file that shrank since fstat: the bytes still there, as a file of that size. The room
-      // around them takes the multipart head and tail: the body is one buffer, with no copy.
-      const whole = markRoomAround(pooled.subarray(ROOM_BEFORE, ROOM_BEFORE + bytesRead));
+    const whole = ROOM_BEFORE + size + ROOM_AFTER;
+    // Files read whole wait in memory while they queue (maxConcurrentCalls): past a bound, the
+    // next ones stream, holding only their first chunk.
+    if (
+      size <= WHOLE_FILE_BYTES &&
+      WHOLE_FILES.lentBytes + WHOLE_FILES.capacityFor(whole) <= WHOLE_FILES_IN_USE_BYTES
+    ) {
+      pooled = WHOLE_FILES.acquire(whole);
+      // One read, as a rule; a read may legally return less (NFS, FUSE, a signal), so read on. A
+      // file that ends early shrank since fstat: refused, never sent (or cached) cut short.
+      let got = 0;
+      while (got < size) {
+        const { bytesRead } = await handle.read(pooled, ROOM_BEFORE + got, size - got, got);
+        if (bytesRead === 0) {
+          throw new Error(`the file shrank below ${size} bytes while it was being read`);
+        }
+        got += bytesRead;
+      }
+      // The room around the bytes takes the multipart head and tail: one buffer, no copy.
+      const bytes = markRoomAround(pooled.subarray(ROOM_BEFORE, ROOM_BEFORE + size));
       await handle.close();
       let buffer: Buffer | undefined = pooled;
       return {
-        ...bufferSource(whole, filename),
+        ...bufferSource(bytes, filename),
         path,
         identity,
         dispose: () => {
@@ -216,6 +230,8 @@ const ROOM_BEFORE = 4096 - 64;
 const ROOM_AFTER = 64;
 /** Files up to this size are read whole, up front (see fileSource). */
 const WHOLE_FILE_BYTES = 1024 * 1024;
+/** The most bytes of files read whole at once; later files stream until some are released. */
+const WHOLE_FILES_IN_USE_BYTES = 32 * 1024 * 1024;
 /**
  * The buffers files read whole go in: up to 16 MiB of them are kept for reuse (sixteen 1 MiB
  * files in flight at once, or more smaller ones).

@@ -12,6 +12,7 @@
 export class BufferPool {
   private readonly free = new Map<number, Buffer[]>();
   private retained = 0;
+  private lent = 0;
 
   constructor(
     /** The largest buffer the pool hands out (plus `slackBytes`); larger requests get their own. */
@@ -28,6 +29,7 @@ export class BufferPool {
   acquire(size: number): Buffer {
     const capacity = classOf(Math.max(0, size - this.slackBytes)) + this.slackBytes;
     if (capacity > this.maxBytes + this.slackBytes) return Buffer.allocUnsafeSlow(size);
+    this.lent += capacity;
     const buffer = this.free.get(capacity)?.pop();
     if (buffer === undefined) return Buffer.allocUnsafeSlow(capacity);
     this.retained -= capacity;
@@ -39,11 +41,22 @@ export class BufferPool {
     const capacity = buffer.length;
     const power = capacity - this.slackBytes;
     if (power !== classOf(power) || power > this.maxBytes) return;
+    this.lent -= capacity;
     if (this.retained + capacity > this.retainBytes) return;
     let list = this.free.get(capacity);
     if (list === undefined) this.free.set(capacity, (list = []));
     list.push(buffer);
     this.retained += capacity;
+  }
+
+  /** The bytes of the buffers handed out and not yet taken back. */
+  get lentBytes(): number {
+    return this.lent;
+  }
+
+  /** The bytes a buffer for `size` bytes takes. */
+  capacityFor(size: number): number {
+    return classOf(Math.max(0, size - this.slackBytes)) + this.slackBytes;
   }
 
   /** The bytes waiting in the pool. */

@@ -3,11 +3,13 @@ import { close, fstat, open, read, type Stats } from 'node:fs';
 /**
  * A file open for positional reads, on a bare descriptor and the callback API: per upload it costs
  * less CPU than a `fs/promises` FileHandle (no handle object to track, no promise machinery in the
- * binding). `close()` closes the descriptor once only: a second close could close another file
- * that was given the same number since.
+ * binding). `close()` closes the descriptor once only, and only after the reads under way: a
+ * read or a second close after it could hit another file that was given the same number since.
  */
 export class OpenFile {
   private closed = false;
+  private pending = 0;
+  private whenIdle: (() => void) | undefined;
 
   private constructor(private readonly fd: number) {}
 
@@ -31,17 +33,26 @@ export class OpenFile {
     position: number,
   ): Promise<{ bytesRead: number; buffer: Buffer }> {
     if (this.closed) return Promise.reject(new Error('the file is closed'));
+    this.pending += 1;
     return new Promise((resolve, reject) => {
-      read(this.fd, buffer, offset, length, position, (error, bytesRead) =>
-        error ? reject(error) : resolve({ bytesRead, buffer }),
-      );
+      read(this.fd, buffer, offset, length, position, (error, bytesRead) => {
+        this.pending -= 1;
+        if (this.pending === 0) this.whenIdle?.();
+        if (error) reject(error);
+        else resolve({ bytesRead, buffer });
+      });
     });
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    return new Promise((resolve, reject) => {
+    if (this.pending > 0) {
+      await new Promise<void>((resolve) => {
+        this.whenIdle = resolve;
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
       close(this.fd, (error) => (error ? reject(error) : resolve()));
     });
   }

@@ -80,4 +80,26 @@ describe('a file read whole', () => {
     expect((two.body() as Buffer).equals(bytes)).toBe(true);
     await Promise.all([one.dispose(), two.dispose()]);
   });
+
+  it('reads at most 32 MiB of files whole at once: the next ones stream, holding a chunk', async () => {
+    const path = join(dir, 'b.bin');
+    const bytes = Buffer.alloc(900 * KiB, 9);
+    await writeFile(path, bytes);
+    const options = { temp, spoolLimit: 1 };
+    const lent = WHOLE_FILES.lentBytes;
+    // 1 MiB + 4 KiB each: 31 fit under 32 MiB.
+    const held = await Promise.all(
+      Array.from({ length: 40 }, () => resolveSource({ file: path } as never, options)),
+    );
+    const whole = held.filter((source) => Buffer.isBuffer(source.body()));
+    expect(whole).toHaveLength(31);
+    expect(WHOLE_FILES.lentBytes - lent).toBeLessThanOrEqual(32 * 1024 * KiB);
+    for (const source of held) {
+      const body = source.body();
+      const read = Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
+      expect(read.equals(bytes)).toBe(true);
+    }
+    await Promise.all(held.map((source) => source.dispose()));
+    expect(WHOLE_FILES.lentBytes).toBe(lent);
+  });
 });
