@@ -1,4 +1,4 @@
-import { close, fstat, open, read, type Stats } from 'node:fs';
+import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 
 /**
  * A file open for positional reads, on a bare descriptor and the callback API: per upload it costs
@@ -15,7 +15,11 @@ export class OpenFile {
 
   static open(path: string): Promise<OpenFile> {
     return new Promise((resolve, reject) => {
-      open(path, 'r', (error, fd) => (error ? reject(error) : resolve(new OpenFile(fd))));
+      // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, holding a
+      // thread of libuv's pool; the caller's fstat then refuses anything but a regular file.
+      open(path, constants.O_RDONLY | constants.O_NONBLOCK, (error, fd) =>
+        error ? reject(error) : resolve(new OpenFile(fd)),
+      );
     });
   }
 

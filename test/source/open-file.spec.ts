@@ -2,7 +2,10 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { resolveSource } from '../../lib/source/attachment-source.js';
 import { OpenFile } from '../../lib/source/open-file.js';
+import { TempDirectory } from '../../lib/source/temp-directory.js';
 
 const openFds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
 
@@ -34,4 +37,30 @@ describe('OpenFile', () => {
       expect(await openFds()).toBe(before);
     },
   );
+
+  it.runIf(process.platform === 'linux')(
+    'a FIFO as the file: refused at once, not waited on for a writer, and nothing left open',
+    async () => {
+      const fifo = join(dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const before = await openFds();
+      const temp = new TempDirectory(dir);
+      // Would never settle with a blocking open: the test would time out.
+      await expect(resolveSource({ file: fifo } as never, { temp, spoolLimit: 1 })).rejects.toThrow(
+        /not a regular file/,
+      );
+      expect(await openFds()).toBe(before);
+      await temp.dispose();
+    },
+  );
+
+  it('a read still under way when the file is closed: the descriptor closes after it', async () => {
+    const path = join(dir, 'b.bin');
+    await writeFile(path, Buffer.alloc(1024 * 1024, 1));
+    const file = await OpenFile.open(path);
+    const reading = file.read(Buffer.alloc(1024 * 1024), 0, 1024 * 1024, 0);
+    const closing = file.close();
+    expect((await reading).bytesRead).toBe(1024 * 1024);
+    await closing;
+  });
 });
