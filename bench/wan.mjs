@@ -263,7 +263,7 @@ try {
           s.latencies.push(...result.latencies);
           s.wallMs += result.wallMs;
           s.uploads += n;
-          s.withWarmUps += n + Math.min(4, n);
+          s.withWarmUps += n + result.warmUps;
           s.proxy.push(shaper.stats());
           samples.set(key, s);
         }
