@@ -1,6 +1,7 @@
 // A small request/answer protocol over fork() IPC, so the harness can drive long-lived children.
 // Messages cross a process boundary untyped: each child documents what it answers (a typedef next
 // to its handler), and the parent casts an answer to that typedef.
+import { cpus, totalmem } from 'node:os';
 import { fork } from 'node:child_process';
 
 /**
@@ -157,4 +158,19 @@ export async function runConcurrently(count, concurrency, task) {
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
   return { latencies, wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+/**
+ * The machine a run was measured on, for its results file.
+ * @param {boolean} quick
+ */
+export function machineFacts(quick) {
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    date: new Date().toISOString(),
+    quick,
+  };
 }

@@ -5,7 +5,7 @@
 // the rounds, `--sizes 100KiB,10MiB` and `--concurrency 1,8` choose the cells, `--variants
 // service` the variants (with raw, naive and tuned).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { padTo, makePng } from '../test/helpers/media-bytes.mjs';
@@ -13,7 +13,7 @@ import { throughputChart } from './chart.mjs';
 import { benchCorps } from './corps.mjs';
 import { benchFit } from './fit.mjs';
 import { benchInspection } from './inspection.mjs';
-import { startChild } from './ipc.mjs';
+import { machineFacts, startChild } from './ipc.mjs';
 
 /** @typedef {import('./ipc.mjs').Child} Child */
 /** @typedef {import('./upload-worker.mjs').WorkerRun} WorkerRun */
@@ -150,15 +150,7 @@ const count = (bytes, concurrency) => {
   return Math.max(base, concurrency * 3);
 };
 
-const machine = {
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  date: new Date().toISOString(),
-  quick,
-  rounds: ROUNDS,
-};
+const machine = { ...machineFacts(quick), rounds: ROUNDS };
 console.log(
   `nestjs-wecom-media bench (${quick ? 'quick' : 'full'}) on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
 );

@@ -5,12 +5,12 @@
 // start of a fresh process (no token, no connection) in ms and round trips, next to a warm upload.
 // Writes bench/results/wan.{json,md} (or wan-quick.*).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makePng, padTo } from '../test/helpers/media-bytes.mjs';
-import { startChild } from './ipc.mjs';
+import { machineFacts, startChild } from './ipc.mjs';
 import { startShapingProxy } from './shaping-proxy.mjs';
 
 /** @typedef {import('./ipc.mjs').Child} Child */
@@ -82,14 +82,7 @@ const count = (bytes, concurrency) => {
   const base = bytes <= 100 * KiB ? 24 : bytes <= MiB ? 12 : 4;
   return (quick ? Math.ceil(base / 2) : base) * (concurrency === 1 ? 1 : 2);
 };
-const machine = {
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  date: new Date().toISOString(),
-  quick,
-};
+const machine = machineFacts(quick);
 const link = { rttMs: RTT_MS, mbitPerSec: BITS_PER_SECOND / 1e6 };
 
 /**
