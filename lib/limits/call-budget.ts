@@ -3,7 +3,6 @@ import {
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
-  RLWrapperTimeouts,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import { sleep } from '../common/sleep.js';
@@ -13,6 +12,7 @@ import { WecomRateLimitError } from '../errors/wecom-api.error.js';
 import type { RateLimitOptions } from '../interfaces/rate-limit-options.interface.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import { MemoryStore } from '../store/memory.store.js';
+import { OutageGuard } from '../store/outage-guard.js';
 import { RedisStore } from '../store/redis.store.js';
 
 /** One of the two windows WeCom counts calls in. */
@@ -54,14 +54,19 @@ export class CallBudget {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly windows: Window[];
   private readonly maxWaitMs: number;
-  private readonly retryAfterMs: number;
-  /** Until when this process counts alone after a Redis failure (epoch ms). */
-  private aloneUntil = 0;
-  private down = false;
+  /** Bounds each Redis count, and counts locally for a while after one fails. */
+  private readonly guard: OutageGuard;
 
   constructor({ limits, store, storeTimeoutMs, storeRetryAfterMs }: CallBudgetSettings) {
     this.maxWaitMs = limits.maxWaitMs;
-    this.retryAfterMs = storeRetryAfterMs;
+    this.guard = new OutageGuard(
+      { timeoutMs: storeTimeoutMs, retryAfterMs: storeRetryAfterMs },
+      {
+        down: (why) =>
+          `rateLimit: Redis failed (${why}); this process counts its own calls until it answers again`,
+        back: 'rateLimit: Redis answers again; the replicas share the budget again',
+      },
+    );
     const redis = store instanceof RedisStore ? store.redisClient() : undefined;
     // rate-limiter-flexible counts in Redis through ioredis's own commands (defineCommand).
     const shared =
@@ -86,14 +91,11 @@ export class CallBudget {
       const keyPrefix = `wecom-media:calls-per-${per}`;
       return {
         shared: shared
-          ? new RLWrapperTimeouts({
-              limiter: new RateLimiterRedis({
-                storeClient: shared.client,
-                keyPrefix: `${shared.keyPrefix}${keyPrefix}`,
-                points,
-                duration,
-              }),
-              timeoutMs: storeTimeoutMs,
+          ? new RateLimiterRedis({
+              storeClient: shared.client,
+              keyPrefix: `${shared.keyPrefix}${keyPrefix}`,
+              points,
+              duration,
             })
           : undefined,
         local: new RateLimiterMemory({ keyPrefix, points, duration }),
@@ -139,24 +141,12 @@ export class CallBudget {
 
   /** One call counted in `window`: undefined when it fits, the count's state when it does not. */
   private async consume(window: Window, key: string): Promise<RateLimiterRes | undefined> {
-    if (window.shared && Date.now() >= this.aloneUntil) {
-      try {
-        await window.shared.consume(key);
-        if (this.down) {
-          this.down = false;
-          this.logger.log('rateLimit: Redis answers again; the replicas share the budget again');
-        }
-        return undefined;
-      } catch (outcome) {
-        if (outcome instanceof RateLimiterRes) return outcome;
-        this.aloneUntil = Date.now() + this.retryAfterMs;
-        if (!this.down) {
-          this.down = true;
-          this.logger.warn(
-            `rateLimit: Redis failed (${outcome instanceof Error ? outcome.message : 'no answer'}); this process counts its own calls until it answers again`,
-          );
-        }
-      }
+    if (window.shared) {
+      const limiter = window.shared;
+      const shared = await this.guard.attempt(() =>
+        limiter.consume(key).then(() => undefined, refusal),
+      );
+      if (shared.ok) return shared.value;
     }
     return window.local.consume(key).then(() => undefined, refusal);
   }

@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { sleep } from '../common/sleep.js';
-import { LOGGER_CONTEXT } from '../common/wecom-media.constants.js';
 import type { WecomStore } from '../interfaces/wecom-store.interface.js';
 import { MemoryStore } from './memory.store.js';
+import { bounded, NoAnswer, OutageGuard, type Guarded } from './outage-guard.js';
 
 /** Settings of a {@link FallbackStore} (defaults: see resolve-options.ts). */
 export interface FallbackStoreSettings {
@@ -19,19 +18,23 @@ export interface FallbackStoreSettings {
  * both, so the local copy is warm when an outage starts. One warning per outage, not per call.
  */
 export class FallbackStore implements WecomStore {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly local = new MemoryStore();
-  private downUntil = 0;
-  private down = false;
+  private readonly guard: OutageGuard;
 
   constructor(
     private readonly shared: WecomStore,
     private readonly settings: FallbackStoreSettings,
-  ) {}
+  ) {
+    this.guard = new OutageGuard(settings, {
+      down: (why) =>
+        `the shared store failed (${why}); this process carries on alone until it answers again`,
+      back: 'the shared store answers again: tokens and locks are shared once more',
+    });
+  }
 
   /** True while the shared store is considered unreachable. */
   get degraded(): boolean {
-    return this.down;
+    return this.guard.degraded;
   }
 
   /**
@@ -92,47 +95,10 @@ export class FallbackStore implements WecomStore {
     return this.local.acquireLock(key, owner, leaseMs);
   }
 
-  private async attempt<T>(
-    call: () => Promise<T>,
-  ): Promise<{ ok: true; value: T } | { ok: false }> {
-    if (Date.now() < this.downUntil) return { ok: false };
-    try {
-      const value = await bounded(call(), this.settings.timeoutMs);
-      if (this.down) {
-        this.down = false;
-        this.logger.log('the shared store answers again: tokens and locks are shared once more');
-      }
-      return { ok: true, value };
-    } catch (error) {
-      this.downUntil = Date.now() + this.settings.retryAfterMs;
-      if (!this.down) {
-        this.down = true;
-        this.logger.warn(
-          `the shared store failed (${(error as Error).message}); this process carries on alone until it answers again`,
-        );
-      }
-      return { ok: false };
-    }
+  private attempt<T>(call: () => Promise<T>): Promise<Guarded<T>> {
+    return this.guard.attempt(call);
   }
 }
 
 /** A key nobody writes: reading it tells whether the store answers. */
 const READY_PROBE_KEY = 'wecom-media:ready-probe';
-
-/** `call`'s result, or a rejection once `ms` have passed without one. */
-/** The store did not answer in time. */
-class NoAnswer extends Error {}
-
-async function bounded<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      call,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
