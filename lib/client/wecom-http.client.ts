@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { ClientRequest } from 'node:http';
-import { isAxiosError, type AxiosResponse } from 'axios';
+import { isAxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { linkSignals } from '../common/linked-signal.js';
 import { SecretRedactor } from '../common/secret-redactor.js';
 import { sleep } from '../common/sleep.js';
@@ -103,6 +103,8 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 export class WecomHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly agents: ConnectionAgents;
+  /** What every request to WeCom is sent with, whatever it carries. */
+  private readonly transport: AxiosRequestConfig;
 
   constructor(
     private readonly http: HttpService,
@@ -116,6 +118,17 @@ export class WecomHttpClient implements OnModuleDestroy {
       ca: options.ca,
     });
     if (this.agents.proxy) this.logger.log(`reaching WeCom through the proxy ${this.agents.proxy}`);
+    this.transport = {
+      responseType: 'text',
+      transformResponse: [(raw: string) => raw],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      // The agents tunnel through a proxy themselves; axios's own proxying would fight them.
+      proxy: false,
+      httpAgent: this.agents.httpAgent,
+      httpsAgent: this.agents.httpsAgent,
+      maxContentLength: MAX_RESPONSE_BYTES,
+    };
   }
 
   /** Set at shutdown, after the uploads under way have had their time: nothing is sent after. */
@@ -139,16 +152,10 @@ export class WecomHttpClient implements OnModuleDestroy {
     const linked = linkSignals([signal], this.options.timeoutMs);
     try {
       await this.http.axiosRef.request({
+        ...this.transport,
         method: 'GET',
         url: `${this.options.baseUrl}/`,
         signal: linked.signal,
-        responseType: 'text',
-        maxContentLength: MAX_RESPONSE_BYTES,
-        validateStatus: () => true,
-        maxRedirects: 0,
-        proxy: false,
-        httpAgent: this.agents.httpAgent,
-        httpsAgent: this.agents.httpsAgent,
       });
     } catch (error) {
       signal?.throwIfAborted();
@@ -264,15 +271,7 @@ export class WecomHttpClient implements OnModuleDestroy {
         data: body?.stream,
         headers: body?.headers,
         signal: linked.signal,
-        responseType: 'text',
-        transformResponse: [(raw: string) => raw],
-        validateStatus: () => true,
-        maxRedirects: 0,
-        // The agents tunnel through a proxy themselves; axios's own proxying would fight them.
-        proxy: false,
-        httpAgent: this.agents.httpAgent,
-        httpsAgent: this.agents.httpsAgent,
-        maxContentLength: MAX_RESPONSE_BYTES,
+        ...this.transport,
         // No limit. -1, not Infinity: with any other value axios pipes a stream body through a
         // byte-counting Transform of its own, per request.
         maxBodyLength: -1,
