@@ -20,8 +20,8 @@ const CONCURRENT_FITS = 16;
 // which may run before the build, does not look for dist.
 /** @param {string} path */
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
-const { ImageFitter } = /** @type {typeof import('../lib/fit/image-fitter.js')} */ (
-  await import(dist('fit/image-fitter.js'))
+const { ImageFitter } = /** @type {typeof import('../lib/media/fit/image-fitter.js')} */ (
+  await import(dist('media/fit/image-fitter.js'))
 );
 const { resolveOptions } = /** @type {typeof import('../lib/options/resolve-options.js')} */ (
   await import(dist('options/resolve-options.js'))
@@ -32,8 +32,8 @@ const { prepareAttachment } = /** @type {typeof import('../lib/source/prepare-at
 const { TempDirectory } = /** @type {typeof import('../lib/source/temp-directory.js')} */ (
   await import(dist('source/temp-directory.js'))
 );
-const { messagesFor } = /** @type {typeof import('../lib/rules/messages/index.js')} */ (
-  await import(dist('rules/messages/index.js'))
+const { messagesFor } = /** @type {typeof import('../lib/messages/index.js')} */ (
+  await import(dist('messages/index.js'))
 );
 
 /**
@@ -115,7 +115,7 @@ export async function benchFit({ dir, quick, wecom }) {
     );
     const outcome = await fitter.fit({
       prepared,
-      mediaType: /** @type {import('../lib/enums/media-type.enum.js').MediaType} */ ('image'),
+      mediaType: /** @type {import('../lib/rules/media-type.enum.js').MediaType} */ ('image'),
       attachmentType: 1,
       rules: options.rules,
       messages,

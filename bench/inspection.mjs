@@ -23,9 +23,14 @@ import {
 
 // dist/media is lib/media compiled, so it has lib/media's types. The specifier is computed so that
 // type-checking, which may run before the build, does not look for dist.
-const distMedia = new URL('../dist/media/index.js', import.meta.url).href;
-const { CountingReader, FileHandleReader, inspectMedia } =
-  /** @type {typeof import('../lib/media/index.js')} */ (await import(distMedia));
+/** @param {string} path */
+const dist = (path) => new URL(`../dist/media/${path}`, import.meta.url).href;
+const { CountingReader, FileHandleReader } =
+  /** @type {typeof import('../lib/media/byte-reader.js')} */ (await import(dist('byte-reader.js')));
+const { inspectMedia } =
+  /** @type {typeof import('../lib/media/inspect-media.js')} */ (
+    await import(dist('inspect-media.js'))
+  );
 
 const MiB = 1024 * 1024;
 
@@ -81,7 +86,7 @@ export async function benchInspection({ dir, quick }) {
     const times = [];
     let bytesRead = 0;
     let reads = 0;
-    /** @type {import('../lib/media/index.js').MediaInfo | undefined} */
+    /** @type {import('../lib/media/media-format.js').MediaInfo | undefined} */
     let info;
     for (let i = 0; i < fileRounds + 20; i++) {
       const reader = new CountingReader(new FileHandleReader(handle, bytes.length));

@@ -1,27 +1,27 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { MediaIdCache } from './cache/media-id.cache.js';
+import { MediaIdCache } from './store/media-id.cache.js';
 import { createMultipartBody } from './client/multipart-body.js';
-import { corpTokens } from './access-token/corp-tokens.js';
-import { inputLimit } from './fit/fit-plan.js';
-import { ImageFitter } from './fit/image-fitter.js';
+import { corpTokens } from './token/corp-tokens.js';
+import { inputLimit } from './media/fit/fit-plan.js';
+import { ImageFitter } from './media/fit/image-fitter.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import type { WecomResponseBase } from './client/wecom-response.js';
-import { linkSignals, type LinkedSignal } from './common/linked-signal.js';
+import { linkSignals, type LinkedSignal } from './client/linked-signal.js';
 import {
   LOGGER_CONTEXT,
   MEDIA_ID_LIFETIME_MS,
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
-} from './common/wecom-media.constants.js';
-import { MediaType } from './enums/media-type.enum.js';
+} from './wecom-media.constants.js';
+import { MediaType } from './rules/media-type.enum.js';
 import { AttachmentRuleError } from './errors/attachment-rule.error.js';
 import { WecomAbortedError, WecomProtocolError } from './errors/wecom-transport.error.js';
-import type { AccessTokenProvider } from './interfaces/access-token-provider.interface.js';
-import type { AttachmentInput } from './interfaces/attachment-input.interface.js';
-import type { UploadedAttachment } from './interfaces/uploaded-attachment.interface.js';
-import type { Violation } from './interfaces/violation.interface.js';
+import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
+import type { AttachmentInput } from './attachment-input.interface.js';
+import type { UploadedAttachment } from './uploaded-attachment.interface.js';
+import type { Violation } from './rules/violation.interface.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import { isCorpId } from './options/option-problems.js';
 import {
@@ -29,7 +29,7 @@ import {
   type ResolvedFit,
   type ResolvedWecomMediaOptions,
 } from './options/resolve-options.js';
-import type { Messages } from './rules/messages/index.js';
+import type { Messages } from './messages/index.js';
 import type { AttachmentSource } from './source/attachment-source.js';
 import { prepareAttachment, type PreparedAttachment } from './source/prepare-attachment.js';
 import { TempDirectory } from './source/temp-directory.js';

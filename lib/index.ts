@@ -5,11 +5,21 @@ export { AttachmentService } from './attachment.service.js';
 export {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
-} from './common/wecom-media.constants.js';
-export { AttachmentType } from './enums/attachment-type.enum.js';
-export { MediaType } from './enums/media-type.enum.js';
+} from './wecom-media.constants.js';
+export { AttachmentType } from './rules/attachment-type.enum.js';
+export { MediaType } from './rules/media-type.enum.js';
 export * from './errors/index.js';
-export * from './interfaces/index.js';
+export * from './token/access-token-provider.interface.js';
+export * from './attachment-input.interface.js';
+export * from './rules/attachment-rules.interface.js';
+export * from './media/fit/fit-options.interface.js';
+export * from './client/rate-limit-options.interface.js';
+export * from './token/suite-credentials.interface.js';
+export * from './http/upload-attachment-response.interface.js';
+export * from './uploaded-attachment.interface.js';
+export * from './rules/violation.interface.js';
+export * from './options/wecom-media-options.interface.js';
+export * from './store/wecom-store.interface.js';
 export type { MediaFormat } from './media/media-format.js';
 export { DEFAULT_ATTACHMENT_RULES } from './rules/attachment-rules.js';
 export {
@@ -21,13 +31,13 @@ export {
   AttachmentQueryInterceptor,
 } from './http/attachment-query.interceptor.js';
 export { ClientAbortSignal } from './http/client-abort-signal.decorator.js';
-export { SharpMissingError } from './fit/sharp-loader.js';
+export { SharpMissingError } from './media/fit/sharp-loader.js';
 export { WecomErrorFilter } from './http/wecom-error.filter.js';
 export { MemoryStore } from './store/memory.store.js';
 export { RedisStore, type RedisClientLike, type RedisStoreOptions } from './store/redis.store.js';
-export { UploadAttachmentQueryDto } from './dto/upload-attachment-query.dto.js';
+export { UploadAttachmentQueryDto } from './http/upload-attachment-query.dto.js';
 export {
   AttachmentFileValidator,
   type AttachmentFileValidatorOptions,
   type MulterFileLike,
-} from './validation/attachment-file.validator.js';
+} from './http/attachment-file.validator.js';

@@ -2,7 +2,7 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
-} from './interfaces/wecom-media-module-options.interface.js';
+} from './options/wecom-media-options.interface.js';
 import { resolveIsGlobal } from './options/resolve-options.js';
 
 /**

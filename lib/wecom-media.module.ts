@@ -1,18 +1,18 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module, type ConfigurableModuleAsyncOptions, type DynamicModule } from '@nestjs/common';
-import { createAttachmentController } from './attachment.controller.js';
+import { createAttachmentController } from './http/attachment.controller.js';
 import { AttachmentService } from './attachment.service.js';
 import {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
   WECOM_MESSAGES,
-} from './common/wecom-media.constants.js';
+} from './wecom-media.constants.js';
 import { UploadReceiver } from './http/upload-receiver.js';
 import { WecomErrorFilter } from './http/wecom-error.filter.js';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
-} from './interfaces/wecom-media-module-options.interface.js';
+} from './options/wecom-media-options.interface.js';
 import { resolveControllerOptions } from './options/resolve-options.js';
 import { ConfigurableModuleClass } from './wecom-media.module-definition.js';
 import { createWecomMediaProviders } from './wecom-media.providers.js';

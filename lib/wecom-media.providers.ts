@@ -1,27 +1,27 @@
 import type { Provider } from '@nestjs/common';
 import { AttachmentService } from './attachment.service.js';
-import { CredentialsVerifier } from './access-token/credentials-verifier.js';
-import { SecretTokenProvider } from './access-token/secret-token.provider.js';
-import { SuiteTokenProvider } from './access-token/suite-token.provider.js';
-import { MediaIdCache } from './cache/media-id.cache.js';
-import { ConnectionWarmer } from './access-token/connection-warmer.js';
+import { CredentialsVerifier } from './token/credentials-verifier.js';
+import { SecretTokenProvider } from './token/secret-token.provider.js';
+import { SuiteTokenProvider } from './token/suite-token.provider.js';
+import { MediaIdCache } from './store/media-id.cache.js';
+import { ConnectionWarmer } from './token/connection-warmer.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
-import { CallLimits } from './limits/call-limits.js';
-import { SecretRedactor } from './common/secret-redactor.js';
+import { CallLimits } from './client/call-limits.js';
+import { SecretRedactor } from './client/secret-redactor.js';
 import {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
   WECOM_STORE,
-} from './common/wecom-media.constants.js';
-import { ImageFitter } from './fit/image-fitter.js';
+} from './wecom-media.constants.js';
+import { ImageFitter } from './media/fit/image-fitter.js';
 import { UploadReceiver } from './http/upload-receiver.js';
 import { WecomErrorFilter } from './http/wecom-error.filter.js';
-import type { AccessTokenProvider } from './interfaces/access-token-provider.interface.js';
-import type { WecomStore } from './interfaces/wecom-store.interface.js';
+import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
+import type { WecomStore } from './store/wecom-store.interface.js';
 import { resolveOptions, type ResolvedWecomMediaOptions } from './options/resolve-options.js';
-import { messagesFor } from './rules/messages/index.js';
+import { messagesFor } from './messages/index.js';
 import { TempDirectory } from './source/temp-directory.js';
 import { FallbackStore } from './store/fallback.store.js';
 import { MemoryStore } from './store/memory.store.js';

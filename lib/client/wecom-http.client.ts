@@ -2,16 +2,16 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { ClientRequest } from 'node:http';
 import { isAxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { linkSignals } from '../common/linked-signal.js';
-import { SecretRedactor } from '../common/secret-redactor.js';
-import { sleep } from '../common/sleep.js';
+import { linkSignals } from './linked-signal.js';
+import { SecretRedactor } from './secret-redactor.js';
+import { sleep } from './sleep.js';
 import {
   LOGGER_CONTEXT,
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
-} from '../common/wecom-media.constants.js';
-import { CallLimits } from '../limits/call-limits.js';
-import { EN_MESSAGES, type Messages } from '../rules/messages/index.js';
+} from '../wecom-media.constants.js';
+import { CallLimits } from './call-limits.js';
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
 import {
   WecomApiError,
   WecomBusyError,

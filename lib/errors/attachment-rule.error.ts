@@ -1,4 +1,4 @@
-import type { Violation } from '../interfaces/violation.interface.js';
+import type { Violation } from '../rules/violation.interface.js';
 import { WecomError } from './wecom.error.js';
 
 /**

@@ -9,9 +9,9 @@ import {
 import type { Request, Response } from 'express';
 import { rm } from 'node:fs/promises';
 import { catchError, concatMap, finalize, type Observable } from 'rxjs';
-import { WECOM_MESSAGES } from '../common/wecom-media.constants.js';
+import { WECOM_MESSAGES } from '../wecom-media.constants.js';
 import { OPTION_DEFAULTS, receiveTimeoutProblem } from '../options/resolve-options.js';
-import type { Messages } from '../rules/messages/index.js';
+import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 import { UploadReceiver } from './upload-receiver.js';
 

@@ -8,12 +8,12 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { WECOM_ATTACHMENT_RULES, WECOM_MESSAGES } from '../common/wecom-media.constants.js';
-import type { AttachmentType } from '../enums/attachment-type.enum.js';
-import type { MediaType } from '../enums/media-type.enum.js';
-import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
+import { WECOM_ATTACHMENT_RULES, WECOM_MESSAGES } from '../wecom-media.constants.js';
+import type { AttachmentType } from '../rules/attachment-type.enum.js';
+import type { MediaType } from '../rules/media-type.enum.js';
+import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
 import { checkUploadQuery } from '../rules/check-upload-query.js';
-import type { Messages } from '../rules/messages/index.js';
+import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 
 /**

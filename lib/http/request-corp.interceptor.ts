@@ -11,10 +11,10 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../common/wecom-media.constants.js';
+import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../wecom-media.constants.js';
 import { isCorpId } from '../options/option-problems.js';
-import type { WecomMediaControllerOptions } from '../interfaces/wecom-media-module-options.interface.js';
-import type { Messages } from '../rules/messages/index.js';
+import type { WecomMediaControllerOptions } from '../options/wecom-media-options.interface.js';
+import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 
 type CorpResolver = NonNullable<WecomMediaControllerOptions['corpId']>;

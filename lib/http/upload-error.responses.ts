@@ -4,8 +4,8 @@ import {
   PayloadTooLargeException,
   RequestTimeoutException,
 } from '@nestjs/common';
-import type { UploadErrorResponse } from '../interfaces/upload-attachment-response.interface.js';
-import type { Violation } from '../interfaces/violation.interface.js';
+import type { UploadErrorResponse } from './upload-attachment-response.interface.js';
+import type { Violation } from '../rules/violation.interface.js';
 
 /** 400 with the violations listed. */
 export function badUpload(message: string, violations: Violation[]): BadRequestException {

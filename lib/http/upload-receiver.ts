@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
-import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../common/wecom-media.constants.js';
+import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 import { defaultFit, type ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { MediaType } from '../enums/media-type.enum.js';
-import { inputLimit } from '../fit/fit-plan.js';
-import type { RuleName } from '../interfaces/violation.interface.js';
-import type { Messages } from '../rules/messages/index.js';
+import { MediaType } from '../rules/media-type.enum.js';
+import { inputLimit } from '../media/fit/fit-plan.js';
+import type { RuleName } from '../rules/violation.interface.js';
+import type { Messages } from '../messages/index.js';
 import { TempDirectory } from '../source/temp-directory.js';
 import { SpoolStorage } from './spool-storage.js';
 import { badUpload, tooLarge, tooSlow } from './upload-error.responses.js';

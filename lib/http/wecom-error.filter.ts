@@ -8,7 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../common/wecom-media.constants.js';
+import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../wecom-media.constants.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import {
   WecomApiError,
@@ -24,7 +24,7 @@ import {
 } from '../errors/wecom-transport.error.js';
 import { WecomCredentialSourceError } from '../errors/wecom-credential-source.error.js';
 import { WecomError } from '../errors/wecom.error.js';
-import { EN_MESSAGES, type Messages } from '../rules/messages/index.js';
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
 
 /** How long to tell clients to wait after -1 persisted through every retry, or a shutdown. */
 const TRANSIENT_RETRY_AFTER_SECONDS = 5;

@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { ATTACHMENT_TYPES } from '../enums/attachment-type.enum.js';
-import { MEDIA_TYPES } from '../enums/media-type.enum.js';
-import { MEDIA_ID_LIFETIME_MS } from '../common/wecom-media.constants.js';
+import { ATTACHMENT_TYPES } from '../rules/attachment-type.enum.js';
+import { MEDIA_TYPES } from '../rules/media-type.enum.js';
+import { MEDIA_ID_LIFETIME_MS } from '../wecom-media.constants.js';
 import { MIME_TYPES } from '../media/media-format.js';
-import { LOCALES } from '../rules/messages/index.js';
+import { LOCALES } from '../messages/index.js';
 
 /** Every option `forRoot` takes (the extras are checked where the controller is built). */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([

@@ -1,17 +1,17 @@
 import { availableParallelism, tmpdir } from 'node:os';
-import type { AccessTokenProvider } from '../interfaces/access-token-provider.interface.js';
-import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
-import type { FitOptions } from '../interfaces/fit-options.interface.js';
-import type { RateLimitOptions } from '../interfaces/rate-limit-options.interface.js';
-import type { SuiteCredentials } from '../interfaces/suite-credentials.interface.js';
+import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
+import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
+import type { FitOptions } from '../media/fit/fit-options.interface.js';
+import type { RateLimitOptions } from '../client/rate-limit-options.interface.js';
+import type { SuiteCredentials } from '../token/suite-credentials.interface.js';
 import type {
   RetryOptions,
   WecomMediaControllerOptions,
   WecomMediaModuleOptions,
-} from '../interfaces/wecom-media-module-options.interface.js';
-import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+} from './wecom-media-options.interface.js';
+import type { WecomStore } from '../store/wecom-store.interface.js';
 import { resolveRules } from '../rules/attachment-rules.js';
-import type { Locale } from '../rules/messages/index.js';
+import type { Locale } from '../messages/index.js';
 import { findOptionProblems, fitProblems, MAX_TIMER_MS } from './option-problems.js';
 
 /**

@@ -1,13 +1,13 @@
-import { ATTACHMENT_TYPES, AttachmentType } from '../enums/attachment-type.enum.js';
-import { MEDIA_TYPES, MediaType } from '../enums/media-type.enum.js';
-import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
-import type { Violation } from '../interfaces/violation.interface.js';
+import { ATTACHMENT_TYPES, AttachmentType } from './attachment-type.enum.js';
+import { MEDIA_TYPES, MediaType } from './media-type.enum.js';
+import type { AttachmentRules } from './attachment-rules.interface.js';
+import type { Violation } from './violation.interface.js';
 import type { MediaFormat, MediaInfo } from '../media/media-format.js';
 import { isAttachmentType, isMediaType } from './attachment-rules.js';
 import { checkFilename } from './filename-rule.js';
-import { EN_MESSAGES, type Messages } from './messages/index.js';
-import { fitWithin } from './next-steps.js';
-import { FORMAT_LABELS, formatSeconds, isMissing } from './rule-messages.js';
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
+import { fitWithin } from '../messages/next-steps.js';
+import { FORMAT_LABELS, formatSeconds, isMissing } from '../messages/labels.js';
 
 /** What the rules look at. */
 export interface AttachmentFacts {

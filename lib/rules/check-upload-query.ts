@@ -1,9 +1,9 @@
-import type { AttachmentType } from '../enums/attachment-type.enum.js';
-import type { MediaType } from '../enums/media-type.enum.js';
-import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
-import type { Violation } from '../interfaces/violation.interface.js';
+import type { AttachmentType } from './attachment-type.enum.js';
+import type { MediaType } from './media-type.enum.js';
+import type { AttachmentRules } from './attachment-rules.interface.js';
+import type { Violation } from './violation.interface.js';
 import { checkTypes } from './check-attachment.js';
-import { EN_MESSAGES, type Messages } from './messages/index.js';
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
 
 /** A valid upload query, typed. */
 export interface UploadQuery {

@@ -1,5 +1,5 @@
-import type { Violation } from '../interfaces/violation.interface.js';
-import { EN_MESSAGES, type Messages } from './messages/index.js';
+import type { Violation } from './violation.interface.js';
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
 
 /** Unicode bidirectional controls: they can make "gpj.exe" read as "exe.jpg". */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type {
   AttachmentInput,
   UploadedFileLike,
-} from '../interfaces/attachment-input.interface.js';
+} from '../attachment-input.interface.js';
 import { BufferReader, FileHandleReader, type ByteReader } from '../media/byte-reader.js';
 import { BufferPool, markRoomAround } from './buffer-pool.js';
 import { OpenFile } from './open-file.js';

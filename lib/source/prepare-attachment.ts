@@ -1,12 +1,12 @@
-import type { AttachmentInput } from '../interfaces/attachment-input.interface.js';
-import type { AttachmentRules } from '../interfaces/attachment-rules.interface.js';
-import type { Violation } from '../interfaces/violation.interface.js';
+import type { AttachmentInput } from '../attachment-input.interface.js';
+import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
+import type { Violation } from '../rules/violation.interface.js';
 import { inspectMedia } from '../media/inspect-media.js';
 import type { MediaInfo } from '../media/media-format.js';
 import { largestLimit } from '../rules/attachment-rules.js';
 import { checkAttachment, checkAttachmentAsItsBytes } from '../rules/check-attachment.js';
 import { sanitizeFilename } from '../rules/filename-rule.js';
-import type { Messages } from '../rules/messages/index.js';
+import type { Messages } from '../messages/index.js';
 import { resolveSource, type AttachmentSource } from './attachment-source.js';
 import type { TempDirectory } from './temp-directory.js';
 

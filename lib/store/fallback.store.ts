@@ -1,5 +1,5 @@
-import { sleep } from '../common/sleep.js';
-import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+import { sleep } from '../client/sleep.js';
+import type { WecomStore } from './wecom-store.interface.js';
 import { MemoryStore } from './memory.store.js';
 import { bounded, NoAnswer, OutageGuard, type Guarded } from './outage-guard.js';
 

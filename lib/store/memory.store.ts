@@ -1,4 +1,4 @@
-import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+import type { WecomStore } from './wecom-store.interface.js';
 
 interface Entry {
   value: string;

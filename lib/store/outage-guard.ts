@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { LOGGER_CONTEXT } from '../common/wecom-media.constants.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
 
 /** What an {@link OutageGuard} says when a shared service fails, and when it answers again. */
 export interface OutageWords {

@@ -1,4 +1,4 @@
-import type { WecomStore } from '../interfaces/wecom-store.interface.js';
+import type { WecomStore } from './wecom-store.interface.js';
 
 /**
  * The commands `RedisStore` uses, as an ioredis `Redis` or `Cluster` has them. Typed

@@ -1,10 +1,10 @@
 import { HttpService } from '@nestjs/axios';
 import { create } from 'axios';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SecretTokenProvider } from '../../lib/access-token/secret-token.provider.js';
+import { SecretTokenProvider } from '../../lib/token/secret-token.provider.js';
 import { WecomHttpClient } from '../../lib/client/wecom-http.client.js';
-import { SecretRedactor } from '../../lib/common/secret-redactor.js';
-import { CallLimits } from '../../lib/limits/call-limits.js';
+import { SecretRedactor } from '../../lib/client/secret-redactor.js';
+import { CallLimits } from '../../lib/client/call-limits.js';
 import { MemoryStore, type WecomStore } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { WecomEmulator } from '../../lib/testing/index.js';

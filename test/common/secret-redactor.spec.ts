@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretRedactor } from '../../lib/common/secret-redactor.js';
+import { SecretRedactor } from '../../lib/client/secret-redactor.js';
 
 // A token as WeCom issues them (base64url), and a secret with characters that change when encoded.
 const TOKEN = 'Fz3d_KQ-8xY2mPq7Lw0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdEFGH';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { WECOM_STORE } from '../../lib/common/wecom-media.constants.js';
+import { WECOM_STORE } from '../../lib/wecom-media.constants.js';
 import {
   AttachmentService,
   AttachmentType,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionWarmer } from '../../lib/access-token/connection-warmer.js';
+import { ConnectionWarmer } from '../../lib/token/connection-warmer.js';
 import {
   AttachmentType,
   MediaType,

@@ -1,11 +1,8 @@
 // ISO/IEC 14496-12 boxes for the fragmented-MP4 specs, built field by field, and a reader that
 // fails any read inside mdat (the inspector reads box headers only).
-import {
-  BufferReader,
-  inspectMedia,
-  type ByteReader,
-  type MediaInfo,
-} from '../../lib/media/index.js';
+import { BufferReader, type ByteReader } from '../../lib/media/byte-reader.js';
+import { inspectMedia } from '../../lib/media/inspect-media.js';
+import { type MediaInfo } from '../../lib/media/media-format.js';
 import { box, ftyp, fullBox, mvhd, u32, u64 } from './media-bytes.mjs';
 
 export const inspect = (bytes: Uint8Array): Promise<MediaInfo> =>

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CallLimits } from '../../lib/limits/call-limits.js';
+import { CallLimits } from '../../lib/client/call-limits.js';
 import { RedisStore, WecomRateLimitError, type WecomMediaModuleOptions } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';

@@ -1,11 +1,8 @@
 import { assert, asyncProperty, constantFrom, integer, nat, tuple, uint8Array } from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  BufferReader,
-  inspectMedia,
-  type ByteReader,
-  type MediaInfo,
-} from '../../lib/media/index.js';
+import { BufferReader, type ByteReader } from '../../lib/media/byte-reader.js';
+import { inspectMedia } from '../../lib/media/inspect-media.js';
+import { type MediaInfo } from '../../lib/media/media-format.js';
 import { fixture } from '../helpers/fixtures.js';
 import { makeJpeg, makeMp4, makePng } from '../helpers/media-bytes.mjs';
 

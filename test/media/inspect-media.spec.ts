@@ -1,12 +1,8 @@
 import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  BufferReader,
-  CountingReader,
-  FileHandleReader,
-  inspectMedia,
-} from '../../lib/media/index.js';
+import { BufferReader, CountingReader, FileHandleReader } from '../../lib/media/byte-reader.js';
+import { inspectMedia } from '../../lib/media/inspect-media.js';
 import { fixture, fixturePath } from '../helpers/fixtures.js';
 import {
   bigAppSegments,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BufferReader, CountingReader, inspectMedia } from '../../lib/media/index.js';
+import { BufferReader, CountingReader } from '../../lib/media/byte-reader.js';
+import { inspectMedia } from '../../lib/media/inspect-media.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const inspect = (bytes: Uint8Array) => inspectMedia(new BufferReader(bytes));

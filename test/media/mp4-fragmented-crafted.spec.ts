@@ -13,9 +13,9 @@ import {
   fragmented,
 } from '../helpers/mp4-boxes.js';
 import { u32, box, fullBox, ftyp, mvhd } from '../helpers/media-bytes.mjs';
-import { CountingReader } from '../../lib/media/index.js';
-import { BufferReader } from '../../lib/media/index.js';
-import { inspectMedia } from '../../lib/media/index.js';
+import { CountingReader } from '../../lib/media/byte-reader.js';
+import { BufferReader } from '../../lib/media/byte-reader.js';
+import { inspectMedia } from '../../lib/media/inspect-media.js';
 
 describe('fragmented MP4, crafted box by box', () => {
   it('reads mehd version 0 and version 1 (64-bit), in the movie timescale', async () => {

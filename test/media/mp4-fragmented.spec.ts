@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CountingReader, inspectMedia } from '../../lib/media/index.js';
+import { CountingReader } from '../../lib/media/byte-reader.js';
+import { inspectMedia } from '../../lib/media/inspect-media.js';
 import { fixture } from '../helpers/fixtures.js';
 import { inspect, seconds, NoMdatReader } from '../helpers/mp4-boxes.js';
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WECOM_STORE } from '../../lib/common/wecom-media.constants.js';
+import { WECOM_STORE } from '../../lib/wecom-media.constants.js';
 import { AttachmentType, MediaType, RedisStore } from '../../lib/index.js';
 import type { FallbackStore } from '../../lib/store/fallback.store.js';
 import { emulatorSuite } from '../helpers/emulator-suite.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AttachmentType, DEFAULT_ATTACHMENT_RULES, MediaType } from '../../lib/index.js';
 import { checkAttachment, type AttachmentFacts } from '../../lib/rules/check-attachment.js';
-import { fitWithin } from '../../lib/rules/next-steps.js';
-import { EN_MESSAGES, messagesFor, type Messages } from '../../lib/rules/messages/index.js';
+import { fitWithin } from '../../lib/messages/next-steps.js';
+import { EN_MESSAGES, messagesFor, type Messages } from '../../lib/messages/index.js';
 
 const ZH = messagesFor('zh-CN');
 const CJK = /[\u4e00-\u9fff]/;

@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import type { AttachmentType } from './rules/attachment-type.enum.js';
+import type { MediaType } from './rules/media-type.enum.js';
+import type { FitOptions } from './media/fit/fit-options.interface.js';
+
+/**
+ * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
+ * disk storage fills `path`.
+ *
+ * @publicApi
+ */
+export interface UploadedFileLike {
+  originalname: string;
+  mimetype?: string;
+  size?: number;
+  buffer?: Buffer;
+  path?: string;
+}
+
+/**
+ * A file on disk, named by its path.
+ *
+ * @publicApi
+ */
+export interface FilePathLike {
+  path: string;
+}
+
+/**
+ * Sources whose name cannot be known: the caller must give `filename`.
+ *
+ * @publicApi
+ */
+export type AnonymousFileSource = Uint8Array | Readable;
+/**
+ * Sources that carry a name: `filename` defaults to it.
+ *
+ * @publicApi
+ */
+export type NamedFileSource = string | FilePathLike | UploadedFileLike;
+
+/**
+ * What every {@link AttachmentInput} carries besides the file.
+ *
+ * @publicApi
+ */
+export interface AttachmentInputBase {
+  /** `image`, `video` or `file`: the `media_type` sent to WeCom. */
+  mediaType: MediaType | `${MediaType}`;
+  /** 1 (moments) or 2 (product album): the `attachment_type` sent to WeCom. */
+  attachmentType: AttachmentType;
+  /**
+   * The part's Content-Type when the bytes do not tell (media type `file`). For images and videos
+   * the type read from the bytes wins.
+   */
+  contentType?: string;
+  /** Aborts spooling, inspection and the upload. */
+  signal?: AbortSignal;
+  /**
+   * The corp to upload for (service providers and 代开发 apps serve many): its token is used, and
+   * the media_id is valid only there.
+   * @default the module's `corpId`
+   */
+  corpId?: string;
+  /**
+   * Make an image that breaks a rule pass (resize, convert, re-encode) instead of refusing it;
+   * overrides the module's `fit` option for this call. Needs `sharp`.
+   * @default the module's `fit` option
+   */
+  fit?: boolean | FitOptions;
+}
+
+/**
+ * What `AttachmentService.upload` and `check` take.
+ *
+ * @publicApi
+ */
+export type AttachmentInput = AttachmentInputBase &
+  (
+    | {
+        file: AnonymousFileSource | NamedFileSource;
+        /** The name users see in WeCom. Required for a Buffer or a stream. */
+        filename: string;
+      }
+    | {
+        file: NamedFileSource;
+        /** The name users see in WeCom; defaults to the path's base name or multer's `originalname`. */
+        filename?: string;
+      }
+  );

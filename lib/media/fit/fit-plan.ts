@@ -1,0 +1,96 @@
+import { MediaType } from '../../rules/media-type.enum.js';
+import type { AttachmentRules } from '../../rules/attachment-rules.interface.js';
+import type { RuleName, Violation } from '../../rules/violation.interface.js';
+import type { MediaFormat } from '../media-format.js';
+import type { ResolvedFit } from '../../options/resolve-options.js';
+import { largestLimit } from '../../rules/attachment-rules.js';
+
+/** The rules fitting repairs, when the file is an image sharp can decode. */
+const REPAIRABLE: ReadonlySet<RuleName> = new Set([
+  'format',
+  'moment-image-short-edge',
+  'moment-image-long-edge',
+  'max-size',
+]);
+
+/** Formats fitting converts from, when the installed sharp decodes them. */
+export const CONVERTIBLE: ReadonlySet<MediaFormat> = new Set([
+  'jpeg',
+  'png',
+  'webp',
+  'gif',
+  'avif',
+  'tiff',
+  'heic',
+]);
+
+/** Whether fitting can repair every broken rule of an image, and what it cannot. */
+export interface FitPlan {
+  /** True when fitting should run: some rule is broken, and every broken rule is repairable. */
+  fits: boolean;
+  /** The violations fitting cannot repair (what `check({ fit })` reports). */
+  remaining: Violation[];
+}
+
+/** What planFit needs to know of the file. */
+export interface FitFacts {
+  mediaType: unknown;
+  format: MediaFormat;
+  size: number;
+  /** True when spooling stopped at the limit: the file is larger than `size`, and incomplete. */
+  sizeExceeded: boolean;
+}
+
+/** True when the file is too large for fitting to start (`maxInputBytes`). */
+export const tooLargeToFit = (facts: FitFacts, settings: ResolvedFit): boolean =>
+  facts.sizeExceeded || facts.size > settings.maxInputBytes;
+
+/**
+ * Which of `violations` fitting would repair. Only images are fitted, and only up to
+ * `maxInputBytes` (a file cut short while it was spooled cannot be); a format is repaired only
+ * where `decodable` says the installed sharp reads it.
+ */
+export function planFit(
+  violations: readonly Violation[],
+  facts: FitFacts,
+  settings: ResolvedFit,
+  decodable: (format: MediaFormat) => boolean,
+): FitPlan {
+  const image =
+    facts.mediaType === MediaType.Image &&
+    CONVERTIBLE.has(facts.format) &&
+    decodable(facts.format) &&
+    !tooLargeToFit(facts, settings);
+  const remaining = violations.filter((v) => !(image && REPAIRABLE.has(v.rule)));
+  return { fits: violations.length > 0 && remaining.length === 0, remaining };
+}
+
+/**
+ * The filename with the extension of `format` — users see `photo.jpg`, not `photo.webp` — kept
+ * within `maxBytes` of UTF-8 by shortening the stem (never mid-character), so that a name that
+ * passed the filename rule still passes it.
+ */
+export function renameFor(filename: string, format: 'jpeg' | 'png', maxBytes: number): string {
+  const matches = format === 'jpeg' ? /\.jpe?g$/i : /\.png$/i;
+  if (matches.test(filename)) return filename;
+  const dot = filename.lastIndexOf('.');
+  const extension = format === 'jpeg' ? '.jpg' : '.png';
+  let stem = dot > 0 ? filename.slice(0, dot) : filename;
+  while (stem.length > 0 && Buffer.byteLength(stem + extension) > maxBytes) {
+    stem = [...stem].slice(0, -1).join('');
+  }
+  return `${stem}${extension}`;
+}
+
+/**
+ * How much of a file is received or spooled: the largest rule's limit, or, for an image with fit
+ * on, as much as fitting takes (it may bring a larger image under the limit).
+ */
+export function inputLimit(
+  rules: AttachmentRules,
+  fit: ResolvedFit | false,
+  mediaType: unknown,
+): number {
+  const largest = largestLimit(rules);
+  return fit && mediaType === MediaType.Image ? Math.max(largest, fit.maxInputBytes) : largest;
+}

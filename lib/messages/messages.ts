@@ -1,0 +1,116 @@
+import type { AttachmentType } from '../rules/attachment-type.enum.js';
+import type { MediaType } from '../rules/media-type.enum.js';
+import type { MediaFormat } from '../media/media-format.js';
+
+/** The languages of violation and HTTP error messages. */
+export type Locale = 'en' | 'zh-CN';
+
+/** An image's format and size, as a message states it. */
+export interface ImageFacts {
+  format: MediaFormat;
+  width: number;
+  height: number;
+}
+
+/** The last encoding a fit tried: a JPEG quality, a lossless PNG (100) or a palette PNG. */
+export interface FitEncoding {
+  format: 'jpeg' | 'png';
+  quality: number;
+}
+
+/**
+ * Every message a user or an operator reads, in one language: each names the rule, the limit, the
+ * actual value and the next step. Rule names, limits and actual values stay language-neutral.
+ */
+export interface Messages {
+  minSize(limit: number, actual: number): string;
+  maxSize(mediaType: MediaType, limit: number, actual: number, exceeded: boolean): string;
+  format(mediaType: MediaType, accepted: readonly MediaFormat[], actual: MediaFormat): string;
+  /** The bytes are no format any accepted media type takes (a FileValidator without a type). */
+  formatOfAny(accepted: readonly MediaFormat[], actual: MediaFormat): string;
+  mediaTypeMismatch(
+    mediaType: MediaType,
+    accepted: readonly MediaFormat[],
+    actual: MediaFormat,
+    actualType: MediaType,
+  ): string;
+  mediaType(actual: unknown): string;
+  attachmentType(actual: unknown): string;
+  attachmentMediaType(
+    attachmentType: AttachmentType,
+    accepted: readonly MediaType[],
+    actual: MediaType,
+    /** The attachment types that do take `actual`. */
+    elsewhere: readonly AttachmentType[],
+  ): string;
+  momentImageShortEdge(
+    limit: number,
+    image: ImageFacts,
+    fit: { width: number; height: number },
+  ): string;
+  momentImageLongEdge(
+    limit: number,
+    image: ImageFacts,
+    fit: { width: number; height: number },
+  ): string;
+  momentVideoDuration(limit: number, seconds: number): string;
+  momentVideoDurationUnknown(limit: number, format: MediaFormat, why: string): string;
+  /** `why` is the inspector's own (English) account of the damage. */
+  unreadable(format: MediaFormat, why: string): string;
+  /** A decode bomb: an image to be fitted declares more pixels than the limit. */
+  imagePixels(limit: number, width: number, height: number): string;
+  /** A format fitting would convert, but the installed sharp cannot decode (HEIC, usually). */
+  formatNotDecodable(
+    mediaType: MediaType,
+    accepted: readonly MediaFormat[],
+    actual: MediaFormat,
+  ): string;
+  /** Fitting re-encoded down to its lowest JPEG quality, and the image is still too large. */
+  fitTooLarge(limit: number, bytes: number, last: FitEncoding | undefined): string;
+  /** An image too large for fitting even to start (`fit.maxInputBytes`); `bytes` may be a floor. */
+  fitInputTooLarge(limit: number, bytes: number, exceeded: boolean): string;
+  /** No corp to upload for: the module has no default corp, and the upload names none. */
+  corpMissing(): string;
+  /** A corp id that is no corp id (not a string of letters, digits, _ or -). */
+  corpInvalid(): string;
+  /** The controller's `corpId` resolved the request to no corp. */
+  corpUnresolved(): string;
+  /** The controller's `corpId` threw (the error is logged, not shown). */
+  corpResolverFailed(): string;
+  /** The module holds one corp's secret; the upload names another corp. */
+  corpNotServed(served: string, asked: string): string;
+  filenameEmpty(): string;
+  filenameLength(limit: number, actual: number): string;
+
+  /** The summary of an AttachmentRuleError, for a 400. */
+  ruleError(violations: readonly string[]): string;
+  /** A credential callback (`secretFor`, `suite.*`) failed; its own words go to the log only. */
+  credentialSourceFailed(source: string): string;
+  /** Several messages as one sentence. */
+  list(messages: readonly string[]): string;
+  noFile(field: string): string;
+  sendFileIn(field: string): string;
+  oneFileIn(field: string): string;
+  oneFile(): string;
+  tooManyParts(limit: number): string;
+  tooManyFields(limit: number): string;
+  fieldNameTooLong(): string;
+  fieldNameMissing(): string;
+  fieldTooLarge(limit: number): string;
+  bodyUnreadable(detail: string): string;
+  fileTooLarge(limit: number): string;
+  receiveTimeout(ms: number): string;
+
+  wecomRefused(api: string, errcode: number, errmsg: string): string;
+  wecomBusy(api: string, errcode: number): string;
+  wecomRateLimited(api: string, errcode: number, retryAfterSeconds: number): string;
+  /** The module held a call back itself (its `rateLimit` budget, or a full line of calls). */
+  heldBack(api: string, errcode: number, retryAfterSeconds: number): string;
+  credentialsRefused(api: string, errcode: number, retryAt: Date | undefined): string;
+  wecomTimeout(api: string, ms: number): string;
+  /** `proxy`: the proxy the call went through (its origin), if any. */
+  wecomUnreachable(api: string, code: string, proxy?: string): string;
+  /** `proxy`: set when the proxy answered in WeCom's place. */
+  wecomGarbled(api: string, status: number, reason: string, proxy?: string): string;
+  aborted(reason: 'shutdown' | 'client-gone'): string;
+}

@@ -1,0 +1,55 @@
+import type { AttachmentType } from './attachment-type.enum.js';
+import type { MediaType } from './media-type.enum.js';
+import type { MediaFormat } from '../media/media-format.js';
+
+/**
+ * Size and format limits of one media type.
+ *
+ * @publicApi
+ */
+export interface MediaTypeRule {
+  /** The largest file accepted, in bytes. */
+  maxBytes: number;
+  /** The formats the bytes may be; empty means any. */
+  formats: readonly MediaFormat[];
+}
+
+/**
+ * Every limit the upload doc sets, as data: the service, the controller, the DTO and the
+ * FileValidator all judge by one such table.
+ *
+ * @publicApi
+ */
+export interface AttachmentRules {
+  /** Files must be larger than this many bytes (the doc: "所有文件size必须大于5个字节"). */
+  minBytesExclusive: number;
+  mediaTypes: Readonly<Record<MediaType, MediaTypeRule>>;
+  /** The media types each attachment type accepts. */
+  attachmentTypes: Readonly<Record<AttachmentType, readonly MediaType[]>>;
+  /** Moments images: the longer and the shorter edge, in pixels. */
+  momentImage: { maxLongEdge: number; maxShortEdge: number };
+  /** Moments videos: the longest duration, in seconds. */
+  momentVideo: { maxDurationSeconds: number };
+  /** The longest filename, in UTF-8 bytes. WeCom documents none; 255 is the common file-system bound. */
+  maxFilenameBytes: number;
+}
+
+/**
+ * Any part of the rules, laid over the doc's defaults (option `rules`).
+ *
+ * @publicApi
+ */
+export interface AttachmentRulesOverride {
+  /** @default 5 */
+  minBytesExclusive?: number;
+  /** Per media type; e.g. `{ file: { maxBytes: 20 * 1024 * 1024 } }`. @default 10 MiB each; JPEG/PNG images, MP4 videos, any file */
+  mediaTypes?: Partial<Record<`${MediaType}`, Partial<MediaTypeRule>>>;
+  /** @default moments: image and video; product album: image */
+  attachmentTypes?: Partial<Record<AttachmentType, readonly MediaType[]>>;
+  /** @default `{ maxLongEdge: 10800, maxShortEdge: 1080 }` */
+  momentImage?: Partial<AttachmentRules['momentImage']>;
+  /** @default `{ maxDurationSeconds: 30 }` */
+  momentVideo?: Partial<AttachmentRules['momentVideo']>;
+  /** @default 255 */
+  maxFilenameBytes?: number;
+}

@@ -1,0 +1,77 @@
+import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
+import type { WecomStore } from '../store/wecom-store.interface.js';
+
+/** What is stored about a refusal: enough to fail fast with the same error. */
+interface Refusal {
+  errcode: number;
+  errmsg: string;
+  api: string;
+  until: number;
+}
+
+/**
+ * Remembers that WeCom refused a secret or corp id (40001, 40013) for a cool-down, in the module's
+ * store so that every replica sees it. While it lasts, nobody calls gettoken with those
+ * credentials: WeCom bans an IP for an hour after repeated wrong-secret calls.
+ */
+export class CredentialsCooldown {
+  /** This process's copy: answers without a store round trip, and while the store is down. */
+  private local?: Refusal;
+
+  constructor(
+    private readonly store: WecomStore,
+    private readonly key: string,
+    private readonly cooldownMs: number,
+  ) {}
+
+  /** Records the refusal; returns it with the cool-down's end, which its message states. */
+  async remember(error: WecomInvalidCredentialsError): Promise<WecomInvalidCredentialsError> {
+    if (this.cooldownMs <= 0) return error;
+    const refusal: Refusal = {
+      errcode: error.errcode,
+      errmsg: error.errmsg, // already redacted
+      api: error.api,
+      until: Date.now() + this.cooldownMs,
+    };
+    this.local = refusal;
+    await this.store.set(this.key, JSON.stringify(refusal), this.cooldownMs);
+    return error.withRetryAt(new Date(refusal.until));
+  }
+
+  /** Throws the remembered refusal while the cool-down lasts. */
+  async throwIfRefused(): Promise<void> {
+    const refusal = this.live(this.local) ?? this.live(parse(await this.store.get(this.key)));
+    if (!refusal) return;
+    this.local = refusal;
+    throw new WecomInvalidCredentialsError(
+      refusal.errcode,
+      refusal.errmsg,
+      refusal.api,
+      0,
+      new Date(refusal.until),
+      true,
+    );
+  }
+
+  private live(refusal: Refusal | undefined): Refusal | undefined {
+    return refusal && Date.now() < refusal.until ? refusal : undefined;
+  }
+}
+
+function parse(raw: string | undefined): Refusal | undefined {
+  if (!raw) return undefined;
+  try {
+    const r = JSON.parse(raw) as Partial<Refusal>;
+    if (
+      typeof r.errcode === 'number' &&
+      typeof r.errmsg === 'string' &&
+      typeof r.api === 'string' &&
+      typeof r.until === 'number'
+    ) {
+      return r as Refusal;
+    }
+  } catch {
+    // A foreign or damaged value: no cool-down.
+  }
+  return undefined;
+}

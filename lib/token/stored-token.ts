@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { sleep } from '../client/sleep.js';
+import { untilAborted } from '../client/until-aborted.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
+import type { WecomStore } from '../store/wecom-store.interface.js';
+import type { CredentialsCooldown } from './credentials-cooldown.js';
+
+/** What a token fetch brings back. */
+export interface FetchedToken {
+  token: string;
+  /** WeCom's `expires_in`, in seconds. */
+  expiresInSeconds: number;
+}
+
+/** A token with its timings, as kept in the store. */
+interface CachedToken {
+  token: string;
+  /** After this, with a safety margin before WeCom's expiry, the token is not handed out. */
+  expiresAt: number;
+  /** After this, a background refresh starts. */
+  refreshAt: number;
+  /** The stored text, so that an invalidation deletes exactly what it read. */
+  raw: string;
+}
+
+/** How one token is fetched and kept. */
+export interface StoredTokenSettings {
+  /** Its key in the store: one per token kind, app and corp. */
+  key: string;
+  /** What the logs call it ("the access token of corp ww…"). */
+  label: string;
+  store: WecomStore;
+  /** Fetches a new token from WeCom. */
+  fetch: () => Promise<FetchedToken>;
+  /**
+   * The API that issues it: only its refusal is this token's credentials' fault (a corp token's
+   * fetch may fail on the suite token's refusal, which is the suite's).
+   */
+  api: string;
+  /**
+   * The cool-down of the credentials the next fetch would use (a secret, a ticket, a permanent
+   * code): while it lasts, nobody fetches with them.
+   */
+  cooldown: () => Promise<CredentialsCooldown>;
+  /** Refresh in the background once the token has less than this left. */
+  refreshAheadMs: number;
+  /** The refresh lock: its lease, and the longest wait for another holder's token. */
+  lock: { leaseMs: number; waitMs: number };
+  /** Work a fetch depends on, done before the lock is taken (a third-party app's suite token). */
+  before?: (signal?: AbortSignal) => Promise<void>;
+}
+
+/** Tokens are dropped this long before WeCom's expiry (at most a tenth of their life): a request takes time. */
+const SAFETY_MS = 60_000;
+
+/**
+ * One token kept the careful way, whatever API issues it (gettoken, get_suite_token,
+ * get_corp_token): cached in this process and in the module's store, refreshed ahead of expiry,
+ * one fetch shared by concurrent callers and — through a lock in a shared store — by every
+ * replica, and after refused credentials no fetch at all for a cool-down.
+ */
+export class StoredToken {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly lockKey: string;
+  private current?: CachedToken;
+  private inflight?: Promise<CachedToken>;
+
+  constructor(private readonly settings: StoredTokenSettings) {
+    this.lockKey = `${settings.key}:lock`;
+  }
+
+  /** The token, from memory when it is fresh: the warm path does no I/O. */
+  async get(signal?: AbortSignal): Promise<string> {
+    const now = Date.now();
+    const current = this.current;
+    if (current && now < current.expiresAt) {
+      if (now >= current.refreshAt) this.refreshAhead();
+      return current.token;
+    }
+    return (await this.load(signal)).token;
+  }
+
+  /** Drops `token` if it is still the current one, here and in the store. */
+  async invalidate(token: string): Promise<void> {
+    const current = this.current;
+    if (current?.token !== token) return; // already replaced
+    this.current = undefined;
+    // Only if the store still holds the failed token: another replica may have stored a fresh one.
+    await this.settings.store.compareAndDelete(this.settings.key, current.raw);
+  }
+
+  /** Starts one background refresh; its failure is logged, and the current token stays in use. */
+  private refreshAhead(): void {
+    if (this.inflight) return;
+    this.load(undefined, true).catch((error: unknown) => {
+      this.logger.warn(
+        `refreshing ${this.settings.label} ahead of expiry failed: ${(error as Error).message}`,
+      );
+    });
+  }
+
+  /** Single-flight: concurrent callers share one load. */
+  private load(signal?: AbortSignal, ahead = false): Promise<CachedToken> {
+    this.inflight ??= this.loadShared(ahead).finally(() => {
+      this.inflight = undefined;
+    });
+    return untilAborted(this.inflight, signal);
+  }
+
+  private async loadShared(ahead: boolean): Promise<CachedToken> {
+    const { store, lock } = this.settings;
+    const fresh = (t: CachedToken | undefined): t is CachedToken =>
+      t !== undefined && Date.now() < (ahead ? t.refreshAt : t.expiresAt);
+    const stored = await this.readStore();
+    if (fresh(stored)) return this.use(stored);
+    const cooldown = await this.settings.cooldown();
+    await cooldown.throwIfRefused();
+    await this.settings.before?.();
+
+    const owner = randomUUID();
+    const deadline = Date.now() + lock.waitMs;
+    for (let poll = 1; Date.now() < deadline; poll++) {
+      if (await store.acquireLock(this.lockKey, owner, lock.leaseMs)) {
+        try {
+          const again = await this.readStore(); // another holder may have just stored one
+          if (fresh(again)) return this.use(again);
+          await cooldown.throwIfRefused(); // …or just been refused
+          return this.use(await this.fetchAndStore(cooldown));
+        } finally {
+          await store.compareAndDelete(this.lockKey, owner);
+        }
+      }
+      // Another replica is refreshing: a still-usable token is good enough meanwhile.
+      if (ahead && this.current) return this.current;
+      await sleep(Math.min(25 * poll, 250));
+      const theirs = await this.readStore();
+      if (theirs && Date.now() < theirs.expiresAt) return this.use(theirs);
+      await cooldown.throwIfRefused();
+    }
+    this.logger.warn(
+      `no ${this.settings.label} from the refresh-lock holder within ${lock.waitMs} ms; fetching one directly`,
+    );
+    return this.use(await this.fetchAndStore(cooldown));
+  }
+
+  private use(token: CachedToken): CachedToken {
+    this.current = token;
+    return token;
+  }
+
+  private async readStore(): Promise<CachedToken | undefined> {
+    const raw = await this.settings.store.get(this.settings.key);
+    if (!raw) return undefined;
+    try {
+      const { token, expiresAt, refreshAt } = JSON.parse(raw) as Record<string, unknown>;
+      if (
+        typeof token === 'string' &&
+        typeof expiresAt === 'number' &&
+        typeof refreshAt === 'number'
+      ) {
+        return { token, expiresAt, refreshAt, raw };
+      }
+    } catch {
+      // A foreign or damaged value: fetch a new token.
+    }
+    return undefined;
+  }
+
+  private async fetchAndStore(cooldown: CredentialsCooldown): Promise<CachedToken> {
+    let fetched: FetchedToken;
+    try {
+      fetched = await this.settings.fetch();
+    } catch (error) {
+      // Refused credentials are remembered, on every replica: nobody asks again for a while.
+      if (error instanceof WecomInvalidCredentialsError && error.api === this.settings.api) {
+        throw await cooldown.remember(error);
+      }
+      throw error;
+    }
+    const lifetimeMs = (fetched.expiresInSeconds > 0 ? fetched.expiresInSeconds : 7200) * 1000;
+    const usableMs = lifetimeMs - Math.min(SAFETY_MS, lifetimeMs / 10);
+    const now = Date.now();
+    const token = {
+      token: fetched.token,
+      expiresAt: now + usableMs,
+      // Never refresh in the first half of a token's life, however large refreshAheadMs is.
+      refreshAt: now + Math.max(usableMs - this.settings.refreshAheadMs, usableMs / 2),
+    };
+    const raw = JSON.stringify(token);
+    await this.settings.store.set(this.settings.key, raw, usableMs);
+    return { ...token, raw };
+  }
+}
