@@ -26,8 +26,14 @@ const { ImageFitter } = /** @type {typeof import('../lib/media/fit/image-fitter.
 const { resolveOptions } = /** @type {typeof import('../lib/options/resolve-options.js')} */ (
   await import(dist('options/resolve-options.js'))
 );
-const { prepareAttachment } = /** @type {typeof import('../lib/source/prepare-attachment.js')} */ (
-  await import(dist('source/prepare-attachment.js'))
+const { resolveSource } = /** @type {typeof import('../lib/source/resolve-source.js')} */ (
+  await import(dist('source/resolve-source.js'))
+);
+const { inspectMedia } = /** @type {typeof import('../lib/media/inspect-media.js')} */ (
+  await import(dist('media/inspect-media.js'))
+);
+const { checkAttachment } = /** @type {typeof import('../lib/rules/check-attachment.js')} */ (
+  await import(dist('rules/check-attachment.js'))
 );
 const { TempDirectory } = /** @type {typeof import('../lib/source/temp-directory.js')} */ (
   await import(dist('source/temp-directory.js'))
@@ -107,23 +113,31 @@ export async function benchFit({ dir, quick, wecom }) {
 
   /** The module: open, inspect, check, fit, check the result; then let it go. */
   const viaModule = async () => {
-    const prepared = await prepareAttachment(
-      { file: photo, mediaType: 'image', attachmentType: 1 },
-      options.rules,
-      temp,
-      messages,
-    );
+    /** @param {import('../lib/source/attachment-source.js').AttachmentSource} source */
+    const judge = async (source) => {
+      const media = await inspectMedia(source.reader);
+      const { size, filename } = source;
+      const facts = { mediaType: 'image', attachmentType: 1, size, filename, media };
+      return {
+        source,
+        media,
+        filename,
+        violations: checkAttachment(facts, options.rules, messages),
+      };
+    };
+    const image = await judge(await resolveSource({ file: photo }, { temp, spoolLimit: 0 }));
     const outcome = await fitter.fit({
-      prepared,
-      mediaType: /** @type {import('../lib/rules/media-type.enum.js').MediaType} */ ('image'),
+      image,
       attachmentType: 1,
       rules: options.rules,
       messages,
       settings,
     });
-    await prepared.source.dispose();
+    await image.source.dispose();
     if ('violations' in outcome) throw new Error(JSON.stringify(outcome.violations));
+    const fitted = await judge(outcome.source);
     await outcome.source.dispose();
+    if (fitted.violations.length > 0) throw new Error(JSON.stringify(fitted.violations));
   };
   /** The same resize with nothing around it. */
   const bare = async () => {

@@ -26,11 +26,12 @@ import {
 /** @param {string} path */
 const dist = (path) => new URL(`../dist/media/${path}`, import.meta.url).href;
 const { CountingReader, FileHandleReader } =
-  /** @type {typeof import('../lib/media/byte-reader.js')} */ (await import(dist('byte-reader.js')));
-const { inspectMedia } =
-  /** @type {typeof import('../lib/media/inspect-media.js')} */ (
-    await import(dist('inspect-media.js'))
+  /** @type {typeof import('../lib/media/byte-reader.js')} */ (
+    await import(dist('byte-reader.js'))
   );
+const { inspectMedia } = /** @type {typeof import('../lib/media/inspect-media.js')} */ (
+  await import(dist('inspect-media.js'))
+);
 
 const MiB = 1024 * 1024;
 

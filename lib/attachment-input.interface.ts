@@ -1,43 +1,7 @@
-import type { Readable } from 'node:stream';
+import type { FitOptions } from './options/wecom-media-options.js';
 import type { AttachmentType } from './rules/attachment-type.enum.js';
 import type { MediaType } from './rules/media-type.enum.js';
-import type { FitOptions } from './media/fit/fit-options.interface.js';
-
-/**
- * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
- * disk storage fills `path`.
- *
- * @publicApi
- */
-export interface UploadedFileLike {
-  originalname: string;
-  mimetype?: string;
-  size?: number;
-  buffer?: Buffer;
-  path?: string;
-}
-
-/**
- * A file on disk, named by its path.
- *
- * @publicApi
- */
-export interface FilePathLike {
-  path: string;
-}
-
-/**
- * Sources whose name cannot be known: the caller must give `filename`.
- *
- * @publicApi
- */
-export type AnonymousFileSource = Uint8Array | Readable;
-/**
- * Sources that carry a name: `filename` defaults to it.
- *
- * @publicApi
- */
-export type NamedFileSource = string | FilePathLike | UploadedFileLike;
+import type { AnonymousFileSource, NamedFileSource } from './source/attachment-source.js';
 
 /**
  * What every {@link AttachmentInput} carries besides the file.

@@ -2,10 +2,7 @@
 // (etc/nestjs-wecom-media.api.md) records this surface, and CI fails when it changes unreviewed.
 export { WecomMediaModule, type WecomMediaModuleAsyncOptions } from './wecom-media.module.js';
 export { AttachmentService } from './attachment.service.js';
-export {
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_ATTACHMENT_RULES,
-} from './wecom-media.constants.js';
+export { WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES } from './wecom-media.constants.js';
 export { AttachmentType } from './rules/attachment-type.enum.js';
 export { MediaType } from './rules/media-type.enum.js';
 export * from './errors/index.js';
@@ -13,12 +10,10 @@ export * from './token/access-token-provider.interface.js';
 export * from './attachment-input.interface.js';
 export * from './rules/attachment-rules.interface.js';
 export * from './media/fit/fit-options.interface.js';
-export * from './client/rate-limit-options.interface.js';
-export * from './token/suite-credentials.interface.js';
 export * from './http/upload-attachment-response.interface.js';
 export * from './uploaded-attachment.interface.js';
 export * from './rules/violation.interface.js';
-export * from './options/wecom-media-options.interface.js';
+export * from './options/wecom-media-options.js';
 export * from './store/wecom-store.interface.js';
 export type { MediaFormat } from './media/media-format.js';
 export { DEFAULT_ATTACHMENT_RULES } from './rules/attachment-rules.js';

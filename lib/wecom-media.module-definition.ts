@@ -2,13 +2,12 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
-} from './options/wecom-media-options.interface.js';
-import { resolveIsGlobal } from './options/resolve-options.js';
+} from './options/wecom-media-options.js';
 
 /**
  * `forRoot`/`forRootAsync` and their extras. `MODULE_OPTIONS_TOKEN` holds the options as the app
- * gave them; providers read the resolved ones (`WECOM_RESOLVED_OPTIONS`). The controller extra is
- * added by `WecomMediaModule` itself, so that this file loads nothing of the controller.
+ * gave them; providers read the resolved ones (`WECOM_RESOLVED_OPTIONS`). The extras are checked
+ * and the controller added by `WecomMediaModule` itself, so that this file loads nothing else.
  */
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
   new ConfigurableModuleBuilder<WecomMediaModuleOptions>({ moduleName: 'WecomMedia' })
@@ -16,6 +15,9 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     .setFactoryMethodName('createWecomMediaOptions')
     .setExtras<WecomMediaModuleExtras>(
       { isGlobal: false, controller: false },
-      (definition, extras) => ({ ...definition, global: resolveIsGlobal(extras.isGlobal) }),
+      (definition, extras) => ({
+        ...definition,
+        global: extras.isGlobal === true,
+      }),
     )
     .build();

@@ -12,8 +12,8 @@ import { WecomErrorFilter } from './http/wecom-error.filter.js';
 import type {
   WecomMediaModuleExtras,
   WecomMediaModuleOptions,
-} from './options/wecom-media-options.interface.js';
-import { resolveControllerOptions } from './options/resolve-options.js';
+} from './options/wecom-media-options.js';
+import { WECOM_MEDIA_EXTRAS } from './options/option-table.js';
 import { ConfigurableModuleClass } from './wecom-media.module-definition.js';
 import { createWecomMediaProviders } from './wecom-media.providers.js';
 
@@ -66,8 +66,14 @@ export class WecomMediaModule {
  * The builder's module (the options provider, `global`) as this class, plus the controller: an
  * extra, not an option, because the route must be known when the module is defined.
  */
-function define(built: DynamicModule, extras: WecomMediaModuleExtras): DynamicModule {
-  const controller = resolveControllerOptions(extras.controller);
+function define(built: DynamicModule, given: WecomMediaModuleExtras): DynamicModule {
+  // Checked when the module is defined: the route must be known then, and a bad extra fails at once.
+  const extras = { isGlobal: given.isGlobal, controller: given.controller };
+  const problems = WECOM_MEDIA_EXTRAS.problems(extras, 'WecomMediaModule');
+  if (problems.length > 0) {
+    throw new Error(`WecomMediaModule extras are invalid:\n - ${problems.join('\n - ')}`);
+  }
+  const { controller } = WECOM_MEDIA_EXTRAS.resolve(extras);
   return {
     ...built,
     module: WecomMediaModule,

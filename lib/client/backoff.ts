@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../options/wecom-media-options.interface.js';
+import type { RetryOptions } from '../options/wecom-media-options.js';
 
 /**
  * The wait before retry `retry` (1-based): exponential, capped, with "equal jitter" so that

@@ -9,7 +9,7 @@ import { sleep } from './sleep.js';
 import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
 import { Errcode } from '../errors/errcodes.js';
 import { WecomRateLimitError } from '../errors/wecom-api.error.js';
-import type { RateLimitOptions } from './rate-limit-options.interface.js';
+import type { RateLimitOptions } from '../options/wecom-media-options.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
 import { MemoryStore } from '../store/memory.store.js';
 import { OutageGuard } from '../store/outage-guard.js';

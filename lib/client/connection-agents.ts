@@ -4,7 +4,13 @@ import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
-import { PROXY_RULE } from '../options/option-problems.js';
+
+/**
+ * What a proxy must be. Only plain HTTP proxies: https-proxy-agent leaves an unhandled 'error' on
+ * a TLS socket to a proxy that hangs up during the handshake, which would end the process.
+ */
+export const PROXY_RULE =
+  'an http:// URL such as http://proxy.internal:3128 (the tunnel to WeCom is TLS already; a TLS connection to the proxy itself is not supported)';
 
 /** The agents every request to WeCom goes through, and the proxy they tunnel through, if any. */
 export interface ConnectionAgents {

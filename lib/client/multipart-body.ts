@@ -1,7 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { stripControls } from '../rules/filename-rule.js';
-import { roomAround } from '../source/buffer-pool.js';
+
+/** Unicode bidirectional controls: they can make "gpj.exe" read as "exe.jpg". */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+/** C0 controls, DEL and C1 controls (U+0080–U+009F): none belongs in a name users read. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * The filename as it goes on the wire: raw UTF-8 (never percent-encoded, never `filename*=`, which
+ * WeCom shows literally), with what could break the header or mislead a reader neutralised:
+ * quotes become apostrophes, control characters (CR, LF, NUL, C1…) become spaces, path separators
+ * become underscores, and direction overrides are dropped.
+ */
+export function sanitizeFilename(name: string): string {
+  return name
+    .replace(BIDI_CONTROLS, '')
+    .replace(CONTROL_CHARS, ' ')
+    .replace(/"/g, "'")
+    .replace(/[\\/]/g, '_')
+    .trim();
+}
+
+/** Strips control characters from a header value we did not write (a part's Content-Type). */
+export function stripControls(value: string): string {
+  return value.replace(CONTROL_CHARS, '');
+}
 
 /** What the multipart part says about the file. */
 export interface MultipartFile {
@@ -147,7 +171,7 @@ function framedStream(head: Buffer, content: Readable, tail: Buffer, size: numbe
 
 /** The part's opening delimiter and headers, up to the blank line before the bytes. */
 export function partHeader(boundary: string, file: MultipartFile): string {
-  // The filename arrives neutralised (rules/filename-rule.ts); one that could still break the
+  // The filename arrives neutralised (sanitizeFilename); one that could still break the
   // header is a bug upstream, and must not reach WeCom.
   if (HEADER_BREAKERS.test(file.filename)) {
     throw new TypeError('the filename must be neutralised (sanitizeFilename) before it is sent');
@@ -163,3 +187,21 @@ export function partHeader(boundary: string, file: MultipartFile): string {
 /** What would end the filename's quotes or the header line. */
 // eslint-disable-next-line no-control-regex
 const HEADER_BREAKERS = /["\r\n\u0000]/;
+
+/**
+ * Views into a larger buffer whose bytes around the view are free: whoever sends the view may
+ * write there (a multipart head before it, the tail after it) and send it all as one buffer.
+ */
+const ROOMY = new WeakSet<Buffer>();
+
+/** Marks `view` as having free bytes around it, up to the ends of its ArrayBuffer. */
+export function markRoomAround(view: Buffer): Buffer {
+  ROOMY.add(view);
+  return view;
+}
+
+/** The free bytes before and after `view`, if it was marked by markRoomAround. */
+export function roomAround(view: Buffer): { before: number; after: number } | undefined {
+  if (!ROOMY.has(view)) return undefined;
+  return { before: view.byteOffset, after: view.buffer.byteLength - view.byteOffset - view.length };
+}

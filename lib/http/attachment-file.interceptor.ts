@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import { rm } from 'node:fs/promises';
 import { catchError, concatMap, finalize, type Observable } from 'rxjs';
 import { WECOM_MESSAGES } from '../wecom-media.constants.js';
-import { OPTION_DEFAULTS, receiveTimeoutProblem } from '../options/resolve-options.js';
+import { WECOM_MEDIA_EXTRAS } from '../options/option-table.js';
 import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 import { UploadReceiver } from './upload-receiver.js';
@@ -46,9 +46,11 @@ export function AttachmentFileInterceptor(
   fieldName = 'media',
   options: AttachmentFileInterceptorOptions = {},
 ): Type<NestInterceptor> {
-  const problem = receiveTimeoutProblem(options.receiveTimeoutMs, 'receiveTimeoutMs');
+  // The controller's own setting, checked and defaulted the same way.
+  const setting = WECOM_MEDIA_EXTRAS.fields.controller.fields.receiveTimeoutMs;
+  const [problem] = setting.problems(options.receiveTimeoutMs, 'receiveTimeoutMs');
   if (problem) throw new Error(`AttachmentFileInterceptor: ${problem}`);
-  const receiveTimeoutMs = options.receiveTimeoutMs ?? OPTION_DEFAULTS.controller.receiveTimeoutMs;
+  const receiveTimeoutMs = setting.resolve(options.receiveTimeoutMs);
 
   class MixinInterceptor implements NestInterceptor {
     constructor(

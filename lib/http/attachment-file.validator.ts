@@ -2,16 +2,17 @@ import { tmpdir } from 'node:os';
 import { FileValidator } from '@nestjs/common';
 import type { AttachmentType } from '../rules/attachment-type.enum.js';
 import type { MediaType } from '../rules/media-type.enum.js';
-import type { UploadedFileLike } from '../attachment-input.interface.js';
-import type {
-  AttachmentRules,
-  AttachmentRulesOverride,
-} from '../rules/attachment-rules.interface.js';
-import type { Violation } from '../rules/violation.interface.js';
-import { OPTION_DEFAULTS } from '../options/resolve-options.js';
+import { sanitizeFilename } from '../client/multipart-body.js';
+import { inspectMedia } from '../media/inspect-media.js';
+import { messagesFor, type Messages } from '../messages/index.js';
+import { WECOM_MEDIA_OPTIONS } from '../options/option-table.js';
+import type { AttachmentRulesOverride } from '../options/wecom-media-options.js';
 import { resolveRules } from '../rules/attachment-rules.js';
-import { LOCALES, messagesFor } from '../messages/index.js';
-import { AS_ITS_BYTES, prepareAttachment } from '../source/prepare-attachment.js';
+import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
+import { checkAttachment, checkAttachmentAsItsBytes } from '../rules/check-attachment.js';
+import type { Violation } from '../rules/violation.interface.js';
+import type { UploadedFileLike } from '../source/attachment-source.js';
+import { resolveSource } from '../source/resolve-source.js';
 import { TempDirectory } from '../source/temp-directory.js';
 
 /**
@@ -51,6 +52,7 @@ export class AttachmentFileValidator extends FileValidator<
   MulterFileLike
 > {
   private readonly rules: AttachmentRules;
+  private readonly messages: Messages;
   private readonly verdicts = new WeakMap<object, Violation[]>();
   // Needed by the checks' signature, never written to: a multer file is read where it lies.
   private readonly temp = new TempDirectory(tmpdir());
@@ -59,11 +61,10 @@ export class AttachmentFileValidator extends FileValidator<
     super(options);
     const { rules, locale } = options;
     // A typo ('zh-cn') would answer in English without a word: refuse it here, as the module does.
-    if (locale !== undefined && !(LOCALES as readonly unknown[]).includes(locale)) {
-      throw new TypeError(
-        `AttachmentFileValidator: locale must be 'en' or 'zh-CN'; got ${JSON.stringify(locale)}`,
-      );
-    }
+    const locales = WECOM_MEDIA_OPTIONS.fields.locale;
+    const [problem] = locales.problems(locale, 'locale');
+    if (problem) throw new TypeError(`AttachmentFileValidator: ${problem}`);
+    this.messages = messagesFor(locales.resolve(locale));
     this.rules = rules && isFullRules(rules) ? rules : resolveRules(rules);
   }
 
@@ -79,22 +80,30 @@ export class AttachmentFileValidator extends FileValidator<
   buildErrorMessage(file: unknown): string {
     const violations =
       typeof file === 'object' && file !== null ? this.verdicts.get(file) : undefined;
-    const messages = messagesFor(this.validationOptions.locale ?? OPTION_DEFAULTS.locale);
-    if (!violations) return messages.oneFile();
-    return messages.list(violations.map((v) => v.message));
+    if (!violations) return this.messages.oneFile();
+    return this.messages.list(violations.map((v) => v.message));
   }
 
-  /** Every rule `file` breaks. */
+  /** Every rule `file` breaks, read from its bytes where it lies. */
   async check(file: UploadedFileLike): Promise<Violation[]> {
     const { mediaType, attachmentType } = this.validationOptions;
-    const prepared = await prepareAttachment(
-      { file, mediaType: mediaType ?? AS_ITS_BYTES, attachmentType },
-      this.rules,
-      this.temp,
-      messagesFor(this.validationOptions.locale ?? OPTION_DEFAULTS.locale),
-    );
-    await prepared.source.dispose();
-    return prepared.violations;
+    const source = await resolveSource({ file }, { temp: this.temp, spoolLimit: 0 });
+    try {
+      const media = await inspectMedia(source.reader);
+      const { size, sizeExceeded } = source;
+      const facts = {
+        attachmentType,
+        size,
+        sizeExceeded,
+        filename: sanitizeFilename(source.filename),
+        media,
+      };
+      return mediaType === undefined
+        ? checkAttachmentAsItsBytes(facts, this.rules, this.messages)
+        : checkAttachment({ ...facts, mediaType }, this.rules, this.messages);
+    } finally {
+      await source.dispose();
+    }
   }
 }
 

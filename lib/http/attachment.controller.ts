@@ -18,10 +18,7 @@ import { AttachmentService } from '../attachment.service.js';
 import { LOGGER_CONTEXT, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 import { AttachmentFileInterceptor } from './attachment-file.interceptor.js';
 import { ClientAbortSignal } from './client-abort-signal.decorator.js';
-import {
-  AttachmentQuery,
-  AttachmentQueryInterceptor,
-} from './attachment-query.interceptor.js';
+import { AttachmentQuery, AttachmentQueryInterceptor } from './attachment-query.interceptor.js';
 import { RequestCorpInterceptor, requestCorpOf } from './request-corp.interceptor.js';
 import { WecomErrorFilter } from './wecom-error.filter.js';
 import type { UploadAttachmentResponse } from './upload-attachment-response.interface.js';

@@ -12,8 +12,8 @@ import {
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../wecom-media.constants.js';
-import { isCorpId } from '../options/option-problems.js';
-import type { WecomMediaControllerOptions } from '../options/wecom-media-options.interface.js';
+import { isCorpId } from '../rules/corp-id.js';
+import type { WecomMediaControllerOptions } from '../options/wecom-media-options.js';
 import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
 

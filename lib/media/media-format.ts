@@ -33,6 +33,11 @@ export const MIME_TYPES: Readonly<Record<MediaFormat, string>> = {
   unknown: 'application/octet-stream',
 };
 
+/** Every format the bytes can be recognised as (what a rule's `formats` may list). */
+export const MEDIA_FORMATS = (Object.keys(MIME_TYPES) as MediaFormat[]).filter(
+  (format): format is Exclude<MediaFormat, 'unknown'> => format !== 'unknown',
+);
+
 /** What inspection learnt from a file's bytes. */
 export interface MediaInfo {
   format: MediaFormat;

@@ -33,23 +33,3 @@ export interface AttachmentRules {
   /** The longest filename, in UTF-8 bytes. WeCom documents none; 255 is the common file-system bound. */
   maxFilenameBytes: number;
 }
-
-/**
- * Any part of the rules, laid over the doc's defaults (option `rules`).
- *
- * @publicApi
- */
-export interface AttachmentRulesOverride {
-  /** @default 5 */
-  minBytesExclusive?: number;
-  /** Per media type; e.g. `{ file: { maxBytes: 20 * 1024 * 1024 } }`. @default 10 MiB each; JPEG/PNG images, MP4 videos, any file */
-  mediaTypes?: Partial<Record<`${MediaType}`, Partial<MediaTypeRule>>>;
-  /** @default moments: image and video; product album: image */
-  attachmentTypes?: Partial<Record<AttachmentType, readonly MediaType[]>>;
-  /** @default `{ maxLongEdge: 10800, maxShortEdge: 1080 }` */
-  momentImage?: Partial<AttachmentRules['momentImage']>;
-  /** @default `{ maxDurationSeconds: 30 }` */
-  momentVideo?: Partial<AttachmentRules['momentVideo']>;
-  /** @default 255 */
-  maxFilenameBytes?: number;
-}

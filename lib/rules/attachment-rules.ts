@@ -1,10 +1,7 @@
 import { ATTACHMENT_TYPES, AttachmentType } from './attachment-type.enum.js';
 import { MEDIA_TYPES, MediaType } from './media-type.enum.js';
-import type {
-  AttachmentRules,
-  AttachmentRulesOverride,
-  MediaTypeRule,
-} from './attachment-rules.interface.js';
+import type { AttachmentRulesOverride } from '../options/wecom-media-options.js';
+import type { AttachmentRules, MediaTypeRule } from './attachment-rules.interface.js';
 
 /** "10 MB" in the doc, read as 10 × 1024 × 1024 bytes. */
 const TEN_MIB = 10 * 1024 * 1024;

@@ -1,14 +1,48 @@
-import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import type {
-  AttachmentInput,
-  UploadedFileLike,
-} from '../attachment-input.interface.js';
-import { BufferReader, FileHandleReader, type ByteReader } from '../media/byte-reader.js';
-import { BufferPool, markRoomAround } from './buffer-pool.js';
-import { OpenFile } from './open-file.js';
-import type { TempDirectory } from './temp-directory.js';
+import type { Readable } from 'node:stream';
+import { BufferReader, type ByteReader } from '../media/byte-reader.js';
+
+/**
+ * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
+ * disk storage fills `path`.
+ *
+ * @publicApi
+ */
+export interface UploadedFileLike {
+  /** The name the client gave (multer reads it as UTF-8 in the module's interceptors). */
+  originalname: string;
+  /** The type the client claimed; never trusted, the bytes tell. */
+  mimetype?: string;
+  /** The size multer counted. */
+  size?: number;
+  /** The bytes (memory storage). */
+  buffer?: Buffer;
+  /** Where the bytes were spooled (disk storage). */
+  path?: string;
+}
+
+/**
+ * A file on disk, named by its path.
+ *
+ * @publicApi
+ */
+export interface FilePathLike {
+  /** The file's path. */
+  path: string;
+}
+
+/**
+ * Sources whose name cannot be known: the caller must give `filename`.
+ *
+ * @publicApi
+ */
+export type AnonymousFileSource = Uint8Array | Readable;
+
+/**
+ * Sources that carry a name: `filename` defaults to it.
+ *
+ * @publicApi
+ */
+export type NamedFileSource = string | FilePathLike | UploadedFileLike;
 
 /**
  * A file ready to inspect and to send, however it arrived. Every `body()` call starts again at
@@ -32,77 +66,8 @@ export interface AttachmentSource {
   dispose(): Promise<void>;
 }
 
-/** Options for turning an input into a source. */
-export interface ResolveSourceOptions {
-  temp: TempDirectory;
-  /** Streams are spooled up to this many bytes; a longer one is cut off and marked `sizeExceeded`. */
-  spoolLimit: number;
-  signal?: AbortSignal;
-}
-
-/** Opens, or spools, whatever `input.file` is. */
-export async function resolveSource(
-  input: AttachmentInput,
-  options: ResolveSourceOptions,
-): Promise<AttachmentSource> {
-  const { file } = input;
-  if (file instanceof Uint8Array) {
-    return bufferSource(toBuffer(file), requireFilename(input.filename, 'a Buffer'));
-  }
-  if (file instanceof Readable) {
-    const spooled = await options.temp.spool(file, options.spoolLimit, options.signal);
-    try {
-      const source = await fileSource(spooled.path, requireFilename(input.filename, 'a stream'));
-      return {
-        ...source,
-        identity: undefined, // a spooled copy is new every time
-        size: spooled.exceeded ? spooled.bytes : source.size,
-        sizeExceeded: spooled.exceeded,
-        dispose: async () => {
-          await source.dispose();
-          await spooled.remove();
-        },
-      };
-    } catch (error) {
-      await spooled.remove();
-      throw error;
-    }
-  }
-  if (typeof file === 'string') return fileSource(file, input.filename ?? basename(file));
-  if (isUploadedFile(file)) {
-    const name = input.filename ?? file.originalname;
-    if (file.buffer) return bufferSource(file.buffer, name);
-    if (file.path) return fileSource(file.path, name);
-    throw new TypeError('the multer file has neither `buffer` nor `path`');
-  }
-  if (typeof file === 'object' && file !== null && typeof file.path === 'string') {
-    return fileSource(file.path, input.filename ?? basename(file.path));
-  }
-  throw new TypeError(
-    'file must be a Buffer, a Uint8Array, a Readable, a path, { path } or a multer file',
-  );
-}
-
-function isUploadedFile(file: unknown): file is UploadedFileLike {
-  return (
-    typeof file === 'object' &&
-    file !== null &&
-    typeof (file as UploadedFileLike).originalname === 'string'
-  );
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function requireFilename(filename: string | undefined, what: string): string {
-  if (filename === undefined) throw new TypeError(`filename is required when the file is ${what}`);
-  return filename;
-}
-
-function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
+/** Bytes in memory as a source. */
+export function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
   return {
     filename,
     size: buffer.length,
@@ -111,174 +76,4 @@ function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
     body: () => buffer,
     dispose: () => Promise.resolve(),
   };
-}
-
-/** A file this module wrote (a fitted image): a source that removes the file when disposed. */
-export async function ownedFileSource(path: string, filename: string): Promise<AttachmentSource> {
-  try {
-    const source = await fileSource(path, filename);
-    return {
-      ...source,
-      identity: undefined, // new every time
-      dispose: async () => {
-        await source.dispose();
-        await rm(path, { force: true });
-      },
-    };
-  } catch (error) {
-    await rm(path, { force: true });
-    throw error;
-  }
-}
-
-/**
- * One open file serves inspection and every attempt's stream, and each stream stops at the size
- * measured at the start: a file that changes meanwhile cannot break Content-Length. The first
- * chunk is read once, up front: it answers the inspector's header reads and starts every body. A
- * file up to WHOLE_FILE_BYTES is read whole in that one read, into a buffer from WHOLE_FILES, and
- * the file is closed at once: every body is that buffer, which goes back to the pool on
- * `dispose()`. A small file costs open, fstat, one read and close in all, and no stream.
- */
-async function fileSource(path: string, filename: string): Promise<AttachmentSource> {
-  const handle = await OpenFile.open(path);
-  let pooled: Buffer | undefined;
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new TypeError(`${path} is not a regular file`);
-    const size = stat.size;
-    const identity = `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    const whole = ROOM_BEFORE + size + ROOM_AFTER;
-    // Files read whole wait in memory while they queue (maxConcurrentCalls): past a bound, the
-    // next ones stream, holding only their first chunk.
-    if (
-      size <= WHOLE_FILE_BYTES &&
-      WHOLE_FILES.lentBytes + WHOLE_FILES.capacityFor(whole) <= WHOLE_FILES_IN_USE_BYTES
-    ) {
-      pooled = WHOLE_FILES.acquire(whole);
-      // One read, as a rule; a read may legally return less (NFS, FUSE, a signal), so read on. A
-      // file that ends early shrank since fstat: refused, never sent (or cached) cut short.
-      let got = 0;
-      while (got < size) {
-        const { bytesRead } = await handle.read(pooled, ROOM_BEFORE + got, size - got, got);
-        if (bytesRead === 0) {
-          throw new Error(`the file shrank below ${size} bytes while it was being read`);
-        }
-        got += bytesRead;
-      }
-      // The room around the bytes takes the multipart head and tail: one buffer, no copy.
-      const bytes = markRoomAround(pooled.subarray(ROOM_BEFORE, ROOM_BEFORE + size));
-      await handle.close();
-      let buffer: Buffer | undefined = pooled;
-      return {
-        ...bufferSource(bytes, filename),
-        path,
-        identity,
-        dispose: () => {
-          // Once only: a buffer in the pool twice would be handed to two files at once.
-          if (buffer !== undefined) WHOLE_FILES.release(buffer);
-          buffer = undefined;
-          return Promise.resolve();
-        },
-      };
-    }
-    const { bytesRead, buffer } = await handle.read(
-      Buffer.allocUnsafe(HEAD_BYTES),
-      0,
-      HEAD_BYTES,
-      0,
-    );
-    const head = buffer.subarray(0, bytesRead);
-    return {
-      filename,
-      size,
-      path,
-      identity,
-      sizeExceeded: false,
-      reader: new HeadFirstReader(head, new FileHandleReader(handle, size)),
-      body: () => (head.length >= size ? head : readRange(handle, size, head)),
-      dispose: () => handle.close(),
-    };
-  } catch (error) {
-    if (pooled !== undefined) WHOLE_FILES.release(pooled);
-    await handle.close().catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Serves reads that fall inside the already-read head from memory, the rest from the file. */
-class HeadFirstReader implements ByteReader {
-  constructor(
-    private readonly head: Buffer,
-    private readonly file: ByteReader,
-  ) {}
-
-  get size(): number {
-    return this.file.size;
-  }
-
-  read(offset: number, length: number): Promise<Uint8Array> {
-    const end = Math.min(offset + length, this.size);
-    if (end <= this.head.length) return Promise.resolve(this.head.subarray(offset, end));
-    return this.file.read(offset, length);
-  }
-}
-
-/**
- * What a streamed file holds from the start: its first bytes, read up front (they answer the
- * inspector's header reads and start every body).
- */
-const HEAD_BYTES = 256 * 1024;
-/** The reads that stream the rest: fewer, larger reads cost less CPU per byte sent. */
-const CHUNK_BYTES = 1024 * 1024;
-/** Free bytes before a file read whole (for the multipart head: boundary, filename, type). */
-const ROOM_BEFORE = 4096 - 64;
-/** Free bytes after it (for the multipart tail, 54 bytes). */
-const ROOM_AFTER = 64;
-/** Files up to this size are read whole, up front (see fileSource). */
-const WHOLE_FILE_BYTES = 1024 * 1024;
-/** The most bytes of files read whole at once; later files stream until some are released. */
-const WHOLE_FILES_IN_USE_BYTES = 32 * 1024 * 1024;
-/**
- * The buffers files read whole go in: up to 16 MiB of them are kept for reuse (sixteen 1 MiB
- * files in flight at once, or more smaller ones).
- */
-export const WHOLE_FILES = new BufferPool(
-  WHOLE_FILE_BYTES,
-  16 * 1024 * 1024,
-  ROOM_BEFORE + ROOM_AFTER,
-);
-
-/**
- * Streams bytes 0 to `size` of an open file by position, starting with the `head` already read.
- * Unlike fs.ReadStream, destroying it (an aborted attempt) leaves the handle open for the next
- * attempt.
- */
-function readRange(handle: OpenFile, size: number, head: Buffer): Readable {
-  let position = 0;
-  return new Readable({
-    highWaterMark: CHUNK_BYTES,
-    read() {
-      if (position === 0 && head.length > 0) {
-        position = head.length;
-        this.push(head);
-        return;
-      }
-      const length = Math.min(CHUNK_BYTES, size - position);
-      if (length <= 0) {
-        this.push(null);
-        return;
-      }
-      handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
-        ({ bytesRead, buffer }) => {
-          if (bytesRead === 0) {
-            this.destroy(new Error(`the file shrank below ${size} bytes while it was being sent`));
-            return;
-          }
-          position += bytesRead;
-          this.push(buffer.subarray(0, bytesRead));
-        },
-        (error: Error) => this.destroy(error),
-      );
-    },
-  });
 }

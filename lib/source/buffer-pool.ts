@@ -72,21 +72,3 @@ function classOf(size: number): number {
   if (size <= MIN_CLASS_BYTES) return MIN_CLASS_BYTES;
   return 2 ** Math.ceil(Math.log2(size));
 }
-
-/**
- * Views into a larger buffer whose bytes around the view are free: whoever sends the view may
- * write there (a multipart head before it, the tail after it) and send it all as one buffer.
- */
-const ROOMY = new WeakSet<Buffer>();
-
-/** Marks `view` as having free bytes around it, up to the ends of its ArrayBuffer. */
-export function markRoomAround(view: Buffer): Buffer {
-  ROOMY.add(view);
-  return view;
-}
-
-/** The free bytes before and after `view`, if it was marked by markRoomAround. */
-export function roomAround(view: Buffer): { before: number; after: number } | undefined {
-  if (!ROOMY.has(view)) return undefined;
-  return { before: view.byteOffset, after: view.buffer.byteLength - view.byteOffset - view.length };
-}

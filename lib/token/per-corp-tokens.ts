@@ -1,9 +1,6 @@
 import { untilAborted } from '../client/until-aborted.js';
 import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
-import type {
-  AccessTokenProvider,
-  TokenRequest,
-} from './access-token-provider.interface.js';
+import type { AccessTokenProvider, TokenRequest } from './access-token-provider.interface.js';
 import type { StoredToken } from './stored-token.js';
 
 /**

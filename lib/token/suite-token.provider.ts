@@ -2,7 +2,7 @@ import { jsonBody, type RequestTokens } from '../client/wecom-http.client.js';
 import { SUITE_TOKEN_ERRCODES } from '../errors/errcodes.js';
 import type { WecomResponseBase } from '../client/wecom-response.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
-import type { SuiteCredentials } from './suite-credentials.interface.js';
+import type { SuiteCredentials } from '../options/wecom-media-options.js';
 import { CredentialsCooldown } from './credentials-cooldown.js';
 import { PerCorpTokens } from './per-corp-tokens.js';
 import { StoredToken } from './stored-token.js';

@@ -5,9 +5,9 @@ import { assert, asyncProperty, string, uint8Array } from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../lib/client/backoff.js';
 import { createMultipartBody, ONE_BUFFER_BYTES } from '../../lib/client/multipart-body.js';
-import { OPTION_DEFAULTS } from '../../lib/options/resolve-options.js';
-import { sanitizeFilename } from '../../lib/rules/filename-rule.js';
-import { markRoomAround } from '../../lib/source/buffer-pool.js';
+import { WECOM_MEDIA_OPTIONS } from '../../lib/options/option-table.js';
+import { sanitizeFilename } from '../../lib/client/multipart-body.js';
+import { markRoomAround } from '../../lib/client/multipart-body.js';
 import { boundaryOf, parseMultipart } from '../../lib/testing/multipart-parser.js';
 
 async function encode(filename: string, content: Buffer, asStream = false) {
@@ -165,7 +165,11 @@ describe('createMultipartBody', () => {
 
 describe('backoffDelay', () => {
   it('doubles up to the cap, with jitter in the upper half', () => {
-    const opts = { ...OPTION_DEFAULTS.retry, baseDelayMs: 100, maxDelayMs: 1000 };
+    const opts = {
+      ...WECOM_MEDIA_OPTIONS.fields.retry.resolve(undefined),
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+    };
     expect(backoffDelay(1, opts, () => 0)).toBe(50);
     expect(backoffDelay(1, opts, () => 1)).toBe(100);
     expect(backoffDelay(3, opts, () => 1)).toBe(400);

@@ -8,11 +8,17 @@ import {
   MemoryStore,
   WecomMediaModule,
 } from '../../lib/index.js';
-import {
-  OPTION_DEFAULTS,
-  resolveControllerOptions,
-  resolveOptions,
-} from '../../lib/options/resolve-options.js';
+import { WECOM_MEDIA_EXTRAS, WECOM_MEDIA_OPTIONS } from '../../lib/options/option-table.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+
+const OPTION_DEFAULTS = { retry: WECOM_MEDIA_OPTIONS.fields.retry.resolve(undefined) };
+/** The controller extra as the module resolves it: off, or its settings with their defaults. */
+function resolveControllerOptions(extra: unknown) {
+  const controller = WECOM_MEDIA_EXTRAS.fields.controller;
+  const [problem] = controller.problems(extra, 'controller');
+  if (problem) throw new Error(problem);
+  return controller.resolve(extra as never) || undefined;
+}
 
 const base = { corpId: 'ww1', corpSecret: 'the-secret-value' };
 

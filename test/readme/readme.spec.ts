@@ -102,7 +102,7 @@ describe("the README's example violation", () => {
 describe("the README's rule names", () => {
   it('names every rule a violation can carry, and no other', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
-    const source = await readFile(join(root, 'lib/interfaces/violation.interface.ts'), 'utf8');
+    const source = await readFile(join(root, 'lib/rules/violation.interface.ts'), 'utf8');
     const union = source.slice(source.indexOf('export type RuleName'));
     const names = [...union.slice(0, union.indexOf(';')).matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(20);
@@ -140,58 +140,6 @@ describe("the README's install section", () => {
           !install.includes(` ${name}\n`),
       ),
     ).toEqual([]);
-  });
-});
-
-describe("the README's options table", () => {
-  it('lists every option the module takes, and nothing else', async () => {
-    const readme = await readFile(join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Options'), readme.indexOf('## Errors'));
-    const listed = [...section.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]);
-    const { KNOWN_OPTIONS } = await import('../../lib/options/option-problems.js');
-    expect(listed.toSorted()).toEqual([...KNOWN_OPTIONS, 'isGlobal', 'controller'].toSorted());
-    // The controller's own settings are named in its row.
-    for (const setting of ['path', 'guards', 'receiveTimeoutMs']) {
-      expect(section).toMatch(new RegExp(`\\| \`controller\` .*\`${setting}\``));
-    }
-  });
-
-  it('states the defaults the module resolves', async () => {
-    const readme = await readFile(join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Options'), readme.indexOf('## Errors'));
-    const row = (option: string): string =>
-      section.split('\n').find((line) => line.startsWith(`| \`${option}\``)) ?? '';
-    const { OPTION_DEFAULTS: d } = await import('../../lib/options/resolve-options.js');
-    const expected: Array<[string, string]> = [
-      ['baseUrl', d.baseUrl],
-      ['storeTimeoutMs', String(d.storeTimeoutMs)],
-      ['mediaCache', String(d.mediaCacheSafetyMarginMs)],
-      ['timeoutMs', String(d.timeoutMs)],
-      [
-        'retry',
-        `busyRetries: ${d.retry.busyRetries}, baseDelayMs: ${d.retry.baseDelayMs}, maxDelayMs: ${d.retry.maxDelayMs}`,
-      ],
-      ['shutdownTimeoutMs', String(d.shutdownTimeoutMs)],
-      ['tokenRefreshAheadMs', String(d.tokenRefreshAheadMs)],
-      ['credentialsCooldownMs', String(d.credentialsCooldownMs)],
-      ['locale', `'${d.locale}'`],
-      ['verifyCredentials', String(d.verifyCredentials)],
-      ['fit', `jpegQualities: [${d.fit.jpegQualities.join(', ')}]`],
-      ['fit', `maxInputBytes: ${d.fit.maxInputBytes}`],
-      ['fit', `maxInputPixels: ${d.fit.maxInputPixels}`],
-      ['fit', `timeoutMs: ${d.fit.timeoutMs}`],
-      ['maxConcurrentCalls', String(d.maxConcurrentCalls)],
-      ['maxQueuedCalls', String(d.maxQueuedCalls)],
-      ['rateLimit', `perMinute: ${d.rateLimit.perMinute}`],
-      ['rateLimit', `perHour: ${d.rateLimit.perHour}`],
-      ['rateLimit', `maxWaitMs: ${d.rateLimit.maxWaitMs}`],
-      ['warmUp', String(d.warmUp)],
-      ['idleConnectionTimeoutMs', String(d.idleConnectionTimeoutMs)],
-      ['controller', d.controller.path],
-      ['controller', String(d.controller.receiveTimeoutMs)],
-    ];
-    const missing = expected.filter(([option, value]) => !row(option).includes(value));
-    expect(missing).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkFilename, sanitizeFilename } from '../../lib/rules/filename-rule.js';
+import { sanitizeFilename } from '../../lib/client/multipart-body.js';
+import { checkFilename } from '../../lib/rules/filename-rule.js';
 
 describe('sanitizeFilename', () => {
   it.each([

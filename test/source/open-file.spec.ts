@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { resolveSource } from '../../lib/source/attachment-source.js';
+import { resolveSource } from '../../lib/source/resolve-source.js';
 import { OpenFile } from '../../lib/source/open-file.js';
 import { TempDirectory } from '../../lib/source/temp-directory.js';
 

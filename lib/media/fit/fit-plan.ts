@@ -2,8 +2,21 @@ import { MediaType } from '../../rules/media-type.enum.js';
 import type { AttachmentRules } from '../../rules/attachment-rules.interface.js';
 import type { RuleName, Violation } from '../../rules/violation.interface.js';
 import type { MediaFormat } from '../media-format.js';
+import type { Messages } from '../../messages/index.js';
+import { FIT } from '../../options/option-table.js';
 import type { ResolvedFit } from '../../options/resolve-options.js';
+import type { FitOptions } from '../../options/wecom-media-options.js';
 import { largestLimit } from '../../rules/attachment-rules.js';
+import type { AttachmentSource } from '../../source/attachment-source.js';
+import type { MediaInfo } from '../media-format.js';
+
+/** An image as judged: its source, what its bytes showed, its name on the wire, what it breaks. */
+export interface JudgedImage {
+  source: AttachmentSource;
+  media: MediaInfo;
+  filename: string;
+  violations: readonly Violation[];
+}
 
 /** The rules fitting repairs, when the file is an image sharp can decode. */
 const REPAIRABLE: ReadonlySet<RuleName> = new Set([
@@ -93,4 +106,67 @@ export function inputLimit(
 ): number {
   const largest = largestLimit(rules);
   return fit && mediaType === MediaType.Image ? Math.max(largest, fit.maxInputBytes) : largest;
+}
+
+/**
+ * One call's `fit` over the module's: undefined keeps the module's, false turns it off, true takes
+ * the module's settings (or the defaults), an object lays its settings over the module's (or the
+ * defaults). A call may tighten the module's bounds — input bytes, pixels, time — never loosen
+ * them, and never changes the concurrency: one bound for the whole process.
+ * @throws TypeError naming every problem of a bad `given`.
+ */
+export function resolveFit(
+  given: boolean | FitOptions | undefined,
+  moduleFit: ResolvedFit | false,
+): ResolvedFit | false {
+  if (given === undefined) return moduleFit;
+  if (given === false) return false;
+  const base = moduleFit || defaultFit();
+  if (given === true) return base;
+  const problems = FIT.problems(given, 'fit');
+  if (problems.length > 0) throw new TypeError(`fit is invalid: ${problems.join('; ')}`);
+  return {
+    jpegQualities: given.jpegQualities ?? base.jpegQualities,
+    maxInputBytes: tighter(given.maxInputBytes, base.maxInputBytes),
+    maxInputPixels: tighter(given.maxInputPixels, base.maxInputPixels),
+    timeoutMs: tighter(given.timeoutMs, base.timeoutMs),
+    concurrency: base.concurrency,
+  };
+}
+
+/** The fit settings of `fit: true` without a module setting: every default. */
+export const defaultFit = (): ResolvedFit => FIT.resolve(true) as ResolvedFit;
+
+/** A call's bound, never looser than the module's. */
+const tighter = (call: number | undefined, bound: number): number =>
+  call === undefined ? bound : Math.min(call, bound);
+
+/**
+ * `plan` with each remaining violation saying why fitting could not help, where fitting is what
+ * would have: an image too large to start, or a format the installed sharp cannot read.
+ */
+export function explainRemaining(
+  plan: FitPlan,
+  facts: FitFacts,
+  settings: ResolvedFit,
+  readable: boolean,
+  messages: Messages,
+): FitPlan {
+  if (!CONVERTIBLE.has(facts.format) || facts.mediaType !== MediaType.Image) return plan;
+  const tooLargeToStart = tooLargeToFit(facts, settings);
+  const remaining = plan.remaining.map((v): Violation => {
+    if (v.rule === 'max-size' && tooLargeToStart) {
+      const { maxInputBytes } = settings;
+      const message = messages.fitInputTooLarge(maxInputBytes, facts.size, facts.sizeExceeded);
+      return { ...v, message, limit: maxInputBytes };
+    }
+    if (v.rule === 'format' && !readable) {
+      return {
+        ...v,
+        message: messages.formatNotDecodable(MediaType.Image, ['jpeg', 'png'], facts.format),
+      };
+    }
+    return v;
+  });
+  return { ...plan, remaining };
 }

@@ -1,4 +1,6 @@
 import type Sharp from 'sharp';
+import type { MediaFormat } from '../media-format.js';
+import { CONVERTIBLE } from './fit-plan.js';
 
 /** The sharp module, as `import('sharp')` gives it. */
 export type SharpModule = typeof Sharp;
@@ -26,4 +28,19 @@ export async function loadSharp(): Promise<SharpModule> {
   } catch (error) {
     throw new SharpMissingError(error);
   }
+}
+
+/** Whether the installed sharp reads `format` (prebuilt sharp reads no HEIC: HEVC is patented). */
+export function decodable(sharp: SharpModule, format: MediaFormat): boolean {
+  if (!CONVERTIBLE.has(format)) return false;
+  if (format === 'heic') return heicDecodable(sharp);
+  const key = format === 'avif' ? 'heif' : format;
+  const formats = sharp.format as unknown as Record<string, { input?: { buffer?: boolean } }>;
+  return formats[key]?.input?.buffer === true;
+}
+
+/** libvips reads HEIC only when built with an HEVC decoder, which prebuilt sharp is not. */
+function heicDecodable(sharp: SharpModule): boolean {
+  const versions = sharp.versions as Record<string, string | undefined>;
+  return versions.heif !== undefined && versions.de265 !== undefined;
 }

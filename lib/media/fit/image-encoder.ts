@@ -1,0 +1,111 @@
+import { rm, stat } from 'node:fs/promises';
+import type { Sharp } from 'sharp';
+import type { AttachmentSource } from '../../source/attachment-source.js';
+import type { SharpModule } from './sharp-loader.js';
+
+/** One way to encode the fitted image. */
+export interface Encoding {
+  format: 'jpeg' | 'png';
+  /** JPEG quality; for PNG, 100 is lossless and less is a palette PNG of that quality. */
+  quality: number;
+}
+
+/** An encoded file in the temp directory, and its size. */
+export interface Encoded {
+  path: string;
+  bytes: number;
+  encoding: Encoding;
+}
+
+/** What one encoding does to the image. */
+export interface EncodeJob {
+  source: AttachmentSource;
+  /** The file to write. */
+  path: string;
+  target: { width: number; height: number };
+  orientation: number;
+  encoding: Encoding;
+  maxInputPixels: number;
+  /** When the whole fit must be over (ms since the epoch), and its allowance, for the message. */
+  deadline: number;
+  timeoutMs: number;
+}
+
+/** What an image's header declares, read before any decoding. */
+export interface ImageHeader {
+  width: number | undefined;
+  height: number | undefined;
+  /** The EXIF orientation, 1 when none. */
+  orientation: number;
+  hasAlpha: boolean;
+}
+
+/** sharp stopped: the file is damaged, or the fit took longer than allowed. */
+export class Undecodable extends Error {}
+
+/** What sharp reads: the file where it lies, or the bytes in memory. */
+export const inputOf = (source: AttachmentSource): string | Buffer =>
+  source.path ?? (source.body() as Buffer);
+
+/**
+ * One encoding of the image to `job.path`: upright by its EXIF orientation, scaled down (never
+ * up) into the target, its colour profile kept and the rest of its metadata dropped.
+ * @throws Undecodable when sharp cannot decode it or the deadline passes.
+ */
+export async function encodeImage(sharp: SharpModule, job: EncodeJob): Promise<Encoded> {
+  const seconds = Math.ceil((job.deadline - Date.now()) / 1000);
+  if (seconds <= 0) throw new Undecodable(`the fit took longer than ${job.timeoutMs} ms`);
+  let pipeline = sharp(inputOf(job.source), {
+    animated: false, // a GIF's or a WebP's first frame
+    limitInputPixels: job.maxInputPixels,
+  }).timeout({ seconds });
+  // By the EXIF orientation, which is then dropped with the rest of the metadata. Only when
+  // there is one to apply: turning makes libvips hold the whole decoded image.
+  if (job.orientation > 1) pipeline = pipeline.rotate();
+  pipeline = pipeline
+    .resize({ ...job.target, fit: 'inside', withoutEnlargement: true })
+    .keepIccProfile();
+  try {
+    await encoder(pipeline, job.encoding).toFile(job.path);
+    return { path: job.path, bytes: (await stat(job.path)).size, encoding: job.encoding };
+  } catch (error) {
+    await rm(job.path, { force: true });
+    throw new Undecodable(describeSharpError(error, job.timeoutMs));
+  }
+}
+
+/** The pipeline with the encoder of `encoding`: a PNG below quality 100 is a palette PNG. */
+function encoder(pipeline: Sharp, encoding: Encoding): Sharp {
+  if (encoding.format === 'jpeg')
+    return pipeline.jpeg({ quality: encoding.quality, mozjpeg: true });
+  return encoding.quality < 100
+    ? pipeline.png({ compressionLevel: 9, palette: true, quality: encoding.quality })
+    : pipeline.png({ compressionLevel: 9 });
+}
+
+/**
+ * sharp's complaint in a few words a user can read — never its text, which names the temp file.
+ */
+export function describeSharpError(error: unknown, timeoutMs: number): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/timeout/i.test(text)) return `the fit took longer than ${timeoutMs} ms`;
+  if (/pixel limit/i.test(text)) return 'the image holds more pixels than it declares';
+  return 'the image data could not be decoded';
+}
+
+/** The image's header as sharp reads it, without decoding the pixels (nor limiting them). */
+export async function readHeader(
+  sharp: SharpModule,
+  source: AttachmentSource,
+): Promise<ImageHeader> {
+  const header = await sharp(inputOf(source), {
+    animated: false,
+    limitInputPixels: false,
+  }).metadata();
+  return {
+    width: header.width,
+    height: header.height,
+    orientation: header.orientation ?? 1,
+    hasAlpha: header.hasAlpha === true,
+  };
+}
