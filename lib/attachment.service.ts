@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { linkSignals, type LinkedSignal } from './client/linked-signal.js';
+import { InFlight } from './client/in-flight.js';
 import { sanitizeFilename } from './client/multipart-body.js';
 import { uploadAttachment } from './client/upload-attachment.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
@@ -49,7 +49,7 @@ interface Judged extends JudgedImage {
 export class AttachmentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   /** Uploads under way, each with the means to cut it short at shutdown. */
-  private readonly inFlight = new Map<Promise<unknown>, LinkedSignal>();
+  private readonly inFlight = new InFlight();
   private readonly served: ServedCorps;
 
   /** @internal Nest injects these; apps get the service from the module. */
@@ -91,12 +91,10 @@ export class AttachmentService implements OnModuleDestroy {
    * reached; WecomAbortedError when shutdown cut it short; the signal's reason when it aborts.
    */
   async upload(input: AttachmentInput): Promise<UploadedAttachment> {
-    // One signal for the caller's and shutdown's aborts: shutdown aborts it directly.
-    const linked = linkSignals([input.signal]);
-    const running = this.uploadJudged({ ...input, signal: linked.signal });
-    this.inFlight.set(running, linked);
     try {
-      return await running;
+      return await this.inFlight.run(input.signal, (signal) =>
+        this.uploadJudged({ ...input, signal }),
+      );
     } catch (error) {
       // Not a failure of the module's, but worth a line: the media_id was never given to anyone.
       if (error instanceof WecomAbortedError && error.reason === 'client-gone') {
@@ -105,9 +103,6 @@ export class AttachmentService implements OnModuleDestroy {
         );
       }
       throw error;
-    } finally {
-      this.inFlight.delete(running);
-      linked.dispose();
     }
   }
 
@@ -115,24 +110,8 @@ export class AttachmentService implements OnModuleDestroy {
    * Lets uploads under way finish, for at most `shutdownTimeoutMs`, then aborts the rest; their
    * spooled files go with the temp directory afterwards.
    */
-  async onModuleDestroy(): Promise<void> {
-    if (this.inFlight.size === 0) return;
-    const { shutdownTimeoutMs } = this.options;
-    this.logger.log(
-      `waiting up to ${shutdownTimeoutMs} ms for ${this.inFlight.size} upload(s) to finish`,
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), shutdownTimeoutMs);
-    });
-    const settled = Promise.allSettled(this.inFlight.keys());
-    if ((await Promise.race([settled, bound])) === 'timeout') {
-      this.logger.warn(`aborting ${this.inFlight.size} upload(s) still running at shutdown`);
-      const reason = new WecomAbortedError('shutdown');
-      for (const stop of this.inFlight.values()) stop.abort(reason);
-      await settled;
-    }
-    clearTimeout(timer);
+  onModuleDestroy(): Promise<void> {
+    return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger);
   }
 
   /**

@@ -1,10 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { AttachmentService } from './attachment.service.js';
-import { CredentialsVerifier } from './token/credentials-verifier.js';
 import { SecretTokenProvider } from './token/secret-token.provider.js';
 import { SuiteTokenProvider } from './token/suite-token.provider.js';
 import { MediaIdCache } from './store/media-id.cache.js';
-import { ConnectionWarmer } from './token/connection-warmer.js';
+import { StartUp } from './token/start-up.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import { CallLimits } from './client/call-limits.js';
 import { SecretRedactor } from './client/secret-redactor.js';
@@ -112,9 +111,8 @@ export function createWecomMediaProviders(): Provider[] {
     },
     CallLimits,
     WecomHttpClient,
-    ConnectionWarmer,
+    StartUp,
     ImageFitter,
-    CredentialsVerifier,
     AttachmentService,
     UploadReceiver,
     WecomErrorFilter,

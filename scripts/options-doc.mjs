@@ -9,50 +9,96 @@ import ts from 'typescript';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLE_SOURCE = join(root, 'lib', 'options', 'option-table.ts');
 
+/** @typedef {{ file: ts.SourceFile, node: ts.Expression }} Found An expression and its file. */
+/** @typedef {{ file: ts.SourceFile, literal: ts.ObjectLiteralExpression }} Literal */
+
+/** @type {Map<string, ts.SourceFile>} */
+const parsed = new Map();
+
 /**
- * The object literal that declares the fields of `expr`: shape({…}), toggle(shape({…})), a const
- * or a function of the file that makes one, or `{ ...SHAPE, … }`.
- * @param {ts.SourceFile} file
- * @param {ts.Expression | undefined} expr
- * @returns {ts.ObjectLiteralExpression | undefined}
+ * The parsed source file at `path`.
+ * @param {string} path
+ * @returns {Promise<ts.SourceFile>}
  */
-function fieldsOf(file, expr) {
-  if (!expr) return undefined;
-  if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr))
-    return fieldsOf(file, expr.expression);
-  if (ts.isIdentifier(expr)) return fieldsOf(file, declared(file, expr.text));
-  if (ts.isObjectLiteralExpression(expr)) {
-    const spread = expr.properties.find(ts.isSpreadAssignment);
-    return spread ? fieldsOf(file, spread.expression) : undefined;
+async function parse(path) {
+  let file = parsed.get(path);
+  if (!file) {
+    file = ts.createSourceFile(path, await readFile(path, 'utf8'), ts.ScriptTarget.Latest, true);
+    parsed.set(path, file);
   }
-  if (!ts.isCallExpression(expr) || !ts.isIdentifier(expr.expression)) return undefined;
-  const callee = expr.expression.text;
-  if (callee === 'shape') {
-    const [fields] = expr.arguments;
-    return fields && ts.isObjectLiteralExpression(fields) ? fields : undefined;
-  }
-  if (callee === 'toggle' || callee === 'whenGiven') return fieldsOf(file, expr.arguments[0]);
-  // A helper of the file that returns a shape (mediaTypeRule).
-  const helper = declared(file, callee);
-  return helper && ts.isArrowFunction(helper) && !ts.isBlock(helper.body)
-    ? fieldsOf(file, helper.body)
-    : undefined;
+  return file;
 }
 
 /**
- * The initializer of the file's top-level const `name`.
+ * The initializer of the top-level const `name` of `file`, or of the file it imports it from.
  * @param {ts.SourceFile} file
  * @param {string} name
- * @returns {ts.Expression | undefined}
+ * @returns {Promise<Found | undefined>}
  */
-function declared(file, name) {
+async function declared(file, name) {
   for (const statement of file.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const d of statement.declarationList.declarations) {
-      if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+    if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) {
+          return { file, node: d.initializer };
+        }
+      }
+    }
+    // `import { name } from './x.js'` or `export { name } from './x.js'`
+    const bindings = ts.isImportDeclaration(statement)
+      ? statement.importClause?.namedBindings
+      : ts.isExportDeclaration(statement)
+        ? statement.exportClause
+        : undefined;
+    if (
+      bindings &&
+      (ts.isNamedImports(bindings) || ts.isNamedExports(bindings)) &&
+      bindings.elements.some((e) => e.name.text === name) &&
+      (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      statement.moduleSpecifier.text.startsWith('.')
+    ) {
+      const path = join(
+        dirname(file.fileName),
+        statement.moduleSpecifier.text.replace(/\.js$/, '.ts'),
+      );
+      return declared(await parse(path), name);
     }
   }
   return undefined;
+}
+
+/**
+ * The object literal that declares the fields of `found`: shape({…}), toggle(shape({…})), a const
+ * or a helper function that makes one, or `{ ...SHAPE, … }`; followed across the table's files.
+ * @param {Found | undefined} found
+ * @returns {Promise<Literal | undefined>}
+ */
+async function fieldsOf(found) {
+  if (!found) return undefined;
+  const { file, node } = found;
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) {
+    return fieldsOf({ file, node: node.expression });
+  }
+  if (ts.isIdentifier(node)) return fieldsOf(await declared(file, node.text));
+  if (ts.isObjectLiteralExpression(node)) {
+    const spread = node.properties.find(ts.isSpreadAssignment);
+    return spread ? fieldsOf({ file, node: spread.expression }) : undefined;
+  }
+  if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression)) return undefined;
+  const callee = node.expression.text;
+  const [first] = node.arguments;
+  if (callee === 'shape') {
+    return first && ts.isObjectLiteralExpression(first) ? { file, literal: first } : undefined;
+  }
+  if (callee === 'toggle' || callee === 'whenGiven')
+    return first && fieldsOf({ file, node: first });
+  // A helper of the file that returns a shape (mediaTypeRule).
+  const helper = await declared(file, callee);
+  return helper && ts.isArrowFunction(helper.node) && !ts.isBlock(helper.node.body)
+    ? fieldsOf({ file: helper.file, node: helper.node.body })
+    : undefined;
 }
 
 /**
@@ -95,17 +141,25 @@ function wrap(text, first = '', rest = '') {
 
 /**
  * The entries of one level of options: `name — doc`, what it takes and its default, and its own
- * fields below it.
- * @param {ts.SourceFile} file
- * @param {ts.ObjectLiteralExpression} literal
+ * fields below it. A spread of fields (`...CREDENTIAL_OPTIONS`) lists them at the same level.
+ * @param {Literal} level
  * @param {Record<string, Check>} checks
  * @param {string} prefix
  * @param {number} depth
- * @returns {string[]}
+ * @returns {Promise<string[]>}
  */
-function entries(file, literal, checks, prefix, depth) {
+async function entries({ file, literal }, checks, prefix, depth) {
   const out = [];
   for (const property of literal.properties) {
+    if (ts.isSpreadAssignment(property)) {
+      const spread = await declared(file, property.expression.getText(file));
+      if (spread && ts.isObjectLiteralExpression(spread.node)) {
+        out.push(
+          ...(await entries({ file: spread.file, literal: spread.node }, checks, prefix, depth)),
+        );
+      }
+      continue;
+    }
     if (!ts.isPropertyAssignment(property)) continue;
     const key = property.name.getText(file).replace(/^'|'$/g, '');
     const check = checks[key];
@@ -122,9 +176,9 @@ function entries(file, literal, checks, prefix, depth) {
         `${indent}  `,
       ),
     );
-    const inner = fieldsOf(file, property.initializer);
+    const inner = await fieldsOf({ file, node: property.initializer });
     if (inner && check.fields)
-      out.push(...entries(file, inner, check.fields, `${name}.`, depth + 1));
+      out.push(...(await entries(inner, check.fields, `${name}.`, depth + 1)));
   }
   return out;
 }
@@ -134,16 +188,15 @@ function entries(file, literal, checks, prefix, depth) {
  * @returns {Promise<string>}
  */
 export async function renderOptionsDoc() {
-  const source = await readFile(TABLE_SOURCE, 'utf8');
-  const file = ts.createSourceFile(TABLE_SOURCE, source, ts.ScriptTarget.Latest, true);
+  const file = await parse(TABLE_SOURCE);
   /** @type {Record<string, { fields: Record<string, Check> }>} */
   const table = await import(pathToFileURL(join(root, 'dist', 'options', 'option-table.js')).href);
-  /** @type {(name: string, title: string, intro: string) => string[]} */
-  const section = (name, title, intro) => {
-    const literal = fieldsOf(file, declared(file, name));
+  /** @type {(name: string, title: string, intro: string) => Promise<string[]>} */
+  const section = async (name, title, intro) => {
+    const level = await fieldsOf(await declared(file, name));
     const built = table[name];
-    if (!literal || !built) throw new Error(`no fields found for ${name}`);
-    return [`## ${title}`, '', wrap(intro), '', ...entries(file, literal, built.fields, '', 0), ''];
+    if (!level || !built) throw new Error(`no fields found for ${name}`);
+    return [`## ${title}`, '', wrap(intro), '', ...(await entries(level, built.fields, '', 0)), ''];
   };
   return [
     '# Options',
@@ -156,16 +209,16 @@ export async function renderOptionsDoc() {
         'fails the boot with every problem listed, never quoting a secret; an unknown key, at any level, is a problem too.',
     ),
     '',
-    ...section(
+    ...(await section(
       'WECOM_MEDIA_OPTIONS',
       'Options',
       'Give exactly one way of getting tokens: `corpSecret` (with `corpId`), `tokenProvider` (with `corpId`), `secretFor` or `suite`.',
-    ),
-    ...section(
+    )),
+    ...(await section(
       'WECOM_MEDIA_EXTRAS',
       'Extras',
       'Given to `forRoot` and `forRootAsync` themselves (not from the factory): they are needed when the module is defined.',
-    ),
+    )),
   ].join('\n');
 }
 

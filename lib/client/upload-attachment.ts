@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { LOGGER_CONTEXT, MEDIA_ID_LIFETIME_MS } from '../wecom-media.constants.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import { createMultipartBody } from './multipart-body.js';
-import type { RequestTokens, WecomHttpClient } from './wecom-http.client.js';
+import type { WecomHttpClient } from './wecom-http.client.js';
+import type { RequestTokens } from './wecom-request.js';
 import type { WecomResponseBase } from './wecom-response.js';
 
 /** upload_attachment (developer.work.weixin.qq.com/document/path/95098). */

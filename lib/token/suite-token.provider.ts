@@ -1,4 +1,4 @@
-import { jsonBody, type RequestTokens } from '../client/wecom-http.client.js';
+import { jsonBody, type RequestTokens } from '../client/wecom-request.js';
 import { SUITE_TOKEN_ERRCODES } from '../errors/errcodes.js';
 import type { WecomResponseBase } from '../client/wecom-response.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionWarmer } from '../../lib/token/connection-warmer.js';
+import { StartUp } from '../../lib/token/start-up.js';
 import {
   AttachmentType,
   MediaType,
@@ -30,7 +30,7 @@ describe('warmUp: the token and a connection ready before the first upload', () 
     opened.push(relay);
     const t = await bootApp(s.emulator, { warmUp: true, baseUrl: relay.url, ...options });
     opened.push(t);
-    return { relay, t, warmer: t.app.get(ConnectionWarmer) };
+    return { relay, t, warmer: t.app.get(StartUp) };
   };
 
   it('fetches the token at boot; the first upload then needs no gettoken and no new connection', async () => {
@@ -47,7 +47,7 @@ describe('warmUp: the token and a connection ready before the first upload', () 
 
   it('with warmUp: false the first upload fetches the token itself', async () => {
     const { t } = await bootThroughRelay({ warmUp: false });
-    await t.app.get(ConnectionWarmer).done;
+    await t.app.get(StartUp).done;
     expect(s.emulator.gettokenCalls).toBe(0);
     await t.service.upload(moment);
     expect(s.emulator.gettokenCalls).toBe(1);
@@ -76,7 +76,7 @@ describe('warmUp: the token and a connection ready before the first upload', () 
     opened.push(t);
     await relay.openedCount(1);
     let warmed = false;
-    const done = t.app.get(ConnectionWarmer).done.then(() => {
+    const done = t.app.get(StartUp).done.then(() => {
       warmed = true;
     });
     await Promise.resolve();
@@ -108,7 +108,7 @@ describe('warmUp: the token and a connection ready before the first upload', () 
     await relay.close(); // nothing listens there any more
     const t = await bootApp(s.emulator, { warmUp: true, baseUrl: dead, timeoutMs: 5_000 });
     opened.push(t);
-    await t.app.get(ConnectionWarmer).done;
+    await t.app.get(StartUp).done;
     const warnings = t.logs.lines.filter((l) => l.includes('warm-up failed'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('ECONNREFUSED');
@@ -153,7 +153,7 @@ describe('warmUp: the token and a connection ready before the first upload', () 
       },
     });
     opened.push(t);
-    await t.app.get(ConnectionWarmer).done;
+    await t.app.get(StartUp).done;
     const warnings = t.logs.lines.filter((l) => l.includes('warm-up failed'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('the token provider failed with TypeError');

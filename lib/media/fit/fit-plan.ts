@@ -3,11 +3,13 @@ import type { AttachmentRules } from '../../rules/attachment-rules.interface.js'
 import type { RuleName, Violation } from '../../rules/violation.interface.js';
 import type { MediaFormat } from '../media-format.js';
 import type { Messages } from '../../messages/index.js';
+import { fitWithin } from '../../messages/next-steps.js';
 import { FIT } from '../../options/option-table.js';
 import type { ResolvedFit } from '../../options/resolve-options.js';
 import type { FitOptions } from '../../options/wecom-media-options.js';
 import { largestLimit } from '../../rules/attachment-rules.js';
 import type { AttachmentSource } from '../../source/attachment-source.js';
+import type { ImageHeader } from './image-encoder.js';
 import type { MediaInfo } from '../media-format.js';
 
 /** An image as judged: its source, what its bytes showed, its name on the wire, what it breaks. */
@@ -169,4 +171,46 @@ export function explainRemaining(
     return v;
   });
   return { ...plan, remaining };
+}
+
+/** What a fit starts from: the size and orientation the image declares, or why it cannot start. */
+export type DeclaredSize =
+  | { width: number; height: number; orientation: number; hasAlpha: boolean }
+  | { violation: Violation };
+
+/**
+ * The size the image declares — the inspector's reading for PNG and JPEG (it checks their headers
+ * itself), sharp's header for the rest — or `image-pixels` for a decode bomb.
+ */
+export function declaredSize(
+  header: ImageHeader,
+  media: MediaInfo,
+  settings: ResolvedFit,
+  messages: Messages,
+): DeclaredSize {
+  const width = media.width ?? header.width ?? 0;
+  const height = media.height ?? header.height ?? 0;
+  if (width * height > settings.maxInputPixels) {
+    return {
+      violation: {
+        rule: 'image-pixels',
+        message: messages.imagePixels(settings.maxInputPixels, width, height),
+        limit: settings.maxInputPixels,
+        actual: width * height,
+      },
+    };
+  }
+  return { width, height, orientation: header.orientation, hasAlpha: header.hasAlpha };
+}
+
+/** The size to fit into: the moments edges for a moments image; other scenes keep the size. */
+export function fitTarget(
+  width: number,
+  height: number,
+  attachmentType: unknown,
+  rules: AttachmentRules,
+): { width: number; height: number } {
+  if (attachmentType !== 1) return { width, height };
+  const { maxShortEdge, maxLongEdge } = rules.momentImage;
+  return fitWithin(width, height, maxShortEdge, maxLongEdge);
 }

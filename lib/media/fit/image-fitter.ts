@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Semaphore } from '../../client/semaphore.js';
 import type { Messages } from '../../messages/index.js';
-import { fitWithin } from '../../messages/next-steps.js';
 import type { ResolvedFit, ResolvedWecomMediaOptions } from '../../options/resolve-options.js';
 import type { AttachmentRules } from '../../rules/attachment-rules.interface.js';
 import { MediaType } from '../../rules/media-type.enum.js';
@@ -15,8 +14,11 @@ import { inspectMedia } from '../inspect-media.js';
 import type { MediaInfo } from '../media-format.js';
 import type { FittedAttachment, FittedImage } from './fit-options.interface.js';
 import {
+  declaredSize,
   defaultFit,
   explainRemaining,
+  fitTarget,
+  type DeclaredSize,
   planFit,
   renameFor,
   type FitFacts,
@@ -67,8 +69,6 @@ export class ImageFitter implements OnModuleInit {
   private sharp?: Promise<SharpModule>;
   /** One bound for every fit in the process, whatever each call asks. */
   private readonly line: Semaphore;
-  /** Paths of fitted files now owned by a returned source (which removes them itself). */
-  private readonly handedOver = new Set<string>();
 
   constructor(
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
@@ -137,7 +137,7 @@ export class ImageFitter implements OnModuleInit {
     const original: FittedImage = { format: media.format, width, height, bytes: source.size };
     // Phones store the pixels sideways and an EXIF orientation: 5 to 8 swap the edges.
     const upright = orientation >= 5 ? { w: height, h: width } : { w: width, h: height };
-    const target = this.targetSize(upright.w, upright.h, request);
+    const target = fitTarget(upright.w, upright.h, request.attachmentType, request.rules);
     const maxBytes = request.rules.mediaTypes[MediaType.Image].maxBytes;
     const deadline = Date.now() + settings.timeoutMs;
     const encode = async (encoding: Encoding): Promise<Encoded> => {
@@ -157,6 +157,13 @@ export class ImageFitter implements OnModuleInit {
     };
 
     let last: Encoded | undefined;
+    // Set once a returned source owns the file (and removes it itself).
+    let handedOver = false;
+    const handOver = async (encoded: Encoded): Promise<FitOutcome> => {
+      const outcome = await this.handOver(encoded, original, request);
+      handedOver = true;
+      return outcome;
+    };
     const keep = async (next: Encoded): Promise<Encoded> => {
       if (last) await rm(last.path, { force: true });
       last = next;
@@ -167,28 +174,27 @@ export class ImageFitter implements OnModuleInit {
       if (hasAlpha) {
         const png = await keep(await encode({ format: 'png', quality: 100 }));
         if (!(await sharp(png.path).stats()).isOpaque) {
-          if (png.bytes <= maxBytes) return await this.handOver(png, original, request);
+          if (png.bytes <= maxBytes) return await handOver(png);
           const palette = await keep(await encode({ format: 'png', quality: 80 }));
-          if (palette.bytes <= maxBytes) return await this.handOver(palette, original, request);
+          if (palette.bytes <= maxBytes) return await handOver(palette);
           return { violations: [tooLarge(request, maxBytes, palette)] };
         }
         // Opaque: a PNG stays PNG when it fits; anything else becomes a JPEG.
         if (media.format === 'png' && png.bytes <= maxBytes) {
-          return await this.handOver(png, original, request);
+          return await handOver(png);
         }
       } else if (media.format === 'png') {
         const png = await keep(await encode({ format: 'png', quality: 100 }));
-        if (png.bytes <= maxBytes) return await this.handOver(png, original, request);
+        if (png.bytes <= maxBytes) return await handOver(png);
       }
       for (const quality of settings.jpegQualities) {
         const jpeg = await keep(await encode({ format: 'jpeg', quality }));
-        if (jpeg.bytes <= maxBytes) return await this.handOver(jpeg, original, request);
+        if (jpeg.bytes <= maxBytes) return await handOver(jpeg);
       }
       return { violations: [tooLarge(request, maxBytes, last)] };
     } finally {
       // Whatever was not handed over — a too-large attempt, or any attempt when aborted — goes.
-      if (last && !this.handedOver.has(last.path)) await rm(last.path, { force: true });
-      if (last) this.handedOver.delete(last.path);
+      if (last && !handedOver) await rm(last.path, { force: true });
     }
   }
 
@@ -201,10 +207,7 @@ export class ImageFitter implements OnModuleInit {
     image: JudgedImage,
     settings: ResolvedFit,
     messages: Messages,
-  ): Promise<
-    | { width: number; height: number; orientation: number; hasAlpha: boolean }
-    | { violation: Violation }
-  > {
+  ): Promise<DeclaredSize> {
     const { media, source } = image;
     let header: ImageHeader;
     try {
@@ -217,36 +220,7 @@ export class ImageFitter implements OnModuleInit {
         },
       };
     }
-    // The inspector's reading for PNG and JPEG (it checks their headers itself), sharp's for the rest.
-    const width = media.width ?? header.width ?? 0;
-    const height = media.height ?? header.height ?? 0;
-    if (width * height > settings.maxInputPixels) {
-      return {
-        violation: {
-          rule: 'image-pixels',
-          message: messages.imagePixels(settings.maxInputPixels, width, height),
-          limit: settings.maxInputPixels,
-          actual: width * height,
-        },
-      };
-    }
-    return {
-      width,
-      height,
-      orientation: header.orientation,
-      hasAlpha: header.hasAlpha,
-    };
-  }
-
-  /** The moments edges, with the configured limits; other scenes keep the image's size. */
-  private targetSize(
-    width: number,
-    height: number,
-    request: FitRequest,
-  ): { width: number; height: number } {
-    if (request.attachmentType !== 1) return { width, height };
-    const { maxShortEdge, maxLongEdge } = request.rules.momentImage;
-    return fitWithin(width, height, maxShortEdge, maxLongEdge);
+    return declaredSize(header, media, settings, messages);
   }
 
   /** Opens the fitted file as a source that now owns it. */
@@ -262,8 +236,10 @@ export class ImageFitter implements OnModuleInit {
       request.rules.maxFilenameBytes,
     );
     const source = await ownedFileSource(encoded.path, filename);
-    this.handedOver.add(encoded.path);
-    const media = await inspectMedia(source.reader);
+    const media = await inspectMedia(source.reader).catch(async (error: unknown) => {
+      await source.dispose();
+      throw error;
+    });
     const sent: FittedImage = {
       format: media.format,
       width: media.width ?? 0,

@@ -1,0 +1,47 @@
+import type { MultipartBody } from './multipart-body.js';
+
+/** A request body: a multipart upload, or JSON. */
+export interface WecomRequestBody {
+  stream: MultipartBody['stream'] | Buffer;
+  headers: Record<string, string>;
+  /** Releases what the body holds (a file's stream); called after every attempt. */
+  destroy(): void;
+}
+
+/** The token a call carries, bound to its corp (or suite). */
+export interface RequestTokens {
+  get(signal?: AbortSignal): Promise<string>;
+  invalidate(token: string): Promise<void>;
+  /** The query parameter it goes in. @default 'access_token' */
+  param?: 'access_token' | 'suite_access_token';
+  /** The errcodes that say it is expired or invalid. @default 42001, 40014, 41001 */
+  expired?: ReadonlySet<number>;
+}
+
+/** One call to a WeCom API. */
+export interface WecomRequest {
+  /** The API path, e.g. `/cgi-bin/media/upload_attachment`. */
+  api: string;
+  method: 'GET' | 'POST';
+  /** Query parameters other than the token. */
+  query: Record<string, string>;
+  /** Builds a fresh body for each attempt: a retry re-reads the file from its start. */
+  body?: () => WecomRequestBody;
+  /** Adds the token; one of its `expired` errcodes drops the token and retries once. */
+  tokens?: RequestTokens;
+  signal?: AbortSignal;
+  /** The corp the call acts for, named in the log lines about it. */
+  corpId?: string;
+  /** A token call: it goes to the front of the corp's line (maxConcurrentCalls). */
+  urgent?: boolean;
+}
+
+/** A JSON request body. */
+export function jsonBody(value: unknown): () => WecomRequestBody {
+  const bytes = Buffer.from(JSON.stringify(value));
+  return () => ({
+    stream: bytes,
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
+    destroy: () => undefined,
+  });
+}
