@@ -26,7 +26,7 @@ const { ImageFitter } = /** @type {typeof import('../lib/media/fit/image-fitter.
 const { resolveOptions } = /** @type {typeof import('../lib/options/resolve-options.js')} */ (
   await import(dist('options/resolve-options.js'))
 );
-const { resolveSource } = /** @type {typeof import('../lib/source/resolve-source.js')} */ (
+const { resolveSource } = /** @type {typeof import('../lib/source/attachment-source.js')} */ (
   await import(dist('source/resolve-source.js'))
 );
 const { inspectMedia } = /** @type {typeof import('../lib/media/inspect-media.js')} */ (

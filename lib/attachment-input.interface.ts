@@ -1,6 +1,6 @@
 import type { FitOptions } from './options/wecom-media-options.js';
-import type { AttachmentType } from './rules/attachment-type.enum.js';
-import type { MediaType } from './rules/media-type.enum.js';
+import type { AttachmentType } from './attachment-type.enum.js';
+import type { MediaType } from './media-type.enum.js';
 import type { AnonymousFileSource, NamedFileSource } from './source/attachment-source.js';
 
 /**

@@ -1,23 +1,24 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { InFlight } from './client/in-flight.js';
+import { InFlight } from './client/abort.js';
 import { sanitizeFilename } from './client/multipart-body.js';
 import { uploadAttachment } from './client/upload-attachment.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
 import { AttachmentRuleError } from './errors/attachment-rule.error.js';
 import { WecomAbortedError } from './errors/wecom-transport.error.js';
-import { inputLimit, resolveFit, type JudgedImage } from './media/fit/fit-plan.js';
+import { resolveFit, type JudgedImage } from './media/fit/fit-plan.js';
 import { ImageFitter } from './media/fit/image-fitter.js';
 import { inspectMedia } from './media/inspect-media.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { Messages } from './messages/index.js';
 import type { ResolvedFit, ResolvedWecomMediaOptions } from './options/resolve-options.js';
+import { receiveLimit } from './rules/attachment-rules.js';
 import { checkAttachment } from './rules/check-attachment.js';
 import { checkCorpId, type ServedCorps } from './rules/corp-id.js';
-import { MediaType } from './rules/media-type.enum.js';
+import { MediaType } from './media-type.enum.js';
 import type { Violation } from './rules/violation.interface.js';
 import type { AttachmentSource } from './source/attachment-source.js';
-import { resolveSource } from './source/resolve-source.js';
+import { resolveSource } from './source/attachment-source.js';
 import { TempDirectory } from './source/temp-directory.js';
 import { MediaIdCache } from './store/media-id.cache.js';
 import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
@@ -124,14 +125,16 @@ export class AttachmentService implements OnModuleDestroy {
       discardStream(input);
       return { violations: [corp] };
     }
-    const fit = resolveFit(input.fit, this.options.fit);
+    // The call's fit over the module's; most calls name none and take the module's as it is.
+    const fit =
+      input.fit === undefined ? this.options.fit : resolveFit(input.fit, this.options.fit);
     // Fit asked for without sharp fails every time, not only on the images that need it.
     if (fit) await this.fitter.ensureAvailable().catch(rethrowAfter(input));
     const { rules } = this.options;
     const source = await resolveSource(input, {
       temp: this.temp,
       // A stream of an image to fit is spooled as far as fitting takes.
-      spoolLimit: inputLimit(rules, fit, input.mediaType),
+      spoolLimit: receiveLimit(rules, input.mediaType, fit ? fit.maxInputBytes : undefined),
       signal: input.signal,
     });
     try {

@@ -3,8 +3,8 @@
 export { WecomMediaModule, type WecomMediaModuleAsyncOptions } from './wecom-media.module.js';
 export { AttachmentService } from './attachment.service.js';
 export { WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES } from './wecom-media.constants.js';
-export { AttachmentType } from './rules/attachment-type.enum.js';
-export { MediaType } from './rules/media-type.enum.js';
+export { AttachmentType } from './attachment-type.enum.js';
+export { MediaType } from './media-type.enum.js';
 export * from './errors/index.js';
 export * from './token/access-token-provider.interface.js';
 export * from './attachment-input.interface.js';

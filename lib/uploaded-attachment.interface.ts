@@ -1,4 +1,4 @@
-import type { MediaType } from './rules/media-type.enum.js';
+import type { MediaType } from './media-type.enum.js';
 import type { FittedAttachment } from './media/fit/fit-options.interface.js';
 
 /**

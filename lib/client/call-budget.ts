@@ -5,7 +5,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { sleep } from './sleep.js';
+import { sleep } from './abort.js';
 import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
 import { Errcode } from '../errors/errcodes.js';
 import { WecomRateLimitError } from '../errors/wecom-api.error.js';

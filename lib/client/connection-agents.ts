@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, ClientRequest } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
+import { isAxiosError } from 'axios';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 
@@ -110,4 +111,26 @@ export function connectionAgents(
     proxy: `${url.protocol}//${url.host}`,
     destroy: () => tunnel.destroy(),
   };
+}
+
+/**
+ * Destroys `request` (a ClientRequest) if its socket may still be writing the body: WeCom, or a
+ * proxy, may answer before it has read the whole body. Once an attempt settles, nothing may read
+ * the body's buffers any more: a file's buffer goes back to a pool (see WHOLE_FILES), and a retry
+ * may reuse it. A request whose body was fully written is left alone, its socket kept alive.
+ */
+export function stopWriting(request: unknown): void {
+  if (!(request instanceof ClientRequest)) return;
+  if (!request.writableFinished && !request.destroyed) request.destroy();
+}
+
+/**
+ * The system error code of a failed attempt. A connection reset while WeCom's answer was arriving
+ * surfaces from axios as ERR_BAD_RESPONSE "stream has been aborted": it is a reset like one
+ * before the answer, and is retried the same way (the body is re-readable).
+ */
+export function networkCode(error: unknown): string {
+  if (!isAxiosError(error)) return 'EUNKNOWN';
+  if (error.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(error.message)) return 'ECONNRESET';
+  return error.code ?? 'EUNKNOWN';
 }

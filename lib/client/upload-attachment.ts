@@ -5,7 +5,7 @@ import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import { createMultipartBody } from './multipart-body.js';
 import type { WecomHttpClient } from './wecom-http.client.js';
 import type { RequestTokens } from './wecom-request.js';
-import type { WecomResponseBase } from './wecom-response.js';
+import type { WecomResponseBase } from './wecom-http.client.js';
 
 /** upload_attachment (developer.work.weixin.qq.com/document/path/95098). */
 export const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';

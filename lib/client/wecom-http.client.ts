@@ -1,10 +1,8 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { ClientRequest } from 'node:http';
 import { isAxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { linkSignals } from './linked-signal.js';
+import { linkSignals, sleep } from './abort.js';
 import { SecretRedactor } from './secret-redactor.js';
-import { sleep } from './sleep.js';
 import {
   LOGGER_CONTEXT,
   WECOM_MESSAGES,
@@ -26,7 +24,12 @@ import {
 } from '../errors/wecom-transport.error.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { backoffDelay } from './backoff.js';
-import { connectionAgents, type ConnectionAgents } from './connection-agents.js';
+import {
+  connectionAgents,
+  networkCode,
+  stopWriting,
+  type ConnectionAgents,
+} from './connection-agents.js';
 import {
   CONCURRENCY_RETRY_AFTER_MS,
   CREDENTIAL_ERRCODES,
@@ -35,7 +38,6 @@ import {
   RATE_LIMIT_RETRY_AFTER_MS,
   TOKEN_ERRCODES,
 } from '../errors/errcodes.js';
-import { parseWecomResponse, type WecomResponseBase } from './wecom-response.js';
 import type { WecomRequest } from './wecom-request.js';
 
 /** A call as log lines name it: the API, and the corp it acts for. */
@@ -246,24 +248,42 @@ export class WecomHttpClient implements OnModuleDestroy {
   }
 }
 
-/**
- * Destroys `request` (a ClientRequest) if its socket may still be writing the body: WeCom, or a
- * proxy, may answer before it has read the whole body. Once an attempt settles, nothing may read
- * the body's buffers any more: a file's buffer goes back to a pool (see WHOLE_FILES), and a retry
- * may reuse it. A request whose body was fully written is left alone, its socket kept alive.
- */
-export function stopWriting(request: unknown): void {
-  if (!(request instanceof ClientRequest)) return;
-  if (!request.writableFinished && !request.destroyed) request.destroy();
+/** The fields every WeCom answer may carry. A missing errcode means success. */
+export interface WecomResponseBase {
+  errcode?: number;
+  errmsg?: string;
 }
 
-/**
- * The system error code of a failed attempt. A connection reset while WeCom's answer was arriving
- * surfaces from axios as ERR_BAD_RESPONSE "stream has been aborted": it is a reset like one
- * before the answer, and is retried the same way (the body is re-readable).
- */
-function networkCode(error: unknown): string {
-  if (!isAxiosError(error)) return 'EUNKNOWN';
-  if (error.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(error.message)) return 'ECONNRESET';
-  return error.code ?? 'EUNKNOWN';
+/** Parses a WeCom answer body, or explains why it is not one. */
+export function parseWecomResponse<T extends WecomResponseBase>(
+  api: string,
+  status: number,
+  body: string,
+): T {
+  if (status !== 200) {
+    const kind = /^\s*</.test(body)
+      ? 'an HTML page'
+      : body.trim() === ''
+        ? 'an empty body'
+        : 'a non-JSON body';
+    throw new WecomProtocolError(api, status, kind);
+  }
+  if (body.trim() === '') throw new WecomProtocolError(api, status, 'an empty body');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new WecomProtocolError(api, status, /^\s*</.test(body) ? 'an HTML page' : 'invalid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new WecomProtocolError(api, status, 'JSON that is not an object');
+  }
+  const errcode = (parsed as WecomResponseBase).errcode;
+  if (errcode !== undefined && typeof errcode !== 'number') {
+    const asNumber = Number(errcode);
+    if (!Number.isInteger(asNumber))
+      throw new WecomProtocolError(api, status, 'a non-numeric errcode');
+    (parsed as WecomResponseBase).errcode = asNumber;
+  }
+  return parsed as T;
 }

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { FileValidator } from '@nestjs/common';
-import type { AttachmentType } from '../rules/attachment-type.enum.js';
-import type { MediaType } from '../rules/media-type.enum.js';
+import type { AttachmentType } from '../attachment-type.enum.js';
+import type { MediaType } from '../media-type.enum.js';
 import { sanitizeFilename } from '../client/multipart-body.js';
 import { inspectMedia } from '../media/inspect-media.js';
 import { messagesFor, type Messages } from '../messages/index.js';
@@ -12,7 +12,7 @@ import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
 import { checkAttachment, checkAttachmentAsItsBytes } from '../rules/check-attachment.js';
 import type { Violation } from '../rules/violation.interface.js';
 import type { UploadedFileLike } from '../source/attachment-source.js';
-import { resolveSource } from '../source/resolve-source.js';
+import { resolveSource } from '../source/attachment-source.js';
 import { TempDirectory } from '../source/temp-directory.js';
 
 /**

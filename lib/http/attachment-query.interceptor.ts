@@ -9,8 +9,8 @@ import {
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { WECOM_ATTACHMENT_RULES, WECOM_MESSAGES } from '../wecom-media.constants.js';
-import type { AttachmentType } from '../rules/attachment-type.enum.js';
-import type { MediaType } from '../rules/media-type.enum.js';
+import type { AttachmentType } from '../attachment-type.enum.js';
+import type { MediaType } from '../media-type.enum.js';
 import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
 import { checkUploadQuery } from '../rules/check-upload-query.js';
 import type { Messages } from '../messages/index.js';

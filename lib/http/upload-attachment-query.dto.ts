@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsEnum, IsIn } from 'class-validator';
-import { ATTACHMENT_TYPES, AttachmentType } from '../rules/attachment-type.enum.js';
-import { MediaType } from '../rules/media-type.enum.js';
+import { ATTACHMENT_TYPES, AttachmentType } from '../attachment-type.enum.js';
+import { MediaType } from '../media-type.enum.js';
 import { EN_MESSAGES } from '../messages/index.js';
 import { IsAllowedCombination } from './attachment-combination.constraint.js';
 

@@ -3,8 +3,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { MediaType } from '../rules/media-type.enum.js';
-import { defaultFit, inputLimit } from '../media/fit/fit-plan.js';
+import { MediaType } from '../media-type.enum.js';
+import { defaultFit } from '../media/fit/fit-plan.js';
+import { receiveLimit } from '../rules/attachment-rules.js';
 import type { RuleName } from '../rules/violation.interface.js';
 import type { Messages } from '../messages/index.js';
 import { TempDirectory } from '../source/temp-directory.js';
@@ -57,8 +58,8 @@ export class UploadReceiver {
     // that fits per call says so (forFit), whatever the query and the module's option.
     const { rules, fit } = this.options;
     const maxBytes = forFit
-      ? inputLimit(rules, fit || defaultFit(), MediaType.Image)
-      : inputLimit(rules, fit, req.query.media_type);
+      ? receiveLimit(rules, MediaType.Image, (fit || defaultFit()).maxInputBytes)
+      : receiveLimit(rules, req.query.media_type, fit ? fit.maxInputBytes : undefined);
     const key = `${maxBytes} ${fieldName}`;
     let handler = this.handlers.get(key);
     if (!handler) {

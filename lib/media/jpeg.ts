@@ -1,4 +1,4 @@
-import { u16 } from './bytes.js';
+import { u16 } from './byte-reader.js';
 import type { ByteReader } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
 import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './read-budget.js';

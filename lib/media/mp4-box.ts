@@ -1,4 +1,4 @@
-import { fourcc, u32, u64 } from './bytes.js';
+import { fourcc, u32, u64 } from './byte-reader.js';
 import type { ByteReader } from './byte-reader.js';
 
 /** Where a box lies (ISO/IEC 14496-12 4.2): its type, its payload's offset and its end. */

@@ -1,4 +1,4 @@
-import { u24, u32, u64 } from './bytes.js';
+import { u24, u32, u64 } from './byte-reader.js';
 import { childBoxes } from './mp4-box.js';
 
 /** What one track fragment (traf) adds to its track's timeline. */

@@ -1,4 +1,4 @@
-import { u32, u64 } from './bytes.js';
+import { u32, u64 } from './byte-reader.js';
 import type { ByteReader } from './byte-reader.js';
 import { walkChildren, type BoxHeader } from './mp4-box.js';
 

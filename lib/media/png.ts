@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { fourcc, startsWith, u32 } from './bytes.js';
+import { fourcc, startsWith, u32 } from './byte-reader.js';
 import type { ByteReader } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
 

@@ -1,5 +1,5 @@
-import { AttachmentType } from '../rules/attachment-type.enum.js';
-import { MediaType } from '../rules/media-type.enum.js';
+import { AttachmentType } from '../attachment-type.enum.js';
+import { MediaType } from '../media-type.enum.js';
 import type { MediaFormat } from '../media/media-format.js';
 import {
   compressVideoCommand,

@@ -1,7 +1,7 @@
 import { MEDIA_FORMATS } from '../media/media-format.js';
 import { DEFAULT_ATTACHMENT_RULES, resolveRules } from '../rules/attachment-rules.js';
 import type { AttachmentRules } from '../rules/attachment-rules.interface.js';
-import { MEDIA_TYPES, MediaType } from '../rules/media-type.enum.js';
+import { MEDIA_TYPES, MediaType } from '../media-type.enum.js';
 import { listOf, positive, shape, whole, type ShapeIn } from './option-checks.js';
 
 const rule = DEFAULT_ATTACHMENT_RULES;

@@ -1,5 +1,5 @@
-import type { AttachmentType } from './attachment-type.enum.js';
-import type { MediaType } from './media-type.enum.js';
+import type { AttachmentType } from '../attachment-type.enum.js';
+import type { MediaType } from '../media-type.enum.js';
 import type { MediaFormat } from '../media/media-format.js';
 
 /**

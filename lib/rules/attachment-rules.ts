@@ -1,5 +1,5 @@
-import { ATTACHMENT_TYPES, AttachmentType } from './attachment-type.enum.js';
-import { MEDIA_TYPES, MediaType } from './media-type.enum.js';
+import { ATTACHMENT_TYPES, AttachmentType } from '../attachment-type.enum.js';
+import { MEDIA_TYPES, MediaType } from '../media-type.enum.js';
 import type { AttachmentRulesOverride } from '../options/wecom-media-options.js';
 import type { AttachmentRules, MediaTypeRule } from './attachment-rules.interface.js';
 
@@ -47,6 +47,21 @@ export function resolveRules(override: AttachmentRulesOverride = {}): Attachment
     momentVideo: { ...d.momentVideo, ...override.momentVideo },
     maxFilenameBytes: override.maxFilenameBytes ?? d.maxFilenameBytes,
   });
+}
+
+/**
+ * How much of a file is received or spooled: the largest rule's limit, or, for an image to be
+ * fitted, as much as fitting takes (`fitInputBytes`: it may bring a larger image under the limit).
+ */
+export function receiveLimit(
+  rules: AttachmentRules,
+  mediaType: unknown,
+  fitInputBytes?: number,
+): number {
+  const largest = largestLimit(rules);
+  return fitInputBytes !== undefined && mediaType === MediaType.Image
+    ? Math.max(largest, fitInputBytes)
+    : largest;
 }
 
 /** The largest file any media type accepts: uploads above it can be refused before reading on. */

@@ -1,10 +1,9 @@
-import { ATTACHMENT_TYPES, AttachmentType } from './attachment-type.enum.js';
-import { MEDIA_TYPES, MediaType } from './media-type.enum.js';
+import { ATTACHMENT_TYPES, AttachmentType } from '../attachment-type.enum.js';
+import { MEDIA_TYPES, MediaType } from '../media-type.enum.js';
 import type { AttachmentRules } from './attachment-rules.interface.js';
 import type { Violation } from './violation.interface.js';
 import type { MediaFormat, MediaInfo } from '../media/media-format.js';
 import { isAttachmentType, isMediaType } from './attachment-rules.js';
-import { checkFilename } from './filename-rule.js';
 import { EN_MESSAGES, type Messages } from '../messages/index.js';
 import { fitWithin } from '../messages/next-steps.js';
 import { FORMAT_LABELS, formatSeconds, isMissing } from '../messages/labels.js';
@@ -224,6 +223,7 @@ function checkMomentImage(
   const long = Math.max(width, height);
   const short = Math.min(width, height);
   const { maxLongEdge, maxShortEdge } = rules.momentImage;
+  if (short <= maxShortEdge && long <= maxLongEdge) return out;
   const image = { format, width, height };
   const fit = fitWithin(width, height, maxShortEdge, maxLongEdge);
   if (short > maxShortEdge) {
@@ -272,6 +272,27 @@ function checkMomentVideo(
       message: messages.momentVideoDuration(max, seconds),
       limit: max,
       actual: Number(formatSeconds(seconds)),
+    },
+  ];
+}
+
+/** The filename rules, on the name as it will be sent. */
+export function checkFilename(
+  filename: string,
+  maxBytes: number,
+  messages: Messages = EN_MESSAGES,
+): Violation[] {
+  if (filename.trim() === '') {
+    return [{ rule: 'filename-empty', message: messages.filenameEmpty(), actual: 0 }];
+  }
+  const bytes = Buffer.byteLength(filename);
+  if (bytes <= maxBytes) return [];
+  return [
+    {
+      rule: 'filename-length',
+      message: messages.filenameLength(maxBytes, bytes),
+      limit: maxBytes,
+      actual: bytes,
     },
   ];
 }

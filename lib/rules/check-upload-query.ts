@@ -1,5 +1,5 @@
-import type { AttachmentType } from './attachment-type.enum.js';
-import type { MediaType } from './media-type.enum.js';
+import type { AttachmentType } from '../attachment-type.enum.js';
+import type { MediaType } from '../media-type.enum.js';
 import type { AttachmentRules } from './attachment-rules.interface.js';
 import type { Violation } from './violation.interface.js';
 import { checkTypes } from './check-attachment.js';

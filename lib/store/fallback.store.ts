@@ -1,4 +1,4 @@
-import { sleep } from '../client/sleep.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WecomStore } from './wecom-store.interface.js';
 import { MemoryStore } from './memory.store.js';
 import { bounded, NoAnswer, OutageGuard, type Guarded } from './outage-guard.js';

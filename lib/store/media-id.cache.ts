@@ -3,7 +3,7 @@ import type { FittedAttachment } from '../media/fit/fit-options.interface.js';
 import type { UploadedAttachment } from '../uploaded-attachment.interface.js';
 import type { WecomStore } from './wecom-store.interface.js';
 import type { AttachmentSource } from '../source/attachment-source.js';
-import type { MediaType } from '../rules/media-type.enum.js';
+import type { MediaType } from '../media-type.enum.js';
 
 /** How many file digests to remember; the oldest is forgotten first. */
 const MAX_REMEMBERED_DIGESTS = 1000;

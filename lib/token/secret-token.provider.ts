@@ -1,6 +1,6 @@
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import { CredentialsCooldown } from './credentials-cooldown.js';
-import { PerCorpTokens } from './per-corp-tokens.js';
+import { PerCorpTokens } from './stored-token.js';
 import { StoredToken } from './stored-token.js';
 import { credentialFrom, fingerprint, type TokenSettings } from './token-settings.js';
 

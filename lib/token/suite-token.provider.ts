@@ -1,10 +1,10 @@
 import { jsonBody, type RequestTokens } from '../client/wecom-request.js';
 import { SUITE_TOKEN_ERRCODES } from '../errors/errcodes.js';
-import type { WecomResponseBase } from '../client/wecom-response.js';
+import type { WecomResponseBase } from '../client/wecom-http.client.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { SuiteCredentials } from '../options/wecom-media-options.js';
 import { CredentialsCooldown } from './credentials-cooldown.js';
-import { PerCorpTokens } from './per-corp-tokens.js';
+import { PerCorpTokens } from './stored-token.js';
 import { StoredToken } from './stored-token.js';
 import { credentialFrom, fingerprint, type TokenSettings } from './token-settings.js';
 

@@ -1,7 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopWriting } from '../../lib/client/wecom-http.client.js';
+import { stopWriting } from '../../lib/client/connection-agents.js';
 
 /** POSTs `body` and resolves with the request once the whole answer has arrived. */
 function post(port: number, path: string, body: Buffer) {

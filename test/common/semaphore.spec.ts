@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../lib/client/semaphore.js';
+import { Semaphore } from '../../lib/client/call-limits.js';
 
 /** A task that runs until `release()` is called, and says when it started. */
 function held(): { task: () => Promise<void>; started: Promise<void>; release: () => void } {

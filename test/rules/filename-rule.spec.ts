@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeFilename } from '../../lib/client/multipart-body.js';
-import { checkFilename } from '../../lib/rules/filename-rule.js';
+import { checkFilename } from '../../lib/rules/check-attachment.js';
 
 describe('sanitizeFilename', () => {
   it.each([

@@ -8,8 +8,8 @@ import { checkAttachment } from '../../lib/rules/check-attachment.js';
 import { DEFAULT_ATTACHMENT_RULES } from '../../lib/rules/attachment-rules.js';
 import { inspectMedia } from '../../lib/media/inspect-media.js';
 import { BufferReader } from '../../lib/media/byte-reader.js';
-import { AttachmentType } from '../../lib/rules/attachment-type.enum.js';
-import { MediaType } from '../../lib/rules/media-type.enum.js';
+import { AttachmentType } from '../../lib/attachment-type.enum.js';
+import { MediaType } from '../../lib/media-type.enum.js';
 import { scratchDir } from '../helpers/scratch-dir.js';
 
 const run = promisify(execFile);

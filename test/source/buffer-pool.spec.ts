@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BufferPool } from '../../lib/source/buffer-pool.js';
-import { resolveSource } from '../../lib/source/resolve-source.js';
+import { resolveSource } from '../../lib/source/attachment-source.js';
 import { WHOLE_FILES } from '../../lib/source/file-source.js';
 import { TempDirectory } from '../../lib/source/temp-directory.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { resolveSource } from '../../lib/source/resolve-source.js';
-import { OpenFile } from '../../lib/source/open-file.js';
+import { resolveSource } from '../../lib/source/attachment-source.js';
+import { OpenFile } from '../../lib/source/file-source.js';
 import { TempDirectory } from '../../lib/source/temp-directory.js';
 
 const openFds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;

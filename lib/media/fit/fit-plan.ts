@@ -1,4 +1,4 @@
-import { MediaType } from '../../rules/media-type.enum.js';
+import { MediaType } from '../../media-type.enum.js';
 import type { AttachmentRules } from '../../rules/attachment-rules.interface.js';
 import type { RuleName, Violation } from '../../rules/violation.interface.js';
 import type { MediaFormat } from '../media-format.js';
@@ -7,7 +7,6 @@ import { fitWithin } from '../../messages/next-steps.js';
 import { FIT } from '../../options/option-table.js';
 import type { ResolvedFit } from '../../options/resolve-options.js';
 import type { FitOptions } from '../../options/wecom-media-options.js';
-import { largestLimit } from '../../rules/attachment-rules.js';
 import type { AttachmentSource } from '../../source/attachment-source.js';
 import type { ImageHeader } from './image-encoder.js';
 import type { MediaInfo } from '../media-format.js';
@@ -95,19 +94,6 @@ export function renameFor(filename: string, format: 'jpeg' | 'png', maxBytes: nu
     stem = [...stem].slice(0, -1).join('');
   }
   return `${stem}${extension}`;
-}
-
-/**
- * How much of a file is received or spooled: the largest rule's limit, or, for an image with fit
- * on, as much as fitting takes (it may bring a larger image under the limit).
- */
-export function inputLimit(
-  rules: AttachmentRules,
-  fit: ResolvedFit | false,
-  mediaType: unknown,
-): number {
-  const largest = largestLimit(rules);
-  return fit && mediaType === MediaType.Image ? Math.max(largest, fit.maxInputBytes) : largest;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { Semaphore } from '../../client/semaphore.js';
+import { Semaphore } from '../../client/call-limits.js';
 import type { Messages } from '../../messages/index.js';
 import type { ResolvedFit, ResolvedWecomMediaOptions } from '../../options/resolve-options.js';
 import type { AttachmentRules } from '../../rules/attachment-rules.interface.js';
-import { MediaType } from '../../rules/media-type.enum.js';
+import { MediaType } from '../../media-type.enum.js';
 import type { Violation } from '../../rules/violation.interface.js';
 import type { AttachmentSource } from '../../source/attachment-source.js';
 import { ownedFileSource } from '../../source/file-source.js';
