@@ -6,12 +6,12 @@ import { FaultInjector } from './fault-injector.js';
 import type { RecordedRequest } from './recorded-request.interface.js';
 import { RequestHandler } from './request-handler.js';
 import { RequestRecorder } from './request-recorder.js';
+import { SuiteRegistry } from './suite-registry.js';
 import type {
   EmulatorApi,
   EmulatorApp,
   EmulatorFaults,
   EmulatorLoad,
-  EmulatorSuite,
   RawAnswer,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';
@@ -40,8 +40,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private readonly faults = new FaultInjector(() => this.tokens.expireAll());
   private readonly limits: CallLimits;
   private readonly apps: EmulatorApp[];
-  private readonly suites: EmulatorSuite[];
-  private readonly givenSuites: readonly EmulatorSuite[];
+  private readonly suites: SuiteRegistry;
   private readonly server: EmulatorServer;
 
   /** Every request, oldest first. */
@@ -52,24 +51,16 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private constructor(options: WecomEmulatorOptions) {
     super();
     this.apps = options.apps ?? [WecomEmulator.DEFAULT_APP];
-    // Copies: setSuiteTicket and the authorisation calls change them, never the caller's
-    // objects, and reset() goes back to what the options said.
-    this.givenSuites = options.suites ?? [];
-    this.suites = [];
-    this.restoreSuites();
+    this.suites = new SuiteRegistry(options.suites ?? []);
     this.limits = new CallLimits(options.limits);
-    const { recorder, tokens, suiteTokens, faults, limits, apps, suites } = this;
-    const handler = new RequestHandler({
-      recorder,
-      faults,
-      tokens,
-      suiteTokens,
-      limits,
-      apps,
-      suites,
-      options,
-    });
-    this.server = new EmulatorServer(API_PATHS, handler, options.tls);
+    const { recorder, tokens, suiteTokens, faults, limits, apps } = this;
+    const suites = this.suites.suites;
+    const parts = { recorder, faults, tokens, suiteTokens, limits, apps, suites };
+    this.server = new EmulatorServer(
+      API_PATHS,
+      new RequestHandler({ ...parts, options }),
+      options.tls,
+    );
   }
 
   /** Starts an emulator on 127.0.0.1 and, unless `options.port` says otherwise, a free port. */
@@ -146,7 +137,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
 
   /** The ticket get_suite_token accepts from now on for `suiteId`, as WeCom pushes a new one. */
   setSuiteTicket(suiteId: string, ticket: string): this {
-    this.suiteOf(suiteId).suiteTicket = ticket;
+    this.suites.setTicket(suiteId, ticket);
     return this;
   }
 
@@ -155,9 +146,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
    * permanent code is refused from now on (40084).
    */
   revokeAuthorisation(corpId: string, suiteId?: string): this {
-    for (const suite of this.suites) {
-      if (suiteId === undefined || suite.suiteId === suiteId) delete suite.permanentCodes[corpId];
-    }
+    this.suites.revoke(corpId, suiteId);
     return this;
   }
 
@@ -166,7 +155,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
    * now on get_corp_token accepts that code for it.
    */
   grantAuthorisation(corpId: string, suiteId: string, permanentCode: string): this {
-    this.suiteOf(suiteId).permanentCodes[corpId] = permanentCode;
+    this.suites.grant(corpId, suiteId, permanentCode);
     return this;
   }
 
@@ -211,26 +200,12 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     this.tokens.clear();
     this.suiteTokens.clear();
     this.faults.reset();
-    this.restoreSuites();
-  }
-
-  private restoreSuites(): void {
-    this.suites.splice(
-      0,
-      this.suites.length,
-      ...this.givenSuites.map((s) => ({ ...s, permanentCodes: { ...s.permanentCodes } })),
-    );
+    this.suites.restore();
   }
 
   /** Resolves once a request matching `predicate` has been recorded (counting earlier ones). */
   waitFor(predicate: (r: RecordedRequest) => boolean): Promise<RecordedRequest> {
     return this.recorder.waitFor(predicate);
-  }
-
-  private suiteOf(suiteId: string): EmulatorSuite {
-    const suite = this.suites.find((s) => s.suiteId === suiteId);
-    if (!suite) throw new Error(`the emulator knows no suite ${suiteId}`);
-    return suite;
   }
 
   /** Stops listening and drops every open connection. */
