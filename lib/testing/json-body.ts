@@ -1,5 +1,5 @@
-// Reading the JSON bodies of WeCom's POST APIs: a body that is not a JSON object is a data format
-// error (47001).
+// Reading the JSON bodies of WeCom's POST APIs, as loosely as WeCom itself: a body that is not a
+// JSON object is a data format error (47001), and a field of the wrong type counts as wrong.
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -19,3 +19,17 @@ export function jsonOf(body: Buffer): JsonObject | undefined {
     return undefined;
   }
 }
+
+/** Characters as WeCom counts them (字): code points, so that an emoji is one. */
+export const charsOf = (text: string): number => [...text].length;
+
+/** The UTF-8 bytes of `text`. */
+export const bytesOf = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** True for an array whose every item passes `is`. */
+export function isArrayOf<T>(value: unknown, is: (item: unknown) => item is T): value is T[] {
+  return Array.isArray(value) && value.every(is);
+}
+
+export const isString = (value: unknown): value is string => typeof value === 'string';
+export const isInteger = (value: unknown): value is number => Number.isInteger(value);

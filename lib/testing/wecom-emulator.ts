@@ -3,6 +3,8 @@ import { AccessTokens } from './access-tokens.js';
 import { CallLimits } from './call-limits.js';
 import { EmulatorServer } from './emulator-server.js';
 import { FaultInjector } from './fault-injector.js';
+import type { EmulatorAlbum, EmulatorMoment } from './published.interface.js';
+import { Publishing } from './publishing.js';
 import type { RecordedRequest } from './recorded-request.interface.js';
 import { RequestHandler } from './request-handler.js';
 import { RequestRecorder } from './request-recorder.js';
@@ -19,9 +21,11 @@ import { API_PATHS } from './wecom-tables.js';
 
 /**
  * A WeCom API on 127.0.0.1 for tests and the sample, so that nobody needs a real corp to test an
- * upload: `gettoken` with corp id and secret checks and expiring tokens, and `upload_attachment`
+ * upload: `gettoken` with corp id and secret checks and expiring tokens, `upload_attachment`
  * that parses the multipart body strictly (part `media`, `filename`, `filelength`, Content-Length,
- * no chunking) and applies the size rules. It records every request and injects faults on demand.
+ * no chunking) and applies the size rules, and the APIs that publish what was uploaded — moment
+ * tasks and product albums — which take only media_ids it issued, to the same corp, for the same
+ * kind, within 3 days. It records every request and injects faults on demand.
  * Emits `arrival` with the API name as a request comes in, and `request` with each
  * {@link RecordedRequest} once it is answered, dropped, or abandoned by the client.
  *
@@ -41,6 +45,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private readonly limits: CallLimits;
   private readonly apps: EmulatorApp[];
   private readonly suites: SuiteRegistry;
+  private readonly publishing: Publishing;
   private readonly server: EmulatorServer;
 
   /** Every request, oldest first. */
@@ -53,9 +58,10 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     this.apps = options.apps ?? [WecomEmulator.DEFAULT_APP];
     this.suites = new SuiteRegistry(options.suites ?? []);
     this.limits = new CallLimits(options.limits);
-    const { recorder, tokens, suiteTokens, faults, limits, apps } = this;
+    this.publishing = new Publishing(options);
+    const { recorder, tokens, suiteTokens, faults, limits, apps, publishing } = this;
     const suites = this.suites.suites;
-    const parts = { recorder, faults, tokens, suiteTokens, limits, apps, suites };
+    const parts = { recorder, faults, tokens, suiteTokens, limits, apps, suites, publishing };
     this.server = new EmulatorServer(
       API_PATHS,
       new RequestHandler({ ...parts, options }),
@@ -159,6 +165,37 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     return this;
   }
 
+  /** Every moment task accepted, oldest first, as it stands; `reset()` empties it. */
+  get moments(): readonly EmulatorMoment[] {
+    return this.publishing.moments.list;
+  }
+
+  /** Every product album created, oldest first, deleted ones included; `reset()` empties it. */
+  get albums(): readonly EmulatorAlbum[] {
+    return this.publishing.albums.list;
+  }
+
+  /**
+   * Makes an issued media_id `ms` older: at 3 days (259200000 ms) the publishing APIs refuse it
+   * (40007). Throws for a media_id the emulator never issued.
+   */
+  ageMedia(mediaId: string, ms: number): this {
+    this.publishing.media.age(mediaId, ms);
+    return this;
+  }
+
+  /** The next `times` moment tasks (of `corpId`, when given) end with `result.errcode`, no moment_id. */
+  failNextMomentTask(errcode: number, times = 1, corpId?: string): this {
+    this.publishing.moments.queue({ errcode }, times, corpId);
+    return this;
+  }
+
+  /** The next `times` moment tasks (of `corpId`, when given) never finish: they stay at `status`. */
+  stallNextMomentTask(status: 1 | 2 = 2, times = 1, corpId?: string): this {
+    this.publishing.moments.queue({ stallAt: status }, times, corpId);
+    return this;
+  }
+
   /** Answers the next `times` calls of `api` (default 1), for `corpId` only when given, with `errcode`. */
   failNext(api: EmulatorApi, errcode: number, times = 1, corpId?: string): this {
     this.faults.queue(api, errcode, times, corpId);
@@ -190,9 +227,10 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   }
 
   /**
-   * Forgets requests, queued and random faults, the delay, tokens, and the limits' windows,
-   * refusals (45009, 45033) and peak load, and puts the suites' tickets and authorisations back as
-   * the options gave them: tests share one emulator.
+   * Forgets requests, queued and random faults, the delay, tokens, the limits' windows, refusals
+   * (45009, 45033) and peak load, the media_ids issued, the moments and albums and their queued
+   * outcomes, and puts the suites' tickets and authorisations back as the options gave them:
+   * tests share one emulator.
    */
   reset(): void {
     this.requests.length = 0;
@@ -201,6 +239,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     this.suiteTokens.clear();
     this.faults.reset();
     this.suites.restore();
+    this.publishing.clear();
   }
 
   /** Resolves once a request matching `predicate` has been recorded (counting earlier ones). */
