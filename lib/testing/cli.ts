@@ -4,7 +4,7 @@
 // the environment to run the app with, then one line per request, until Ctrl-C.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { RecordedRequest } from './recorded-request.interface.js';
+import { describeRequest } from './request-line.js';
 import { WecomEmulator } from './wecom-emulator.js';
 
 /** A line to stdout (what a user reads and copies), or to stderr. */
@@ -68,20 +68,7 @@ say(`WeCom emulator on ${emulator.url} (corp ${emulator.corpId}). Run your app w
 and pass baseUrl: process.env.WECOM_BASE_URL to WecomMediaModule.${tls ? " The app must trust the\ncertificate's CA (the module's ca option, or NODE_EXTRA_CA_CERTS=<the CA file>)." : ''} Ctrl-C stops it.
 `);
 
-/** One line a request: what was called and what it got. */
-function describe(r: RecordedRequest): string {
-  const answer =
-    r.closedByClient === true
-      ? 'the client left'
-      : r.errcode === undefined
-        ? 'no answer'
-        : `errcode ${r.errcode}`;
-  if (!r.upload) return `${r.method} ${r.api} → ${answer}`;
-  const { filename, size, contentType } = r.upload;
-  const what = `"${filename ?? ''}" (${size} bytes, ${contentType ?? 'no Content-Type'})`;
-  return `${r.method} ${r.api} ${r.query.media_type ?? ''}/${r.query.attachment_type ?? ''} ${what} → ${answer}${r.mediaId ? `, media_id ${r.mediaId}` : ''}`;
-}
-emulator.on('request', (r) => say(describe(r)));
+emulator.on('request', (r) => say(describeRequest(r)));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

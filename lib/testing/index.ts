@@ -11,3 +11,11 @@ export type {
   RawAnswer,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';
+export type {
+  EmulatorAlbum,
+  EmulatorAlbumAttachment,
+  EmulatorInvalidTargets,
+  EmulatorMoment,
+  EmulatorMomentAttachment,
+  EmulatorVisibleRange,
+} from './published.interface.js';

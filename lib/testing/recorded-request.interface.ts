@@ -60,6 +60,13 @@ export interface RecordedRequest {
   /** The media_id issued, on success. */
   mediaId?: string;
   /**
+   * The JSON body as parsed (every API but upload_attachment, when the body is JSON), with
+   * secrets such as `suite_secret` and `permanent_code` masked.
+   */
+  json?: unknown;
+  /** The JSON answered to a publishing API (moments, product albums), errmsg included. */
+  answer?: Readonly<Record<string, unknown>>;
+  /**
    * True when the client closed the connection before the emulator answered (nothing was
    * answered then); recorded the moment the close is seen.
    */

@@ -4,21 +4,22 @@ import type { Exchange } from './exchange.js';
 import type { Fault, FaultInjector } from './fault-injector.js';
 import { gettoken } from './gettoken.handler.js';
 import { corpOfBody, getCorpToken, getSuiteToken } from './suite-token.handlers.js';
+import type { Publishing } from './publishing.js';
 import type { RecordedRequest } from './recorded-request.interface.js';
-import type { RequestRecorder } from './request-recorder.js';
+import { recordedJson, type RequestRecorder } from './request-recorder.js';
 import {
   uploadAttachment,
   type UploadCall,
   type UploadOutcome,
 } from './upload-attachment.handler.js';
-import { wecomJson } from './wecom-answer.js';
+import { wecomBody, wecomJson } from './wecom-answer.js';
 import type {
   EmulatorApi,
   EmulatorApp,
   EmulatorSuite,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';
-import { DEFAULT_TOKEN_TTL_SECONDS } from './wecom-tables.js';
+import { DEFAULT_TOKEN_TTL_SECONDS, PUBLISHING_APIS } from './wecom-tables.js';
 
 /** The parts of the emulator a request goes through. */
 export interface RequestHandlerParts {
@@ -32,6 +33,8 @@ export interface RequestHandlerParts {
   limits: CallLimits;
   apps: readonly EmulatorApp[];
   suites: readonly EmulatorSuite[];
+  /** The media_ids issued, and the moments and albums published with them. */
+  publishing: Publishing;
   options: WecomEmulatorOptions;
 }
 
@@ -99,6 +102,7 @@ export class RequestHandler {
     const body = await exchange.body();
     if (exchange.clientGone.aborted) return;
     if (body === undefined) return recorder.record(record); // the emulator is closing
+    if (api !== 'upload_attachment' && body.length > 0) record.json = recordedJson(body);
     if (api === 'get_corp_token') {
       const corpId = corpOfBody(body);
       if (corpId !== undefined) {
@@ -127,15 +131,27 @@ export class RequestHandler {
     const { answer, upload } = this.answer(api, fault, call);
     if (upload) record.upload = upload;
     record.errcode = answer.errcode;
-    if (typeof answer.media_id === 'string') record.mediaId = answer.media_id;
-    exchange.answerJson(wecomJson(answer));
+    if (typeof answer.media_id === 'string') {
+      record.mediaId = answer.media_id;
+      // Issued only now that it is answered: the publishing APIs take it from here on.
+      this.parts.publishing.media.record(answer.media_id, {
+        corpId: record.corpId ?? '',
+        mediaType: call.query.media_type ?? '',
+        attachmentType: call.query.attachment_type ?? '',
+        createdAt: Date.now(),
+      });
+    }
+    const sent = wecomBody(answer);
+    if (PUBLISHING_APIS.has(api)) record.answer = sent;
+    exchange.answerJson(JSON.stringify(sent));
     recorder.record(record);
   }
 
   /** The corp a call acts for, as far as its query tells. */
   private corpOfQuery(api: EmulatorApi, query: Record<string, string>): string | undefined {
     if (api === 'gettoken') return query.corpid;
-    if (api === 'upload_attachment') return this.parts.tokens.ownerOf(query.access_token);
+    if (api === 'upload_attachment' || PUBLISHING_APIS.has(api))
+      return this.parts.tokens.ownerOf(query.access_token);
     return undefined;
   }
 
@@ -146,6 +162,8 @@ export class RequestHandler {
       api === 'upload_attachment' ? uploadAttachment(call, tokens, options) : undefined;
     if (typeof fault === 'number') return { answer: { errcode: fault }, upload: judged?.upload };
     if (judged) return judged;
+    if (PUBLISHING_APIS.has(api))
+      return { answer: this.parts.publishing.answer(api, call, tokens) };
     const ttl = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     if (api === 'get_suite_token') {
       return { answer: getSuiteToken(call.body, suites, suiteTokens, ttl) };

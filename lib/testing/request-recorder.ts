@@ -9,8 +9,18 @@ export interface RequestEvents {
   off(event: 'request', listener: (record: RecordedRequest) => void): unknown;
 }
 
-/** Query parameters never recorded in clear: a test's log must not teach anyone to leak them. */
-const SECRET_KEYS = new Set(['access_token', 'corpsecret', 'suite_access_token', 'permanent_code']);
+/**
+ * Query parameters and JSON body fields never recorded in clear: a test's log must not teach
+ * anyone to leak them.
+ */
+const SECRET_KEYS = new Set([
+  'access_token',
+  'corpsecret',
+  'suite_access_token',
+  'permanent_code',
+  'suite_secret',
+  'suite_ticket',
+]);
 
 /** The emulator's memory: every request in order, announced as it is recorded, and `waitFor`. */
 export class RequestRecorder {
@@ -58,5 +68,19 @@ export class RequestRecorder {
 function maskQuery(query: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(query).map(([k, v]) => [k, SECRET_KEYS.has(k) ? '***' : v]),
+  );
+}
+
+/** A JSON body as recorded: parsed, its top-level secrets masked; undefined when it is not JSON. */
+export function recordedJson(body: Buffer): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  return Object.fromEntries(
+    Object.entries(json).map(([k, v]) => [k, SECRET_KEYS.has(k) ? '***' : v]),
   );
 }

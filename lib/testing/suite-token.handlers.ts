@@ -1,4 +1,5 @@
 import { SUITE_TOKEN_CODES, type AccessTokens } from './access-tokens.js';
+import { jsonOf } from './json-body.js';
 import type { WecomAnswer } from './wecom-answer.js';
 import type { EmulatorSuite } from './wecom-emulator-options.interface.js';
 
@@ -7,18 +8,6 @@ import type { EmulatorSuite } from './wecom-emulator-options.interface.js';
 // invalid suite_token, 40083 invalid suite_id, 40084 invalid permanent_code (a wrong code, or
 // the corp cancelled its authorisation), 40085 invalid suite_ticket, 42009 suite_access_token
 // expired.
-
-/** A JSON body, or undefined when it is not a JSON object. */
-function jsonOf(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * service/get_suite_token (https://developer.work.weixin.qq.com/document/path/90600):

@@ -6,7 +6,16 @@ export interface WecomAnswer {
   [field: string]: unknown;
 }
 
-/** The body WeCom sends for `answer`: errmsg from the errcode, then the answer's own fields. */
+/**
+ * The body WeCom sends for `answer`: errcode, errmsg (the answer's own, else the errcode's), then
+ * the answer's other fields.
+ */
+export function wecomBody(answer: WecomAnswer): Record<string, unknown> {
+  const { errcode, errmsg = ERRMSG[errcode] ?? 'error', ...fields } = answer;
+  return { errcode, errmsg, ...fields };
+}
+
+/** {@link wecomBody} as JSON text. */
 export function wecomJson(answer: WecomAnswer): string {
-  return JSON.stringify({ errmsg: ERRMSG[answer.errcode] ?? 'error', ...answer });
+  return JSON.stringify(wecomBody(answer));
 }

@@ -1,11 +1,24 @@
 // What a test tells the emulator: how to start it and which faults to inject.
+import type { EmulatorInvalidTargets } from './published.interface.js';
 
 /**
  * The WeCom APIs the emulator serves, as `failNext`, `resetNext` and `answerNextWith` name them.
  *
  * @publicApi
  */
-export type EmulatorApi = 'gettoken' | 'upload_attachment' | 'get_suite_token' | 'get_corp_token';
+export type EmulatorApi =
+  | 'gettoken'
+  | 'upload_attachment'
+  | 'get_suite_token'
+  | 'get_corp_token'
+  | 'add_moment_task'
+  | 'get_moment_task_result'
+  | 'cancel_moment_task'
+  | 'add_product_album'
+  | 'get_product_album'
+  | 'get_product_album_list'
+  | 'update_product_album'
+  | 'delete_product_album';
 
 /**
  * An app the emulator knows: gettoken issues a token only for a corp id and secret it holds.
@@ -106,6 +119,19 @@ export interface WecomEmulatorOptions {
    * @default undefined (no limits; `peakLoad` still counts)
    */
   limits?: EmulatorLimits;
+  /**
+   * How many get_moment_task_result polls see each of status 1 (started) and 2 (creating) before
+   * a moment task is done (3): with 1, the first poll sees 1, the second 2, the third 3; with 0,
+   * the first poll already sees 3. Counted in polls, not time, so that tests are deterministic.
+   * @default 1
+   */
+  pollsPerMomentStep?: number;
+  /**
+   * Senders, departments and tags that a moment task's result reports invalid, on top of every
+   * user id and tag id that starts with `invalid`.
+   * @default `{}`
+   */
+  invalidTargets?: EmulatorInvalidTargets;
 }
 
 /**
@@ -122,8 +148,9 @@ export interface EmulatorTls {
 
 /**
  * Frequency limits the emulator enforces, each on its own for every pair of a corp and an API
- * (gettoken, upload_attachment, get_corp_token): the corp is the one the call acts for — the
- * corp its access_token was issued to, gettoken's `corpid`, get_corp_token's `auth_corpid`.
+ * (gettoken, upload_attachment, get_corp_token, the publishing APIs): the corp is the one the call
+ * acts for — the corp its access_token was issued to, gettoken's `corpid`, get_corp_token's
+ * `auth_corpid`.
  * Calls whose corp the emulator cannot tell (get_suite_token, an unknown token) are not limited.
  *
  * The windows are fixed, as WeCom's are, and start at a call: a pair's first call opens a minute

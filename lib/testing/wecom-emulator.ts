@@ -3,15 +3,17 @@ import { AccessTokens } from './access-tokens.js';
 import { CallLimits } from './call-limits.js';
 import { EmulatorServer } from './emulator-server.js';
 import { FaultInjector } from './fault-injector.js';
+import type { EmulatorAlbum, EmulatorMoment } from './published.interface.js';
+import { Publishing } from './publishing.js';
 import type { RecordedRequest } from './recorded-request.interface.js';
 import { RequestHandler } from './request-handler.js';
 import { RequestRecorder } from './request-recorder.js';
+import { SuiteRegistry } from './suite-registry.js';
 import type {
   EmulatorApi,
   EmulatorApp,
   EmulatorFaults,
   EmulatorLoad,
-  EmulatorSuite,
   RawAnswer,
   WecomEmulatorOptions,
 } from './wecom-emulator-options.interface.js';
@@ -19,9 +21,11 @@ import { API_PATHS } from './wecom-tables.js';
 
 /**
  * A WeCom API on 127.0.0.1 for tests and the sample, so that nobody needs a real corp to test an
- * upload: `gettoken` with corp id and secret checks and expiring tokens, and `upload_attachment`
+ * upload: `gettoken` with corp id and secret checks and expiring tokens, `upload_attachment`
  * that parses the multipart body strictly (part `media`, `filename`, `filelength`, Content-Length,
- * no chunking) and applies the size rules. It records every request and injects faults on demand.
+ * no chunking) and applies the size rules, and the APIs that publish what was uploaded — moment
+ * tasks and product albums — which take only media_ids it issued, to the same corp, for the same
+ * kind, within 3 days. It records every request and injects faults on demand.
  * Emits `arrival` with the API name as a request comes in, and `request` with each
  * {@link RecordedRequest} once it is answered, dropped, or abandoned by the client.
  *
@@ -40,8 +44,8 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private readonly faults = new FaultInjector(() => this.tokens.expireAll());
   private readonly limits: CallLimits;
   private readonly apps: EmulatorApp[];
-  private readonly suites: EmulatorSuite[];
-  private readonly givenSuites: readonly EmulatorSuite[];
+  private readonly suites: SuiteRegistry;
+  private readonly publishing: Publishing;
   private readonly server: EmulatorServer;
 
   /** Every request, oldest first. */
@@ -52,24 +56,17 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   private constructor(options: WecomEmulatorOptions) {
     super();
     this.apps = options.apps ?? [WecomEmulator.DEFAULT_APP];
-    // Copies: setSuiteTicket and the authorisation calls change them, never the caller's
-    // objects, and reset() goes back to what the options said.
-    this.givenSuites = options.suites ?? [];
-    this.suites = [];
-    this.restoreSuites();
+    this.suites = new SuiteRegistry(options.suites ?? []);
     this.limits = new CallLimits(options.limits);
-    const { recorder, tokens, suiteTokens, faults, limits, apps, suites } = this;
-    const handler = new RequestHandler({
-      recorder,
-      faults,
-      tokens,
-      suiteTokens,
-      limits,
-      apps,
-      suites,
-      options,
-    });
-    this.server = new EmulatorServer(API_PATHS, handler, options.tls);
+    this.publishing = new Publishing(options);
+    const { recorder, tokens, suiteTokens, faults, limits, apps, publishing } = this;
+    const suites = this.suites.suites;
+    const parts = { recorder, faults, tokens, suiteTokens, limits, apps, suites, publishing };
+    this.server = new EmulatorServer(
+      API_PATHS,
+      new RequestHandler({ ...parts, options }),
+      options.tls,
+    );
   }
 
   /** Starts an emulator on 127.0.0.1 and, unless `options.port` says otherwise, a free port. */
@@ -146,7 +143,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
 
   /** The ticket get_suite_token accepts from now on for `suiteId`, as WeCom pushes a new one. */
   setSuiteTicket(suiteId: string, ticket: string): this {
-    this.suiteOf(suiteId).suiteTicket = ticket;
+    this.suites.setTicket(suiteId, ticket);
     return this;
   }
 
@@ -155,9 +152,7 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
    * permanent code is refused from now on (40084).
    */
   revokeAuthorisation(corpId: string, suiteId?: string): this {
-    for (const suite of this.suites) {
-      if (suiteId === undefined || suite.suiteId === suiteId) delete suite.permanentCodes[corpId];
-    }
+    this.suites.revoke(corpId, suiteId);
     return this;
   }
 
@@ -166,7 +161,38 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
    * now on get_corp_token accepts that code for it.
    */
   grantAuthorisation(corpId: string, suiteId: string, permanentCode: string): this {
-    this.suiteOf(suiteId).permanentCodes[corpId] = permanentCode;
+    this.suites.grant(corpId, suiteId, permanentCode);
+    return this;
+  }
+
+  /** Every moment task accepted, oldest first, as it stands; `reset()` empties it. */
+  get moments(): readonly EmulatorMoment[] {
+    return this.publishing.moments.list;
+  }
+
+  /** Every product album created, oldest first, deleted ones included; `reset()` empties it. */
+  get albums(): readonly EmulatorAlbum[] {
+    return this.publishing.albums.list;
+  }
+
+  /**
+   * Makes an issued media_id `ms` older: at 3 days (259200000 ms) the publishing APIs refuse it
+   * (40007). Throws for a media_id the emulator never issued.
+   */
+  ageMedia(mediaId: string, ms: number): this {
+    this.publishing.media.age(mediaId, ms);
+    return this;
+  }
+
+  /** The next `times` moment tasks (of `corpId`, when given) end with `result.errcode`, no moment_id. */
+  failNextMomentTask(errcode: number, times = 1, corpId?: string): this {
+    this.publishing.moments.queue({ errcode }, times, corpId);
+    return this;
+  }
+
+  /** The next `times` moment tasks (of `corpId`, when given) never finish: they stay at `status`. */
+  stallNextMomentTask(status: 1 | 2 = 2, times = 1, corpId?: string): this {
+    this.publishing.moments.queue({ stallAt: status }, times, corpId);
     return this;
   }
 
@@ -201,9 +227,10 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
   }
 
   /**
-   * Forgets requests, queued and random faults, the delay, tokens, and the limits' windows,
-   * refusals (45009, 45033) and peak load, and puts the suites' tickets and authorisations back as
-   * the options gave them: tests share one emulator.
+   * Forgets requests, queued and random faults, the delay, tokens, the limits' windows, refusals
+   * (45009, 45033) and peak load, the media_ids issued, the moments and albums and their queued
+   * outcomes, and puts the suites' tickets and authorisations back as the options gave them:
+   * tests share one emulator.
    */
   reset(): void {
     this.requests.length = 0;
@@ -211,26 +238,13 @@ export class WecomEmulator extends EventEmitter<{ request: [RecordedRequest]; ar
     this.tokens.clear();
     this.suiteTokens.clear();
     this.faults.reset();
-    this.restoreSuites();
-  }
-
-  private restoreSuites(): void {
-    this.suites.splice(
-      0,
-      this.suites.length,
-      ...this.givenSuites.map((s) => ({ ...s, permanentCodes: { ...s.permanentCodes } })),
-    );
+    this.suites.restore();
+    this.publishing.clear();
   }
 
   /** Resolves once a request matching `predicate` has been recorded (counting earlier ones). */
   waitFor(predicate: (r: RecordedRequest) => boolean): Promise<RecordedRequest> {
     return this.recorder.waitFor(predicate);
-  }
-
-  private suiteOf(suiteId: string): EmulatorSuite {
-    const suite = this.suites.find((s) => s.suiteId === suiteId);
-    if (!suite) throw new Error(`the emulator knows no suite ${suiteId}`);
-    return suite;
   }
 
   /** Stops listening and drops every open connection. */
