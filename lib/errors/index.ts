@@ -1,4 +1,5 @@
 export * from './attachment-rule.error.js';
+export * from './attachment-source.error.js';
 export * from './wecom-api.error.js';
 export * from './wecom-credential-source.error.js';
 export * from './wecom-transport.error.js';

@@ -2,7 +2,7 @@
  * The rules an attachment or an upload request can break; each name names one failure.
  *
  * - `min-size`: the file is 5 bytes or smaller (every file must be larger).
- * - `max-size`: the file is over its media type's size limit.
+ * - `max-size`: the file is over its media type's size limit (a URL's Content-Length too).
  * - `format`: the bytes are not a format the media type accepts.
  * - `media-type-mismatch`: the bytes are a format of another media type (an MP4 sent as image).
  * - `media-type`: `media_type` is not `image`, `video` or `file`.
@@ -23,6 +23,11 @@
  * - `receive-timeout`: the client did not send its whole upload in time.
  * - `corp-id`: no corp to upload for, a malformed corp id, or a corp the module has no
  *   credentials for.
+ * - `url-scheme`: a URL to download that is not http: or https:.
+ * - `url-host`: a URL (or a redirect) whose host and port are not in `urlSources.allowedHosts`.
+ * - `url-address`: a listed host that resolves to a private, loopback, link-local or otherwise
+ *   non-public address not itself listed.
+ * - `url-redirects`: a URL redirected more than `urlSources.maxRedirects` times.
  *
  * @publicApi
  */
@@ -51,7 +56,11 @@ export type RuleName =
   | 'multipart-field-size'
   | 'multipart-malformed'
   | 'receive-timeout'
-  | 'corp-id';
+  | 'corp-id'
+  | 'url-scheme'
+  | 'url-host'
+  | 'url-address'
+  | 'url-redirects';
 
 /**
  * One broken rule: its name, a message that names the limit and the actual value, and both
