@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { linkSignals } from '../common/linked-signal.js';
+import { linkSignals } from '../client/abort.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import {
   AttachmentSourceError,

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Violation } from '../interfaces/violation.interface.js';
+import type { Violation } from '../rules/violation.interface.js';
 import { addressClass, canonicalAddress } from './address-class.js';
 import { addressViolation, hostViolation, schemeViolation } from './url-violations.js';
 

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { untilAborted } from '../common/until-aborted.js';
+import { untilAborted } from '../client/abort.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import { AttachmentSourceError } from '../errors/attachment-source.error.js';
 import { bareHostname, describeUrl } from './url-parts.js';

@@ -1,4 +1,4 @@
-import type { Violation } from '../interfaces/violation.interface.js';
+import type { Violation } from '../rules/violation.interface.js';
 import { describeUrl } from './url-parts.js';
 
 // The English message of each URL rule, one function per rule so that it can move to the

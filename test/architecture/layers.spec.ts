@@ -115,12 +115,13 @@ describe('lib/ layout', () => {
     expect(upwards).toEqual([]);
   });
 
-  it('keeps the wire in client/ and the bytes in source/: neither imports the rules, nor client/ the sources', () => {
+  it('keeps the wire in client/ and the bytes in source/: client/ knows neither rules nor sources, source/ never judges', () => {
     const crossing = imports
       .filter(
         (i) =>
           (unitOf(i.from) === 'client' && ['rules', 'source'].includes(unitOf(i.to))) ||
-          (unitOf(i.from) === 'source' && unitOf(i.to) === 'rules'),
+          // A URL's guards answer in Violations (a type); the rules themselves are not run here.
+          (unitOf(i.from) === 'source' && unitOf(i.to) === 'rules' && i.runtime),
       )
       .map((i) => `${i.from} → ${i.to}`);
     expect(crossing).toEqual([]);
