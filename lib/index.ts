@@ -8,14 +8,32 @@ export { MediaType } from './media-type.enum.js';
 export * from './errors/index.js';
 export * from './token/access-token-provider.interface.js';
 export * from './attachment-input.interface.js';
+export type {
+  AnonymousFileSource,
+  FilePathLike,
+  NamedFileSource,
+  UploadedFileLike,
+} from './source/attachment-source.js';
 export * from './rules/attachment-rules.interface.js';
 export * from './media/fit/fit-options.interface.js';
 export * from './http/upload-attachment-response.interface.js';
 export * from './uploaded-attachment.interface.js';
 export * from './rules/violation.interface.js';
 export * from './options/wecom-media-options.js';
+export { WECOM_MEDIA_EXTRAS, WECOM_MEDIA_OPTIONS } from './options/option-table.js';
+export type {
+  Check,
+  Fields,
+  InOf,
+  OptionalFields,
+  OutOf,
+  RequiredKeys,
+  ShapeIn,
+  ShapeOut,
+} from './options/option-checks.js';
 export * from './store/wecom-store.interface.js';
 export type { MediaFormat } from './media/media-format.js';
+export type { Locale } from './messages/messages.js';
 export { DEFAULT_ATTACHMENT_RULES } from './rules/attachment-rules.js';
 export {
   AttachmentFileInterceptor,

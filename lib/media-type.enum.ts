@@ -4,8 +4,11 @@
  * @publicApi
  */
 export enum MediaType {
+  /** JPEG or PNG, by default. */
   Image = 'image',
+  /** MP4, by default. */
   Video = 'video',
+  /** Any file. */
   File = 'file',
 }
 

@@ -23,7 +23,7 @@ export function sanitizeFilename(name: string): string {
 }
 
 /** Strips control characters from a header value we did not write (a part's Content-Type). */
-export function stripControls(value: string): string {
+function stripControls(value: string): string {
   return value.replace(CONTROL_CHARS, '');
 }
 
@@ -170,7 +170,7 @@ function framedStream(head: Buffer, content: Readable, tail: Buffer, size: numbe
 }
 
 /** The part's opening delimiter and headers, up to the blank line before the bytes. */
-export function partHeader(boundary: string, file: MultipartFile): string {
+function partHeader(boundary: string, file: MultipartFile): string {
   // The filename arrives neutralised (sanitizeFilename); one that could still break the
   // header is a bug upstream, and must not reach WeCom.
   if (HEADER_BREAKERS.test(file.filename)) {
@@ -201,7 +201,7 @@ export function markRoomAround(view: Buffer): Buffer {
 }
 
 /** The free bytes before and after `view`, if it was marked by markRoomAround. */
-export function roomAround(view: Buffer): { before: number; after: number } | undefined {
+function roomAround(view: Buffer): { before: number; after: number } | undefined {
   if (!ROOMY.has(view)) return undefined;
   return { before: view.byteOffset, after: view.buffer.byteLength - view.byteOffset - view.length };
 }

@@ -8,7 +8,7 @@ import type { RequestTokens } from './wecom-request.js';
 import type { WecomResponseBase } from './wecom-http.client.js';
 
 /** upload_attachment (developer.work.weixin.qq.com/document/path/95098). */
-export const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';
+const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';
 
 /**
  * How far `created_at` may lie from the answer's arrival and still be taken as true: WeCom stamps

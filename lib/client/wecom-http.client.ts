@@ -255,7 +255,7 @@ export interface WecomResponseBase {
 }
 
 /** Parses a WeCom answer body, or explains why it is not one. */
-export function parseWecomResponse<T extends WecomResponseBase>(
+function parseWecomResponse<T extends WecomResponseBase>(
   api: string,
   status: number,
   body: string,

@@ -7,6 +7,7 @@ import { WecomError } from './wecom.error.js';
  * @publicApi
  */
 export class AttachmentRuleError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'AttachmentRuleError'`. */
   override readonly name = 'AttachmentRuleError';
 
   constructor(

@@ -40,6 +40,7 @@ export type AttachmentSourceReason =
  * @publicApi
  */
 export class AttachmentSourceError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'AttachmentSourceError'`. */
   override readonly name = 'AttachmentSourceError';
 
   constructor(

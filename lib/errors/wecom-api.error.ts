@@ -6,6 +6,7 @@ import { WecomError } from './wecom.error.js';
  * @publicApi
  */
 export class WecomApiError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomApiError'`. */
   override readonly name: string = 'WecomApiError';
 
   constructor(
@@ -32,6 +33,7 @@ export class WecomApiError extends WecomError {
  * @publicApi
  */
 export class WecomRateLimitError extends WecomApiError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomRateLimitError'`. */
   override readonly name = 'WecomRateLimitError';
 
   constructor(
@@ -62,6 +64,7 @@ export class WecomRateLimitError extends WecomApiError {
  * @publicApi
  */
 export class WecomBusyError extends WecomApiError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomBusyError'`. */
   override readonly name = 'WecomBusyError';
 }
 
@@ -86,6 +89,7 @@ const CREDENTIAL_STEPS: Partial<Record<number, string>> = {
  * @publicApi
  */
 export class WecomInvalidCredentialsError extends WecomApiError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomInvalidCredentialsError'`. */
   override readonly name = 'WecomInvalidCredentialsError';
 
   constructor(

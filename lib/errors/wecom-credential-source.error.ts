@@ -10,6 +10,7 @@ import { WecomError } from './wecom.error.js';
  * @publicApi
  */
 export class WecomCredentialSourceError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomCredentialSourceError'`. */
   override readonly name = 'WecomCredentialSourceError';
 
   constructor(

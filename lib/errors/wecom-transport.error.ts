@@ -6,6 +6,7 @@ import { WecomError } from './wecom.error.js';
  * @publicApi
  */
 export class WecomNetworkError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomNetworkError'`. */
   override readonly name: string = 'WecomNetworkError';
 
   constructor(
@@ -30,6 +31,7 @@ export class WecomNetworkError extends WecomError {
  * @publicApi
  */
 export class WecomTimeoutError extends WecomNetworkError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomTimeoutError'`. */
   override readonly name = 'WecomTimeoutError';
 
   constructor(
@@ -50,6 +52,7 @@ export class WecomTimeoutError extends WecomNetworkError {
  * @publicApi
  */
 export class WecomProtocolError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomProtocolError'`. */
   override readonly name = 'WecomProtocolError';
 
   constructor(
@@ -77,6 +80,7 @@ export class WecomProtocolError extends WecomError {
  * @publicApi
  */
 export class WecomAbortedError extends WecomError {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomAbortedError'`. */
   override readonly name = 'WecomAbortedError';
 
   constructor(

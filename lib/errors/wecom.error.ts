@@ -4,5 +4,6 @@
  * @publicApi
  */
 export class WecomError extends Error {
+  /** The class's name, for logs and `instanceof`-free checks: `'WecomError'`. */
   override readonly name: string = 'WecomError';
 }

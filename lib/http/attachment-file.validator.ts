@@ -68,6 +68,7 @@ export class AttachmentFileValidator extends FileValidator<
     this.rules = rules && isFullRules(rules) ? rules : resolveRules(rules);
   }
 
+  /** True when `file` is one file that breaks no rule; the verdict is kept for the message. */
   async isValid(
     file?: MulterFileLike | MulterFileLike[] | Record<string, MulterFileLike[]>,
   ): Promise<boolean> {
@@ -77,6 +78,7 @@ export class AttachmentFileValidator extends FileValidator<
     return violations.length === 0;
   }
 
+  /** Every rule `file` broke, in the validator's locale (ParseFilePipe answers it with 400). */
   buildErrorMessage(file: unknown): string {
     const violations =
       typeof file === 'object' && file !== null ? this.verdicts.get(file) : undefined;

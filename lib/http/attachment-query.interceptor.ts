@@ -44,11 +44,13 @@ const QUERIES = new WeakMap<Request, AttachmentQuery>();
  */
 @Injectable()
 export class AttachmentQueryInterceptor implements NestInterceptor {
+  /** @internal Nest injects the module's rules and messages. */
   constructor(
     @Inject(WECOM_ATTACHMENT_RULES) private readonly rules: AttachmentRules,
     @Inject(WECOM_MESSAGES) private readonly messages: Messages,
   ) {}
 
+  /** Judges the request's query, then lets the handler run. */
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
     const query = checkUploadQuery(req.query, this.rules, this.messages);
@@ -60,8 +62,8 @@ export class AttachmentQueryInterceptor implements NestInterceptor {
   }
 }
 
-/** @internal The query {@link AttachmentQueryInterceptor} judged for `req`. */
-export function attachmentQueryOf(req: Request): AttachmentQuery {
+/** The query {@link AttachmentQueryInterceptor} judged for `req`. */
+function attachmentQueryOf(req: Request): AttachmentQuery {
   const query = QUERIES.get(req);
   if (!query) {
     throw new Error(

@@ -18,8 +18,8 @@ export const ClientAbortSignal = createParamDecorator(
     abortedWhenClientLeaves(context.switchToHttp().getResponse<Response>()),
 );
 
-/** @internal The signal behind {@link ClientAbortSignal}. */
-export function abortedWhenClientLeaves(res: Response): AbortSignal {
+/** The signal behind {@link ClientAbortSignal}. */
+function abortedWhenClientLeaves(res: Response): AbortSignal {
   const controller = new AbortController();
   const onClose = (): void => {
     if (!res.writableEnded) controller.abort(new WecomAbortedError('client-gone'));

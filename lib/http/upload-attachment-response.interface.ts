@@ -7,8 +7,11 @@ import type { Violation } from '../rules/violation.interface.js';
  * @publicApi
  */
 export interface UploadAttachmentResponse {
+  /** The media type WeCom recorded: image, video or file. */
   type: string;
+  /** The media_id for add_moment_task or add_product_album, valid for 3 days. */
   media_id: string;
+  /** When WeCom stored the file. */
   created_at: number;
   /** `created_at` + 3 days: when the media_id stops working. */
   expires_at: number;
@@ -22,7 +25,10 @@ export interface UploadAttachmentResponse {
  * @publicApi
  */
 export interface UploadErrorResponse {
+  /** The HTTP status, repeated in the body. */
   statusCode: number;
+  /** Every violation's message, in the module's locale. */
   message: string;
+  /** Every rule broken, each with its limit and the actual value. */
   violations: Violation[];
 }

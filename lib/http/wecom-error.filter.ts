@@ -52,6 +52,7 @@ export class WecomErrorFilter implements ExceptionFilter {
     @Optional() @Inject(WECOM_MESSAGES) private readonly messages: Messages = EN_MESSAGES,
   ) {}
 
+  /** Answers `error` as the class comment says, unless the client is gone or answered. */
   catch(error: WecomError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent || res.writableEnded) return; // the client is gone, or was answered

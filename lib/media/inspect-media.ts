@@ -24,7 +24,7 @@ export async function inspectMedia(reader: ByteReader): Promise<MediaInfo> {
 }
 
 /** How many leading bytes {@link detectFormat} needs. */
-export const SNIFF_BYTES = 64;
+const SNIFF_BYTES = 64;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SOI = [0xff, 0xd8, 0xff];
@@ -63,7 +63,7 @@ const AVIF_BRANDS = new Set(['avif', 'avis']);
  * Names the format of a file from its first bytes (at least {@link SNIFF_BYTES} where the file has
  * them). Never looks at a name or a declared content type.
  */
-export function detectFormat(head: Uint8Array): MediaFormat {
+function detectFormat(head: Uint8Array): MediaFormat {
   if (startsWith(head, PNG_SIGNATURE)) return 'png';
   if (startsWith(head, JPEG_SOI)) return 'jpeg';
   if (startsWith(head, GIF)) return 'gif';

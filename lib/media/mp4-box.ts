@@ -11,17 +11,13 @@ export interface BoxHeader {
 }
 
 /** The most a box header takes: size, type and a 64-bit `largesize`. */
-export const BOX_HEADER_BYTES = 16;
+const BOX_HEADER_BYTES = 16;
 
 /**
  * The box whose header starts `head`, lying at `offset`, or why it cannot be read. `head` holds at
  * most {@link BOX_HEADER_BYTES} from `offset`; the box may not reach past `limit`, its parent's end.
  */
-export function parseBoxHeader(
-  head: Uint8Array,
-  offset: number,
-  limit: number,
-): BoxHeader | string {
+function parseBoxHeader(head: Uint8Array, offset: number, limit: number): BoxHeader | string {
   if (head.length < 8) return `truncated MP4: box header at byte ${offset} is cut off`;
   const type = fourcc(head, 4);
   let size = u32(head, 0);
@@ -86,5 +82,4 @@ export function childBoxes(payload: Uint8Array): BoxHeader[] | string {
 }
 
 /** Box types from hostile files may hold control bytes: keep messages printable. */
-export const printable = (type: string): string =>
-  JSON.stringify(type.replace(/[^\x20-\x7e]/g, '?'));
+const printable = (type: string): string => JSON.stringify(type.replace(/[^\x20-\x7e]/g, '?'));

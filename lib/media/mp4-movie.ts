@@ -119,7 +119,7 @@ interface MediaHeader {
  * mvhd and mdhd begin alike. v0: version+flags (4), creation (4), modification (4), timescale (4),
  * duration (4); v1: the times and the duration take 8 bytes each.
  */
-export function parseMediaHeader(name: 'mvhd' | 'mdhd', body: Uint8Array): MediaHeader | string {
+function parseMediaHeader(name: 'mvhd' | 'mdhd', body: Uint8Array): MediaHeader | string {
   const version = body[0];
   if (version !== 0 && version !== 1) {
     return `corrupt MP4: ${name} version ${version ?? 'missing'}`;

@@ -2,6 +2,8 @@
  * A check of one option: what a good value is, the problems of a given one, and the value with
  * its defaults filled in. The option table (option-table.ts) is built of these; validation at
  * boot, unknown keys at every level, the defaults and docs/options.md all come from it.
+ *
+ * @publicApi
  */
 export interface Check<In, Out = In> {
   /** A good value, in words ("a positive number of milliseconds"), for messages and the docs. */
@@ -14,24 +16,60 @@ export interface Check<In, Out = In> {
   resolve(value: In | undefined): Out;
 }
 
-/** The value a check takes, and the one it resolves to. */
+/**
+ * The value a check takes.
+ *
+ * @publicApi
+ */
 export type InOf<C> = C extends Check<infer In, unknown> ? In : never;
+
+/**
+ * The value a check resolves to, defaults filled in.
+ *
+ * @publicApi
+ */
 export type OutOf<C> = C extends Check<unknown, infer Out> ? Out : never;
-/** Fields of a shape: each a check. */
+
+/**
+ * Fields of a shape: each a check.
+ *
+ * @publicApi
+ */
 export type Fields = Record<string, Check<never, unknown>>;
-/** The fields that must be given (see {@link required}). */
-type RequiredKeys<F> = {
+
+/**
+ * The fields of `F` that must be given.
+ *
+ * @publicApi
+ */
+export type RequiredKeys<F> = {
   [K in keyof F]: F[K] extends { readonly required: true } ? K : never;
 }[keyof F];
-type AllOptional<F> = { -readonly [K in keyof F]?: InOf<F[K]> };
-/** What a shape of `F` takes: each field with its field's doc comment, optional unless required. */
-export type ShapeIn<F> = Omit<AllOptional<F>, RequiredKeys<F>> &
-  Required<Pick<AllOptional<F>, RequiredKeys<F>>>;
-/** What a shape of `F` resolves to: every field, with its default. */
+
+/**
+ * Every field of `F`, optional, each with its field's doc comment.
+ *
+ * @publicApi
+ */
+export type OptionalFields<F> = { -readonly [K in keyof F]?: InOf<F[K]> };
+
+/**
+ * What a shape of `F` takes: each field with its field's doc comment, optional unless required.
+ *
+ * @publicApi
+ */
+export type ShapeIn<F> = Omit<OptionalFields<F>, RequiredKeys<F>> &
+  Required<Pick<OptionalFields<F>, RequiredKeys<F>>>;
+
+/**
+ * What a shape of `F` resolves to: every field, with its default.
+ *
+ * @publicApi
+ */
 export type ShapeOut<F> = { -readonly [K in keyof F]: OutOf<F[K]> };
 
 /** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** What kind of value a setting got, without quoting it (it may be a secret). */
 export const describeKind = (value: unknown): string =>

@@ -4,17 +4,7 @@ import { tmpdir } from 'node:os';
 import { PROXY_RULE } from '../client/connection-agents.js';
 import { LOCALES } from '../messages/index.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
-import {
-  bool,
-  check,
-  describeKind,
-  ms,
-  oneOf,
-  shape,
-  toggle,
-  whole,
-  type Check,
-} from './option-checks.js';
+import { bool, check, describeKind, ms, oneOf, shape, toggle, whole } from './option-checks.js';
 import { CREDENTIAL_OPTIONS, credentialProblems } from './credential-options.js';
 import { FIT } from './fit-option.js';
 import { RULES } from './rules-option.js';
@@ -243,6 +233,3 @@ function caProblems(value: unknown): string[] {
     }
   });
 }
-
-/** A check's problems, for `Check` values typed loosely (the option types come from the table). */
-export type AnyCheck = Check<never, unknown>;

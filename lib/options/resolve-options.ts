@@ -56,7 +56,7 @@ const EXTRAS = Object.keys(WECOM_MEDIA_EXTRAS.fields);
  * Every problem with `raw` as options of the module, in words; secrets are described, never
  * quoted. Runs at start-up, so that a bad configuration fails the boot.
  */
-export function optionProblems(raw: unknown): string[] {
+function optionProblems(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return ['options must be an object'];
   }

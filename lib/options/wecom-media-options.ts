@@ -1,24 +1,25 @@
 import type { ShapeIn } from './option-checks.js';
-import type { FIT, WECOM_MEDIA_EXTRAS, WECOM_MEDIA_OPTIONS } from './option-table.js';
+import type { WECOM_MEDIA_EXTRAS, WECOM_MEDIA_OPTIONS } from './option-table.js';
 
 // The option types, derived from the one table that declares each option (option-table.ts): an
 // option's doc comment, check and default are written there once, and reach these types.
 
-/** Every option the table declares, as an app gives them. */
-type AllOptions = ShapeIn<(typeof WECOM_MEDIA_OPTIONS)['fields']>;
-/** The ways to get tokens; exactly one is given. */
-type CredentialOption = 'corpSecret' | 'tokenProvider' | 'secretFor' | 'suite';
-/** `K` given, the other ways to get tokens not. */
-type Credentials<K extends CredentialOption> = Required<Pick<AllOptions, K>> & {
-  [O in Exclude<CredentialOption, K>]?: never;
-};
+/**
+ * Every option the table declares, each optional: what the checks take.
+ *
+ * @publicApi
+ */
+export type WecomMediaAllOptions = ShapeIn<(typeof WECOM_MEDIA_OPTIONS)['fields']>;
 
 /**
  * Options shared by every way of getting a token.
  *
  * @publicApi
  */
-export type WecomMediaCommonOptions = Omit<AllOptions, CredentialOption | 'corpId'>;
+export type WecomMediaCommonOptions = Omit<
+  WecomMediaAllOptions,
+  'corpId' | 'corpSecret' | 'tokenProvider' | 'secretFor' | 'suite'
+>;
 
 /**
  * The usual set-up: the module fetches the token with `gettoken` from the corp id and the app's
@@ -27,8 +28,11 @@ export type WecomMediaCommonOptions = Omit<AllOptions, CredentialOption | 'corpI
  * @publicApi
  */
 export type WecomMediaSecretOptions = WecomMediaCommonOptions &
-  Required<Pick<AllOptions, 'corpId'>> &
-  Credentials<'corpSecret'>;
+  Required<Pick<WecomMediaAllOptions, 'corpId' | 'corpSecret'>> & {
+    tokenProvider?: never;
+    secretFor?: never;
+    suite?: never;
+  };
 
 /**
  * Custom set-ups: the app supplies each corp's token (`tokenProvider`); `corpId` is the default
@@ -37,8 +41,11 @@ export type WecomMediaSecretOptions = WecomMediaCommonOptions &
  * @publicApi
  */
 export type WecomMediaTokenProviderOptions = WecomMediaCommonOptions &
-  Required<Pick<AllOptions, 'corpId'>> &
-  Credentials<'tokenProvider'>;
+  Required<Pick<WecomMediaAllOptions, 'corpId' | 'tokenProvider'>> & {
+    corpSecret?: never;
+    secretFor?: never;
+    suite?: never;
+  };
 
 /**
  * 代开发 apps and several self-built apps: one secret per corp (`secretFor`), `gettoken` per corp.
@@ -47,8 +54,12 @@ export type WecomMediaTokenProviderOptions = WecomMediaCommonOptions &
  * @publicApi
  */
 export type WecomMediaSecretForOptions = WecomMediaCommonOptions &
-  Pick<AllOptions, 'corpId'> &
-  Credentials<'secretFor'>;
+  Pick<WecomMediaAllOptions, 'corpId'> &
+  Required<Pick<WecomMediaAllOptions, 'secretFor'>> & {
+    corpSecret?: never;
+    tokenProvider?: never;
+    suite?: never;
+  };
 
 /**
  * Third-party (第三方) apps (`suite`): the module gets the suite token and each authorised
@@ -57,8 +68,12 @@ export type WecomMediaSecretForOptions = WecomMediaCommonOptions &
  * @publicApi
  */
 export type WecomMediaSuiteOptions = WecomMediaCommonOptions &
-  Pick<AllOptions, 'corpId'> &
-  Credentials<'suite'>;
+  Pick<WecomMediaAllOptions, 'corpId'> &
+  Required<Pick<WecomMediaAllOptions, 'suite'>> & {
+    corpSecret?: never;
+    tokenProvider?: never;
+    secretFor?: never;
+  };
 
 /**
  * Options of `WecomMediaModule.forRoot`, and what `forRootAsync`'s factory returns: one corp by
@@ -78,21 +93,21 @@ export type WecomMediaModuleOptions =
  *
  * @publicApi
  */
-export type SuiteCredentials = NonNullable<AllOptions['suite']>;
+export type SuiteCredentials = NonNullable<WecomMediaAllOptions['suite']>;
 
 /**
  * Retries of errcode -1 (system busy), option `retry`.
  *
  * @publicApi
  */
-export type RetryOptions = NonNullable<AllOptions['retry']>;
+export type RetryOptions = NonNullable<WecomMediaAllOptions['retry']>;
 
 /**
  * Settings of the media-id cache, option `mediaCache`.
  *
  * @publicApi
  */
-export type MediaCacheOptions = Exclude<AllOptions['mediaCache'], boolean | undefined>;
+export type MediaCacheOptions = Exclude<WecomMediaAllOptions['mediaCache'], boolean | undefined>;
 
 /**
  * The module's own budget of calls per corp and API (option `rateLimit`), shared by every replica
@@ -101,14 +116,14 @@ export type MediaCacheOptions = Exclude<AllOptions['mediaCache'], boolean | unde
  *
  * @publicApi
  */
-export type RateLimitOptions = Exclude<AllOptions['rateLimit'], boolean | undefined>;
+export type RateLimitOptions = Exclude<WecomMediaAllOptions['rateLimit'], boolean | undefined>;
 
 /**
  * Any part of the upload rules, laid over the doc's defaults (option `rules`).
  *
  * @publicApi
  */
-export type AttachmentRulesOverride = NonNullable<AllOptions['rules']>;
+export type AttachmentRulesOverride = NonNullable<WecomMediaAllOptions['rules']>;
 
 /**
  * How images that break a rule are made to pass (option `fit`, or per call, where a call may
@@ -119,17 +134,7 @@ export type AttachmentRulesOverride = NonNullable<AllOptions['rules']>;
  *
  * @publicApi
  */
-export type FitOptions = Exclude<ShapeIn<{ fit: typeof FIT }>['fit'], boolean | undefined>;
-
-/** All extras, as given. */
-type AllExtras = ShapeIn<(typeof WECOM_MEDIA_EXTRAS)['fields']>;
-
-/**
- * The upload controller's settings (the `controller` extra).
- *
- * @publicApi
- */
-export type WecomMediaControllerOptions = Exclude<AllExtras['controller'], boolean | undefined>;
+export type FitOptions = Exclude<WecomMediaAllOptions['fit'], boolean | undefined>;
 
 /**
  * The extras both `forRoot` and `forRootAsync` take: known when the module is defined, before
@@ -137,4 +142,14 @@ export type WecomMediaControllerOptions = Exclude<AllExtras['controller'], boole
  *
  * @publicApi
  */
-export type WecomMediaModuleExtras = AllExtras;
+export type WecomMediaModuleExtras = ShapeIn<(typeof WECOM_MEDIA_EXTRAS)['fields']>;
+
+/**
+ * The upload controller's settings (the `controller` extra).
+ *
+ * @publicApi
+ */
+export type WecomMediaControllerOptions = Exclude<
+  WecomMediaModuleExtras['controller'],
+  boolean | undefined
+>;

@@ -23,6 +23,7 @@ export interface MediaTypeRule {
 export interface AttachmentRules {
   /** Files must be larger than this many bytes (the doc: "所有文件size必须大于5个字节"). */
   minBytesExclusive: number;
+  /** Each media type's size limit and formats. */
   mediaTypes: Readonly<Record<MediaType, MediaTypeRule>>;
   /** The media types each attachment type accepts. */
   attachmentTypes: Readonly<Record<AttachmentType, readonly MediaType[]>>;

@@ -65,7 +65,7 @@ export function receiveLimit(
 }
 
 /** The largest file any media type accepts: uploads above it can be refused before reading on. */
-export function largestLimit(rules: AttachmentRules): number {
+function largestLimit(rules: AttachmentRules): number {
   return Math.max(...MEDIA_TYPES.map((type) => rules.mediaTypes[type].maxBytes));
 }
 

@@ -69,7 +69,9 @@ export type RuleName =
  * @publicApi
  */
 export interface Violation {
+  /** Which rule: one name per failure (see {@link RuleName}). */
   rule: RuleName;
+  /** The rule, its limit and the actual value in words, in the module's locale. */
   message: string;
   /** The limit the rule sets, where it has one. */
   limit?: number | string;

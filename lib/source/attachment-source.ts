@@ -70,7 +70,7 @@ export interface AttachmentSource {
 }
 
 /** Bytes in memory as a source. */
-export function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
+function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
   return {
     filename,
     size: buffer.length,

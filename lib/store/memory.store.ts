@@ -16,26 +16,31 @@ export class MemoryStore implements WecomStore {
   /** @param now - the clock that expires entries; tests may pass their own. @default `Date.now` */
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** {@inheritDoc WecomStore.get} */
   get(key: string): Promise<string | undefined> {
     return Promise.resolve(this.live(key)?.value);
   }
 
+  /** {@inheritDoc WecomStore.set} */
   set(key: string, value: string, ttlMs: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
     return Promise.resolve();
   }
 
+  /** {@inheritDoc WecomStore.delete} */
   delete(key: string): Promise<void> {
     this.entries.delete(key);
     return Promise.resolve();
   }
 
+  /** {@inheritDoc WecomStore.compareAndDelete} */
   compareAndDelete(key: string, expected: string): Promise<boolean> {
     if (this.live(key)?.value !== expected) return Promise.resolve(false);
     this.entries.delete(key);
     return Promise.resolve(true);
   }
 
+  /** {@inheritDoc WecomStore.acquireLock} */
   acquireLock(key: string, owner: string, leaseMs: number): Promise<boolean> {
     if (this.live(key)) return Promise.resolve(false);
     this.entries.set(key, { value: owner, expiresAt: this.now() + leaseMs });

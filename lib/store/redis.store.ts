@@ -7,10 +7,15 @@ import type { WecomStore } from './wecom-store.interface.js';
  * @publicApi
  */
 export interface RedisClientLike {
+  /** GET: the value, or null. */
   get(key: string): Promise<string | null>;
+  /** SET with a time to live in milliseconds. */
   set(key: string, value: string, px: 'PX', ttlMs: number): Promise<unknown>;
+  /** SET … NX: only if the key does not exist (a lock). */
   set(key: string, value: string, px: 'PX', ttlMs: number, nx: 'NX'): Promise<unknown>;
+  /** DEL. */
   del(key: string): Promise<number>;
+  /** EVAL of a Lua script (compare-and-delete). */
   eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
 }
 
@@ -51,22 +56,27 @@ export class RedisStore implements WecomStore {
     return { client: this.client, keyPrefix: this.prefix };
   }
 
+  /** {@inheritDoc WecomStore.get} */
   async get(key: string): Promise<string | undefined> {
     return (await this.client.get(this.prefix + key)) ?? undefined;
   }
 
+  /** {@inheritDoc WecomStore.set} */
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.client.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
   }
 
+  /** {@inheritDoc WecomStore.delete} */
   async delete(key: string): Promise<void> {
     await this.client.del(this.prefix + key);
   }
 
+  /** {@inheritDoc WecomStore.compareAndDelete} */
   async compareAndDelete(key: string, expected: string): Promise<boolean> {
     return Number(await this.client.eval(COMPARE_AND_DELETE, 1, this.prefix + key, expected)) === 1;
   }
 
+  /** {@inheritDoc WecomStore.acquireLock} */
   async acquireLock(key: string, owner: string, leaseMs: number): Promise<boolean> {
     const reply = await this.client.set(
       this.prefix + key,

@@ -6,9 +6,11 @@
  * @publicApi
  */
 export interface WecomStore {
+  /** The value of `key`, or undefined when there is none (or it expired). */
   get(key: string): Promise<string | undefined>;
   /** Stores `value` for `ttlMs` milliseconds. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Removes `key`. */
   delete(key: string): Promise<void>;
   /** Deletes `key` only while it still holds `expected`; resolves true when it did. */
   compareAndDelete(key: string, expected: string): Promise<boolean>;

@@ -38,6 +38,7 @@ export interface RecordedUpload {
 export interface RecordedRequest {
   /** The API called, or the path when it is none the emulator knows. */
   api: string;
+  /** GET or POST. */
   method: string;
   /** Query parameters, with tokens and secrets masked. */
   query: Record<string, string>;
@@ -48,9 +49,11 @@ export interface RecordedRequest {
    * of the access_token an upload carried (unset when the token is unknown).
    */
   corpId?: string;
+  /** The request's headers as sent. */
   headers: IncomingHttpHeaders;
   /** The errcode answered; undefined after a reset, a raw answer, or a client that left first. */
   errcode?: number;
+  /** What the multipart body of an upload_attachment call held. */
   upload?: RecordedUpload;
   /**
    * Set when the emulator's own `limits` refused the call — 45009 over `perMinute` or `perHour`,

@@ -26,7 +26,9 @@ export type EmulatorApi =
  * @publicApi
  */
 export interface EmulatorApp {
+  /** The corp's id, `ww…`. */
   corpId: string;
+  /** The app's secret gettoken takes. */
   corpSecret: string;
 }
 
@@ -37,7 +39,9 @@ export interface EmulatorApp {
  * @publicApi
  */
 export interface EmulatorSuite {
+  /** The suite's id. */
   suiteId: string;
+  /** The suite's secret get_suite_token takes. */
   suiteSecret: string;
   /** The ticket WeCom last pushed to the provider; `setSuiteTicket` changes it. */
   suiteTicket: string;
@@ -204,7 +208,9 @@ export interface EmulatorLoad {
  * @publicApi
  */
 export interface RawAnswer {
+  /** The HTTP status. */
   status: number;
+  /** The body, as sent. */
   body: string;
   /** Headers on top of `content-type: text/html`. */
   headers?: Record<string, string>;

@@ -5,7 +5,7 @@ import { StoredToken } from './stored-token.js';
 import { credentialFrom, fingerprint, type TokenSettings } from './token-settings.js';
 
 /** gettoken (developer.work.weixin.qq.com/document/path/91039). */
-export const GETTOKEN_PATH = '/cgi-bin/gettoken';
+const GETTOKEN_PATH = '/cgi-bin/gettoken';
 
 /** What `gettoken` answers. */
 interface GettokenAnswer {

@@ -9,9 +9,9 @@ import { StoredToken } from './stored-token.js';
 import { credentialFrom, fingerprint, type TokenSettings } from './token-settings.js';
 
 /** service/get_suite_token (developer.work.weixin.qq.com/document/path/90600). */
-export const GET_SUITE_TOKEN_PATH = '/cgi-bin/service/get_suite_token';
+const GET_SUITE_TOKEN_PATH = '/cgi-bin/service/get_suite_token';
 /** service/get_corp_token (developer.work.weixin.qq.com/document/path/90605). */
-export const GET_CORP_TOKEN_PATH = '/cgi-bin/service/get_corp_token';
+const GET_CORP_TOKEN_PATH = '/cgi-bin/service/get_corp_token';
 
 /** The least time between two suite tokens dropped as expired (see dropSuiteToken). */
 const SUITE_DROP_INTERVAL_MS = 60_000;

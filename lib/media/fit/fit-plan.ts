@@ -56,7 +56,7 @@ export interface FitFacts {
 }
 
 /** True when the file is too large for fitting to start (`maxInputBytes`). */
-export const tooLargeToFit = (facts: FitFacts, settings: ResolvedFit): boolean =>
+const tooLargeToFit = (facts: FitFacts, settings: ResolvedFit): boolean =>
   facts.sizeExceeded || facts.size > settings.maxInputBytes;
 
 /**

@@ -44,7 +44,7 @@ export interface ImageHeader {
 export class Undecodable extends Error {}
 
 /** What sharp reads: the file where it lies, or the bytes in memory. */
-export const inputOf = (source: AttachmentSource): string | Buffer =>
+const inputOf = (source: AttachmentSource): string | Buffer =>
   source.path ?? (source.body() as Buffer);
 
 /**

@@ -12,6 +12,7 @@ export type SharpModule = typeof Sharp;
  * @publicApi
  */
 export class SharpMissingError extends Error {
+  /** The class's name, for logs and `instanceof`-free checks: `'SharpMissingError'`. */
   override readonly name = 'SharpMissingError';
 
   constructor(cause: unknown) {
