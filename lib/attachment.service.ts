@@ -18,8 +18,7 @@ import { checkCorpId, type ServedCorps } from './rules/corp-id.js';
 import { MediaType } from './media-type.enum.js';
 import type { Violation } from './rules/violation.interface.js';
 import type { AttachmentSource } from './source/attachment-source.js';
-import { resolveSource } from './source/attachment-source.js';
-import { TempDirectory } from './source/temp-directory.js';
+import { SourceResolver } from './source/attachment-source.js';
 import { MediaIdCache } from './store/media-id.cache.js';
 import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
 import type { AttachmentInput } from './attachment-input.interface.js';
@@ -55,7 +54,7 @@ export class AttachmentService implements OnModuleDestroy {
 
   /** @internal Nest injects these; apps get the service from the module. */
   constructor(
-    private readonly temp: TempDirectory,
+    private readonly sources: SourceResolver,
     @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
     private readonly client: WecomHttpClient,
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
@@ -131,12 +130,9 @@ export class AttachmentService implements OnModuleDestroy {
     // Fit asked for without sharp fails every time, not only on the images that need it.
     if (fit) await this.fitter.ensureAvailable().catch(rethrowAfter(input));
     const { rules } = this.options;
-    const source = await resolveSource(input, {
-      temp: this.temp,
-      // A stream of an image to fit is spooled as far as fitting takes.
-      spoolLimit: receiveLimit(rules, input.mediaType, fit ? fit.maxInputBytes : undefined),
-      signal: input.signal,
-    });
+    // A stream (or a URL) of an image to fit is kept as far as fitting takes.
+    const limit = receiveLimit(rules, input.mediaType, fit ? fit.maxInputBytes : undefined);
+    const source = await this.sources.resolve(input, limit, input.signal);
     try {
       const media = await inspectMedia(source.reader);
       const filename = sanitizeFilename(source.filename);

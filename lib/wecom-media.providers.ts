@@ -21,6 +21,7 @@ import type { AccessTokenProvider } from './token/access-token-provider.interfac
 import type { WecomStore } from './store/wecom-store.interface.js';
 import { resolveOptions, type ResolvedWecomMediaOptions } from './options/resolve-options.js';
 import { messagesFor } from './messages/index.js';
+import { SourceResolver } from './source/attachment-source.js';
 import { TempDirectory } from './source/temp-directory.js';
 import { FallbackStore } from './store/fallback.store.js';
 import { MemoryStore } from './store/memory.store.js';
@@ -112,6 +113,7 @@ export function createWecomMediaProviders(): Provider[] {
     CallLimits,
     WecomHttpClient,
     StartUp,
+    SourceResolver,
     ImageFitter,
     AttachmentService,
     UploadReceiver,

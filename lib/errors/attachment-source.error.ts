@@ -11,7 +11,9 @@ export type AttachmentSourceKind = 'path' | 'buffer' | 'stream' | 'multer' | 'ur
  * Why a source could not be read, for programs to branch on:
  *
  * - `not-found`, `not-a-file`: a path that does not exist, or is a directory or a device.
+ * - `unreadable`: a path that exists but cannot be read (permissions, an I/O error).
  * - `stream-error`: a stream that errored.
+ * - `not-bytes`: a stream in object mode, whose chunks are not bytes.
  * - `unreachable`: a URL whose host did not resolve, or whose connection failed (TLS too).
  * - `status`: a URL that answered another status than 200 once redirects were followed.
  * - `timeout`: a URL not downloaded in full within `urlSources.timeoutMs`.
@@ -24,7 +26,9 @@ export type AttachmentSourceKind = 'path' | 'buffer' | 'stream' | 'multer' | 'ur
 export type AttachmentSourceReason =
   | 'not-found'
   | 'not-a-file'
+  | 'unreadable'
   | 'stream-error'
+  | 'not-bytes'
   | 'unreachable'
   | 'status'
   | 'timeout'

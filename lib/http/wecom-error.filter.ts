@@ -10,6 +10,7 @@ import {
 import type { Response } from 'express';
 import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../wecom-media.constants.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
+import { AttachmentSourceError } from '../errors/attachment-source.error.js';
 import {
   WecomApiError,
   WecomBusyError,
@@ -104,6 +105,19 @@ export class WecomErrorFilter implements ExceptionFilter {
         status: HttpStatus.BAD_GATEWAY,
         message: m.credentialsRefused(error.api, error.errcode, error.retryAt),
       };
+    }
+    if (error instanceof AttachmentSourceError) {
+      // The source's own words (a path, a host) stay in the server log.
+      this.logger.warn(error.message);
+      // A URL that could not be fetched is an upstream's failure, a stream or upload that broke
+      // the client's, a path that cannot be read the app's own.
+      const status =
+        error.kind === 'url'
+          ? HttpStatus.BAD_GATEWAY
+          : error.kind === 'path'
+            ? HttpStatus.INTERNAL_SERVER_ERROR
+            : HttpStatus.BAD_REQUEST;
+      return { status, message: m.sourceFailed(error.kind) };
     }
     if (error instanceof WecomCredentialSourceError) {
       // The callback's own words stay in the server log: they may name tenants or vaults.

@@ -81,6 +81,18 @@ export interface Messages {
   corpNotServed(served: string, asked: string): string;
   filenameEmpty(): string;
   filenameLength(limit: number, actual: number): string;
+  /** A URL whose scheme is not http: or https:. */
+  urlScheme(actual: string): string;
+  /** A URL whose host (`name:port`) `urlSources.allowedHosts` (of `listed` entries) does not list. */
+  urlHost(host: string, listed: number): string;
+  /** A listed host that resolves to `address`, of class `addressClass` (private, loopback…). */
+  urlAddress(host: string, address: string, addressClass: string): string;
+  /** `url` (scheme, host and path only) redirected more than `limit` times. */
+  urlRedirects(limit: number, url: string): string;
+  /** `url` declares `actual` bytes, over `limit`. */
+  urlTooLarge(limit: number, actual: number, url: string): string;
+  /** The caller's file could not be read (a missing path, a stream that failed, a URL down). */
+  sourceFailed(kind: 'path' | 'buffer' | 'stream' | 'multer' | 'url'): string;
 
   /** The summary of an AttachmentRuleError, for a 400. */
   ruleError(violations: readonly string[]): string;

@@ -4,7 +4,19 @@ import { tmpdir } from 'node:os';
 import { PROXY_RULE } from '../client/connection-agents.js';
 import { LOCALES } from '../messages/index.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
-import { bool, check, describeKind, ms, oneOf, shape, toggle, whole } from './option-checks.js';
+import {
+  bool,
+  check,
+  describeKind,
+  ms,
+  oneOf,
+  required,
+  shape,
+  toggle,
+  whenGiven,
+  whole,
+} from './option-checks.js';
+import { hostEntryProblem } from '../source/url-policy.js';
 import { CREDENTIAL_OPTIONS, credentialProblems } from './credential-options.js';
 import { FIT } from './fit-option.js';
 import { RULES } from './rules-option.js';
@@ -94,6 +106,35 @@ export const WECOM_MEDIA_OPTIONS = shape(
         typeof base === 'number' && typeof max === 'number' && max < base
           ? [`${at}.maxDelayMs (${max}) must not be less than ${at}.baseDelayMs (${base})`]
           : [],
+    ),
+    /**
+     * Files given as a `URL` (object storage behind signed URLs): where they may come from. Without
+     * it, a URL is refused before any request. A URL's query never reaches a log line or an error.
+     */
+    urlSources: whenGiven(
+      shape({
+        /**
+         * The hosts files may be downloaded from, at every redirect: `cdn.example.com` (any port),
+         * `*.example.com` (any subdomain, not the apex), `cdn.example.com:8443` (that port), or an
+         * IP address. A listed host that resolves to a private, loopback or link-local address is
+         * refused, unless that very address is listed too.
+         */
+        allowedHosts: required(
+          check<readonly string[]>('a list of host names', (v, at) =>
+            Array.isArray(v)
+              ? v.flatMap((entry: unknown, i) => {
+                  const problem =
+                    typeof entry === 'string' ? hostEntryProblem(entry) : 'must be a string';
+                  return problem ? [`${at}[${i}] ${problem}`] : [];
+                })
+              : `${at} must be a list of host names; got ${describeKind(v)}`,
+          ),
+        ),
+        /** The longest a whole download may take: every redirect, the headers and the body. */
+        timeoutMs: ms(30_000),
+        /** The most redirects followed; each hop is checked like the first. */
+        maxRedirects: whole(0, 3, 10),
+      }),
     ),
     /** The parent of the module's private spool folder (`wecom-media-*`, mode 0700). */
     tempDir: {

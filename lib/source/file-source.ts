@@ -6,6 +6,9 @@ import type { AttachmentSource } from './attachment-source.js';
 import { BufferPool } from './buffer-pool.js';
 import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 
+/** The path is a directory, a device, a FIFO: anything but a regular file. */
+export class NotAFile extends Error {}
+
 /**
  * One open file serves inspection and every attempt's stream, and each stream stops at the size
  * measured at the start: a file that changes meanwhile cannot break Content-Length. The first
@@ -19,7 +22,7 @@ export async function fileSource(path: string, filename: string): Promise<Attach
   let pooled: Buffer | undefined;
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new TypeError(`${path} is not a regular file`);
+    if (!stat.isFile()) throw new NotAFile();
     const size = stat.size;
     const identity = `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`;
     const whole = ROOM_BEFORE + size + ROOM_AFTER;

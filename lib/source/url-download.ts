@@ -5,6 +5,8 @@ import {
   AttachmentSourceError,
   type AttachmentSourceReason,
 } from '../errors/attachment-source.error.js';
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
+import type { Violation } from '../rules/violation.interface.js';
 import type { TempDirectory } from './temp-directory.js';
 import { describeUrl, filenameOf } from './url-parts.js';
 import type { UrlPolicy } from './url-policy.js';
@@ -33,6 +35,8 @@ export interface UrlDownloadOptions {
   signal?: AbortSignal;
   /** Extra CAs (PEM) besides Node's roots. */
   ca?: ReadonlyArray<string | Buffer>;
+  /** The language of the violations. */
+  messages?: Messages;
   /** For tests: replaces dns.lookup. */
   lookup?: HostLookup;
 }
@@ -97,7 +101,10 @@ async function follow(
     }
     response.destroy(); // a redirect's body is never read
     if (redirects >= options.maxRedirects) {
-      throw new AttachmentRuleError([redirectsViolation(options.maxRedirects, progress.start)]);
+      throw ruleError(
+        redirectsViolation(options.maxRedirects, progress.start, options.messages),
+        options,
+      );
     }
     progress.url = nextUrl(progress.url, response);
   }
@@ -123,7 +130,7 @@ async function receive(
   }
   const declared = declaredLength(response);
   if (declared !== undefined && declared > options.maxBytes) {
-    throw new AttachmentRuleError([maxSizeViolation(options.maxBytes, declared, url)]);
+    throw ruleError(maxSizeViolation(options.maxBytes, declared, url, options.messages), options);
   }
   progress.inBody = true;
   const spooled = await options.temp.spool(response, options.maxBytes, signal);
@@ -174,8 +181,8 @@ function failure(
   if (timedOut) {
     return sourceError('timeout', `${where} was not downloaded within ${options.timeoutMs} ms`);
   }
-  if (options.signal?.aborted)
-    return sourceError('aborted', `the download of ${where} was aborted`);
+  // The caller gave up: its own reason, as for any other source (a client gone, a shutdown).
+  if (options.signal?.aborted) return toError(options.signal.reason);
   if (progress.inBody) {
     return sourceError(
       'truncated',
@@ -184,6 +191,19 @@ function failure(
   }
   return sourceError('unreachable', `${where} could not be downloaded: ${codeOf(error)}`);
 }
+
+/** One violation as the error a caller catches, summed up in its locale. */
+const ruleError = (
+  violation: Violation,
+  { messages = EN_MESSAGES }: UrlDownloadOptions,
+): AttachmentRuleError =>
+  new AttachmentRuleError([violation], messages.ruleError([violation.message]));
+
+/** An abort reason as an error (a reason may be anything). */
+const toError = (reason: unknown): Error =>
+  reason instanceof Error
+    ? reason
+    : new AttachmentSourceError('url', 'aborted', 'the download was aborted');
 
 const sourceError = (reason: AttachmentSourceReason, message: string): AttachmentSourceError =>
   new AttachmentSourceError('url', reason, message);

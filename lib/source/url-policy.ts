@@ -1,3 +1,4 @@
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
 import { isIP } from 'node:net';
 import type { Violation } from '../rules/violation.interface.js';
 import { addressClass, canonicalAddress } from './address-class.js';
@@ -40,8 +41,14 @@ const NOT_A_HOST = /[/?#@\\\s%*]/;
 export class UrlPolicy {
   private readonly entries: readonly HostEntry[];
 
-  /** @throws TypeError naming every entry that is not one of the forms above. */
-  constructor(allowedHosts: readonly string[]) {
+  /**
+   * @param messages - the language of the violations.
+   * @throws TypeError naming every entry that is not one of the forms above.
+   */
+  constructor(
+    allowedHosts: readonly string[],
+    private readonly messages: Messages = EN_MESSAGES,
+  ) {
     const parsed = allowedHosts.map(parseHostEntry);
     const problems = parsed.filter((p): p is string => typeof p === 'string');
     if (problems.length > 0) throw new TypeError(`urlSources.allowedHosts: ${problems.join('; ')}`);
@@ -50,10 +57,10 @@ export class UrlPolicy {
 
   /** The rule `url` breaks before any look-up: a scheme other than http(s), or a host not listed. */
   refuseUrl(url: URL): Violation | undefined {
-    if (!SCHEMES.has(url.protocol)) return schemeViolation(url);
+    if (!SCHEMES.has(url.protocol)) return schemeViolation(url, this.messages);
     const host = urlHost(url);
     if (!this.entries.some((entry) => hostMatches(entry, host))) {
-      return hostViolation(host.label, this.entries.length);
+      return hostViolation(host.label, this.entries.length, this.messages);
     }
     return undefined;
   }
@@ -70,7 +77,7 @@ export class UrlPolicy {
     const listed = this.entries.some(
       (e) => e.kind === 'address' && e.host === canonical && portMatches(e, host),
     );
-    return listed ? undefined : addressViolation(host.label, address, found);
+    return listed ? undefined : addressViolation(host.label, address, found, this.messages);
   }
 }
 

@@ -1,46 +1,26 @@
+import { EN_MESSAGES, type Messages } from '../messages/index.js';
 import type { Violation } from '../rules/violation.interface.js';
 import { describeUrl } from './url-parts.js';
 
-// The English message of each URL rule, one function per rule so that it can move to the
-// localised messages. Each names the rule, the limit and the actual value; never a URL's query.
-
-export function urlSchemeMessage(actual: string): string {
-  return `url-scheme: only http: and https: URLs are downloaded, not ${actual}`;
-}
-
-export function urlHostMessage(host: string, listed: number): string {
-  return listed === 0
-    ? `url-host: ${host} is not allowed: no host is, until urlSources.allowedHosts lists some`
-    : `url-host: ${host} is not in urlSources.allowedHosts (${listed} ${listed === 1 ? 'entry' : 'entries'})`;
-}
-
-export function urlAddressMessage(host: string, address: string, addressClass: string): string {
-  return (
-    `url-address: ${host} resolves to ${address}, a ${addressClass} address; only public ` +
-    'addresses are downloaded from, unless urlSources.allowedHosts lists the address itself'
-  );
-}
-
-export function urlRedirectsMessage(limit: number, url: string): string {
-  return `url-redirects: ${url} redirected more than ${limit} ${limit === 1 ? 'time' : 'times'} (urlSources.maxRedirects)`;
-}
-
-export function urlMaxSizeMessage(limit: number, actual: number, url: string): string {
-  return `max-size: ${url} declares ${actual} bytes (Content-Length), over the limit of ${limit} bytes`;
-}
+// The violations of the URL rules, each naming the rule, the limit and the actual value in the
+// caller's locale; never a URL's query, fragment or credentials.
 
 /** `url`'s scheme is not http: or https:. */
-export const schemeViolation = (url: URL): Violation => ({
+export const schemeViolation = (url: URL, m: Messages = EN_MESSAGES): Violation => ({
   rule: 'url-scheme',
-  message: urlSchemeMessage(url.protocol),
+  message: m.urlScheme(url.protocol),
   limit: 'http:, https:',
   actual: url.protocol,
 });
 
 /** `host` (`name:port`) is not listed. */
-export const hostViolation = (host: string, listed: number): Violation => ({
+export const hostViolation = (
+  host: string,
+  listed: number,
+  m: Messages = EN_MESSAGES,
+): Violation => ({
   rule: 'url-host',
-  message: urlHostMessage(host, listed),
+  message: m.urlHost(host, listed),
   limit: 'urlSources.allowedHosts',
   actual: host,
 });
@@ -50,25 +30,35 @@ export const addressViolation = (
   host: string,
   address: string,
   addressClass: string,
+  m: Messages = EN_MESSAGES,
 ): Violation => ({
   rule: 'url-address',
-  message: urlAddressMessage(host, address, addressClass),
+  message: m.urlAddress(host, address, addressClass),
   limit: 'public',
   actual: addressClass,
 });
 
 /** `url` redirected once more than `limit` allows. */
-export const redirectsViolation = (limit: number, url: URL): Violation => ({
+export const redirectsViolation = (
+  limit: number,
+  url: URL,
+  m: Messages = EN_MESSAGES,
+): Violation => ({
   rule: 'url-redirects',
-  message: urlRedirectsMessage(limit, describeUrl(url)),
+  message: m.urlRedirects(limit, describeUrl(url)),
   limit,
   actual: limit + 1,
 });
 
 /** `url`'s Content-Length, `actual`, is over `limit`. */
-export const maxSizeViolation = (limit: number, actual: number, url: URL): Violation => ({
+export const maxSizeViolation = (
+  limit: number,
+  actual: number,
+  url: URL,
+  m: Messages = EN_MESSAGES,
+): Violation => ({
   rule: 'max-size',
-  message: urlMaxSizeMessage(limit, actual, describeUrl(url)),
+  message: m.urlTooLarge(limit, actual, describeUrl(url)),
   limit,
   actual,
 });

@@ -24,18 +24,18 @@ const LAYERS: Record<string, number> = {
   rules: 3, // the rule table, the checks, the corp id rule
   store: 3, // memory, Redis, the outage fallback, the media-id cache
   client: 4, // WeCom over HTTP: transport, multipart, limits, the upload_attachment call
-  options: 5, // the option table: checks, defaults, types
-  source: 5, // the caller's file, however it arrived, as bytes
-  token: 6, // access tokens, per corp and app, and the start-up check
-  'media/fit': 6, // images made to pass the rules (sharp)
-  'attachment.service.ts': 7, // the upload, top to bottom
-  'attachment-input.interface.ts': 7,
-  'uploaded-attachment.interface.ts': 7,
-  http: 8, // the controller, interceptors, the error filter, the DTOs, the file validator
-  'wecom-media.providers.ts': 9,
-  'wecom-media.module.ts': 10,
+  source: 5, // the caller's file, however it arrived (a path, a stream, a URL), as bytes
+  options: 6, // the option table: checks, defaults, types
+  token: 7, // access tokens, per corp and app, and the start-up check
+  'media/fit': 7, // images made to pass the rules (sharp)
+  'attachment.service.ts': 8, // the upload, top to bottom
+  'attachment-input.interface.ts': 8,
+  'uploaded-attachment.interface.ts': 8,
+  http: 9, // the controller, interceptors, the error filter, the DTOs, the file validator
+  'wecom-media.providers.ts': 10,
+  'wecom-media.module.ts': 11,
   'wecom-media.module-definition.ts': 0, // loads nothing of the module's (see below)
-  'index.ts': 11,
+  'index.ts': 12,
 };
 
 interface Import {

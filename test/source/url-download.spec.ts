@@ -151,20 +151,23 @@ describe('downloadUrl: bodies, sizes and failures', () => {
     expect(error.message).toContain('300 ms');
   });
 
-  it('stops when the caller’s signal aborts, in the body or before any request', async () => {
+  it('stops when the caller’s signal aborts, in the body or before any request, with its reason', async () => {
     const controller = new AbortController();
+    const reason = new Error('the caller gave up');
     answer({ 'content-length': IMAGE.length }, (res) => res.write(IMAGE.subarray(0, 100)));
     // Aborts once the body is being written to its file, which must then go.
     const temp = Object.create(box.temp) as TempDirectory;
     temp.write = async (...args) => {
       const writing = await box.temp.write(...args);
-      controller.abort(new Error('the caller gave up'));
+      controller.abort(reason);
       return writing;
     };
-    const error = await sourceError({ signal: controller.signal, temp });
-    expect(error).toMatchObject({ reason: 'aborted' });
+    // The caller's own reason, as for any other source: a client gone, a shutdown.
+    expect(await thrown(downloadUrl(url(), options({ signal: controller.signal, temp })))).toBe(
+      reason,
+    );
     server.requests.length = 0;
-    expect(await sourceError({ signal: controller.signal })).toMatchObject({ reason: 'aborted' });
+    expect(await thrown(downloadUrl(url(), options({ signal: controller.signal })))).toBe(reason);
     expect(server.requests).toHaveLength(0);
   });
 
