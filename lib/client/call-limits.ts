@@ -10,7 +10,7 @@ export interface LimitedCall {
   corpId?: string;
   api: string;
   signal?: AbortSignal;
-  /** A token call: it goes to the front of the line, since every upload behind it needs it. */
+  /** A token call: it never waits in the line, since the calls holding places need it. */
   urgent?: boolean;
 }
 
@@ -40,6 +40,16 @@ export class CallLimits {
    */
   async run<T>(call: LimitedCall, send: () => Promise<T>): Promise<T> {
     const corp = call.corpId ?? 'suite';
+    const budget = this.budget;
+    const spendThenSend = budget
+      ? async () => {
+          await budget.spend(corp, call.api, call.signal);
+          return send();
+        }
+      : send;
+    // A token call never waits in the line: the calls holding its places may be waiting for that
+    // very token (they take it once placed). Each corp fetches one token at a time.
+    if (call.urgent) return spendThenSend();
     const { perCorp, maxQueued } = this.options.concurrency;
     let line = this.lines.get(corp);
     if (!line) {
@@ -59,15 +69,8 @@ export class CallLimits {
     // The place first, then the budget: a call spends it only as it is sent, so a call that
     // waited in line is counted in the window it reaches WeCom in, and one refused or aborted in
     // line spends nothing.
-    const budget = this.budget;
-    const spendThenSend = budget
-      ? async () => {
-          await budget.spend(corp, call.api, call.signal);
-          return send();
-        }
-      : send;
     try {
-      return await line.run(spendThenSend, call.signal, call.urgent);
+      return await line.run(spendThenSend, call.signal);
     } finally {
       if (line.idle) this.lines.delete(corp);
     }
@@ -99,12 +102,9 @@ export class Semaphore {
     return this.held === 0 && this.waiting.length === 0;
   }
 
-  /**
-   * Runs `task` once a place is free, and frees it when `task` settles. `first` puts it at the
-   * front of the line.
-   */
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal, first = false): Promise<T> {
-    await this.acquire(signal, first);
+  /** Runs `task` once a place is free, and frees it when `task` settles. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
     try {
       return await task();
     } finally {
@@ -112,7 +112,7 @@ export class Semaphore {
     }
   }
 
-  private acquire(signal: AbortSignal | undefined, first: boolean): Promise<void> {
+  private acquire(signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
     if (this.held < this.limit) {
       this.held += 1;
@@ -130,8 +130,7 @@ export class Semaphore {
           resolve();
         },
       };
-      if (first) this.waiting.unshift(entry);
-      else this.waiting.push(entry);
+      this.waiting.push(entry);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -95,7 +95,15 @@ export function connectionAgents(
   }
   // One CONNECT tunnel per kept-alive socket, whether WeCom's side is HTTPS (TLS inside the
   // tunnel) or, in tests, plain HTTP.
-  const url = new URL(through);
+  let url: URL;
+  try {
+    url = new URL(through);
+  } catch {
+    // Described, never quoted: a proxy URL may carry a password (and URL's error would quote it).
+    throw new Error(
+      `the proxy for ${baseUrl} from the environment (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) is not a URL; it must be ${PROXY_RULE}`,
+    );
+  }
   if (url.protocol !== 'http:') {
     throw new Error(
       `the proxy for ${baseUrl} from the environment must be ${PROXY_RULE}; got the scheme ${url.protocol}`,

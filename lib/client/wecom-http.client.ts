@@ -132,13 +132,17 @@ export class WecomHttpClient implements OnModuleDestroy {
       // A call still running at shutdown (a token fetch nobody waits for) ends quietly.
       if (this.closed) throw new WecomAbortedError('shutdown');
       attempts += 1;
-      const token = req.tokens ? await req.tokens.get(req.signal) : undefined;
-      // A custom provider's tokens are redacted like the module's own.
-      if (token !== undefined) this.redactor.addToken(token);
+      let token: string | undefined;
       let response: AxiosResponse<string>;
       try {
         // Each attempt is a call WeCom counts, and holds one of the corp's places while it runs.
-        response = await this.limits.run(req, () => this.send(req, token));
+        // The token is taken once the place is: one taken before a long wait may have expired.
+        response = await this.limits.run(req, async () => {
+          token = req.tokens ? await req.tokens.get(req.signal) : undefined;
+          // A custom provider's tokens are redacted like the module's own.
+          if (token !== undefined) this.redactor.addToken(token);
+          return this.send(req, token);
+        });
       } catch (error) {
         if (error instanceof WecomTimeoutError)
           throw new WecomTimeoutError(req.api, this.options.timeoutMs, attempts);
@@ -239,6 +243,11 @@ export class WecomHttpClient implements OnModuleDestroy {
       // Axios errors carry the request URL, and with it the token: never rethrow them.
       if (req.signal?.aborted) throw req.signal.reason;
       if (linked.timedOut) throw new WecomTimeoutError(req.api, this.options.timeoutMs);
+      // An answer past the bound arrived whole enough to count: no network failure, not WeCom.
+      if (isAxiosError(error) && /maxContentLength/.test(error.message)) {
+        const status = error.response?.status ?? 200;
+        throw new WecomProtocolError(req.api, status, `an answer over ${MAX_RESPONSE_BYTES} bytes`);
+      }
       throw new WecomNetworkError(req.api, networkCode(error));
     } finally {
       stopWriting(sent);

@@ -32,7 +32,7 @@ export interface WecomRequest {
   signal?: AbortSignal;
   /** The corp the call acts for, named in the log lines about it. */
   corpId?: string;
-  /** A token call: it goes to the front of the corp's line (maxConcurrentCalls). */
+  /** A token call: it never waits in the corp's line (maxConcurrentCalls); the calls in it need it. */
   urgent?: boolean;
 }
 

@@ -2,6 +2,7 @@ import {
   HttpException,
   Inject,
   InternalServerErrorException,
+  ServiceUnavailableException,
   Logger,
   mixin,
   type CallHandler,
@@ -11,7 +12,12 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { LOGGER_CONTEXT, WECOM_MESSAGES } from '../wecom-media.constants.js';
+import {
+  LOGGER_CONTEXT,
+  WECOM_MESSAGES,
+  WECOM_RESOLVED_OPTIONS,
+} from '../wecom-media.constants.js';
+import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { isCorpId } from '../rules/corp-id.js';
 import type { WecomMediaControllerOptions } from '../options/wecom-media-options.js';
 import type { Messages } from '../messages/index.js';
@@ -30,13 +36,30 @@ export function RequestCorpInterceptor(resolve: CorpResolver): Type<NestIntercep
   class MixinInterceptor implements NestInterceptor {
     private readonly logger = new Logger(LOGGER_CONTEXT);
 
-    constructor(@Inject(WECOM_MESSAGES) private readonly messages: Messages) {}
+    constructor(
+      @Inject(WECOM_MESSAGES) private readonly messages: Messages,
+      @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
+    ) {}
 
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
       const req = context.switchToHttp().getRequest<Request>();
       let corpId: unknown;
+      // Bounded like the credential callbacks: one that never settles must not hold the request
+      // (and its socket) for ever.
+      const { timeoutMs } = this.options;
+      const timedOut = Symbol('timed out');
+      let timer: NodeJS.Timeout | undefined;
       try {
-        corpId = await resolve(req as unknown as Parameters<CorpResolver>[0]);
+        corpId = await Promise.race([
+          Promise.resolve().then(() => resolve(req as unknown as Parameters<CorpResolver>[0])),
+          new Promise<typeof timedOut>((done) => {
+            timer = setTimeout(() => done(timedOut), timeoutMs);
+          }),
+        ]);
+        if (corpId === timedOut) {
+          this.logger.error(`the controller option corpId did not answer within ${timeoutMs} ms`);
+          throw new ServiceUnavailableException(this.messages.corpResolverFailed());
+        }
       } catch (error) {
         // The app's own answer (403, 401…) stands; anything else is the resolver's bug, which
         // is logged, not shown: its message may carry anything.
@@ -45,6 +68,8 @@ export function RequestCorpInterceptor(resolve: CorpResolver): Type<NestIntercep
           `the controller option corpId threw: ${error instanceof Error ? error.message : String(error)}`,
         );
         throw new InternalServerErrorException(this.messages.corpResolverFailed());
+      } finally {
+        clearTimeout(timer);
       }
       if (corpId === undefined || corpId === null || corpId === '') {
         const message = this.messages.corpUnresolved();

@@ -130,7 +130,8 @@ export class WecomErrorFilter implements ExceptionFilter {
     if (error instanceof WecomApiError) {
       return {
         status: HttpStatus.BAD_GATEWAY,
-        message: m.wecomRefused(error.api, error.errcode, error.errmsg),
+        // Never WeCom's errmsg: upstream text may echo anything; the errcode says what it is.
+        message: m.wecomRefused(error.api, error.errcode),
       };
     }
     if (error instanceof WecomTimeoutError) {

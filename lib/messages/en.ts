@@ -165,7 +165,7 @@ export const EN_MESSAGES: Messages = {
   credentialSourceFailed: (source) =>
     `the credentials for this upload could not be read (${source} failed; see the server log): nothing was sent to WeCom; try again later`,
   wecomRefused: (api, errcode, errmsg) =>
-    `WeCom ${api} failed with errcode ${errcode}: ${errmsg}${EN_ERRCODE_STEPS[errcode] ?? `; look the errcode up at ${ERRCODE_PAGE}`}`,
+    `WeCom ${api} failed with errcode ${errcode}${errmsg === undefined ? '' : `: ${errmsg}`}${EN_ERRCODE_STEPS[errcode] ?? `; look the errcode up at ${ERRCODE_PAGE}`}`,
   wecomBusy: (api, errcode) =>
     `WeCom ${api} is busy (errcode ${errcode}) after every retry: try again in a moment`,
   wecomRateLimited: (api, errcode, seconds) =>

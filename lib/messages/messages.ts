@@ -113,7 +113,8 @@ export interface Messages {
   fileTooLarge(limit: number): string;
   receiveTimeout(ms: number): string;
 
-  wecomRefused(api: string, errcode: number, errmsg: string): string;
+  /** WeCom refused; `errmsg` (redacted) only for an error's own message, never an HTTP answer. */
+  wecomRefused(api: string, errcode: number, errmsg?: string): string;
   wecomBusy(api: string, errcode: number): string;
   wecomRateLimited(api: string, errcode: number, retryAfterSeconds: number): string;
   /** The module held a call back itself (its `rateLimit` budget, or a full line of calls). */

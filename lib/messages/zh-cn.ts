@@ -167,7 +167,7 @@ export const ZH_CN_MESSAGES: Messages = {
   credentialSourceFailed: (source) =>
     `无法读取本次上传所需的凭证（${source} 出错，详见服务端日志）：未向企业微信发送任何内容，请稍后重试`,
   wecomRefused: (api, errcode, errmsg) =>
-    `企业微信接口 ${api} 返回错误码 ${errcode}（${errmsg}）${ZH_ERRCODE_STEPS[errcode] ?? `：请查阅错误码说明 ${ERRCODE_PAGE}`}`,
+    `企业微信接口 ${api} 返回错误码 ${errcode}${errmsg === undefined ? '' : `（${errmsg}）`}${ZH_ERRCODE_STEPS[errcode] ?? `：请查阅错误码说明 ${ERRCODE_PAGE}`}`,
   wecomBusy: (api, errcode) =>
     `企业微信接口 ${api} 系统繁忙（错误码 ${errcode}），重试后仍失败：请稍后再试`,
   wecomRateLimited: (api, errcode, seconds) =>

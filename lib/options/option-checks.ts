@@ -107,15 +107,26 @@ export function check<T, D extends T | undefined = undefined>(
 }
 
 /** A duration in milliseconds that Node's timers take: positive, or with `orZero` 0 as well. */
-export const ms = <D extends number | undefined = undefined>(fallback?: D, orZero = false) =>
+export const ms = <D extends number | undefined = undefined>(
+  fallback?: D,
+  orZero = false,
+  /** A floor above 0: no shorter wait is allowed (a retry's backoff). */
+  least?: number,
+) =>
   check<number, D>(
-    orZero ? `0 or more, at most ${MAX_TIMER_MS}` : 'a positive number of milliseconds',
+    least !== undefined
+      ? `${least} or more milliseconds, at most ${MAX_TIMER_MS}`
+      : orZero
+        ? `0 or more, at most ${MAX_TIMER_MS}`
+        : 'a positive number of milliseconds',
     (v, at) =>
-      isNumber(v) && (orZero ? v >= 0 : v > 0) && v <= MAX_TIMER_MS
+      isNumber(v) && v >= (least ?? 0) && (orZero || v > 0) && v <= MAX_TIMER_MS
         ? undefined
-        : orZero
-          ? `${at} must be 0 or more, at most ${MAX_TIMER_MS}; got ${String(v)}`
-          : `${at} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}; got ${String(v)}`,
+        : least !== undefined
+          ? `${at} must be ${least} or more milliseconds, at most ${MAX_TIMER_MS}; got ${String(v)}`
+          : orZero
+            ? `${at} must be 0 or more, at most ${MAX_TIMER_MS}; got ${String(v)}`
+            : `${at} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}; got ${String(v)}`,
     fallback,
   );
 

@@ -95,12 +95,15 @@ export const WECOM_MEDIA_OPTIONS = shape(
     /** Retries of errcode -1 (system busy): exponential backoff with jitter. */
     retry: shape(
       {
-        /** How many times to retry -1 after the first attempt. WeCom advises at most 3. */
-        busyRetries: whole(0, 3),
-        /** The first backoff; it doubles each retry. */
-        baseDelayMs: ms(200, true),
-        /** The longest backoff. */
-        maxDelayMs: ms(5_000, true),
+        /**
+         * How many times to retry -1 after the first attempt: at most 3, as WeCom advises (more
+         * would hammer a busy WeCom from one IP).
+         */
+        busyRetries: whole(0, 3, 3),
+        /** The first backoff, at least 10 ms; it doubles each retry. */
+        baseDelayMs: ms(200, false, 10),
+        /** The longest backoff, at least 10 ms. */
+        maxDelayMs: ms(5_000, false, 10),
       },
       ({ baseDelayMs: base, maxDelayMs: max }, at) =>
         typeof base === 'number' && typeof max === 'number' && max < base
@@ -203,7 +206,9 @@ export const WECOM_MEDIA_OPTIONS = shape(
     fit: FIT,
     /**
      * The most calls this process sends to WeCom at once for one corp; the others wait in line,
-     * first come first served. WeCom answers 45033 when a corp runs too many at once.
+     * first come first served, and take their token once placed. A token request never waits in
+     * it (one at a time per corp): the calls placed may need that very token. WeCom answers 45033
+     * when a corp runs too many calls at once.
      */
     maxConcurrentCalls: whole(1, 8),
     /**

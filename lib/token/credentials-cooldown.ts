@@ -1,10 +1,13 @@
 import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
 
-/** What is stored about a refusal: enough to fail fast with the same error. */
+/**
+ * What is stored about a refusal: enough to fail fast with the same errcode. Never WeCom's errmsg:
+ * upstream text may echo a credential, and the store is read by every replica (and by whoever can
+ * read Redis).
+ */
 interface Refusal {
   errcode: number;
-  errmsg: string;
   api: string;
   until: number;
 }
@@ -17,6 +20,8 @@ interface Refusal {
 export class CredentialsCooldown {
   /** This process's copy: answers without a store round trip, and while the store is down. */
   private local?: Refusal;
+  /** The errmsg of the refusal this process saw itself (redacted), for its own errors. */
+  private localErrmsg = '';
 
   constructor(
     private readonly store: WecomStore,
@@ -29,23 +34,26 @@ export class CredentialsCooldown {
     if (this.cooldownMs <= 0) return error;
     const refusal: Refusal = {
       errcode: error.errcode,
-      errmsg: error.errmsg, // already redacted
       api: error.api,
       until: Date.now() + this.cooldownMs,
     };
     this.local = refusal;
+    this.localErrmsg = error.errmsg; // already redacted
     await this.store.set(this.key, JSON.stringify(refusal), this.cooldownMs);
     return error.withRetryAt(new Date(refusal.until));
   }
 
   /** Throws the remembered refusal while the cool-down lasts. */
   async throwIfRefused(): Promise<void> {
-    const refusal = this.live(this.local) ?? this.live(parse(await this.store.get(this.key)));
+    const mine = this.live(this.local);
+    const refusal = mine ?? this.live(parse(await this.store.get(this.key)));
     if (!refusal) return;
+    if (!mine) this.localErrmsg = '';
     this.local = refusal;
     throw new WecomInvalidCredentialsError(
       refusal.errcode,
-      refusal.errmsg,
+      // Another replica's refusal comes without its words: only its errcode was stored.
+      mine ? this.localErrmsg : '',
       refusal.api,
       0,
       new Date(refusal.until),
@@ -62,13 +70,8 @@ function parse(raw: string | undefined): Refusal | undefined {
   if (!raw) return undefined;
   try {
     const r = JSON.parse(raw) as Partial<Refusal>;
-    if (
-      typeof r.errcode === 'number' &&
-      typeof r.errmsg === 'string' &&
-      typeof r.api === 'string' &&
-      typeof r.until === 'number'
-    ) {
-      return r as Refusal;
+    if (typeof r.errcode === 'number' && typeof r.api === 'string' && typeof r.until === 'number') {
+      return { errcode: r.errcode, api: r.api, until: r.until };
     }
   } catch {
     // A foreign or damaged value: no cool-down.

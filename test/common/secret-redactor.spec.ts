@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretRedactor } from '../../lib/client/secret-redactor.js';
+import { SecretRedactor, WITHHELD } from '../../lib/client/secret-redactor.js';
 
 // A token as WeCom issues them (base64url), and a secret with characters that change when encoded.
 const TOKEN = 'Fz3d_KQ-8xY2mPq7Lw0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdEFGH';
@@ -54,11 +54,54 @@ describe('SecretRedactor', () => {
     );
   });
 
-  it('remembers a bounded number of tokens, the newest first', () => {
-    const r = new SecretRedactor();
-    for (let i = 0; i < 100; i++) r.addToken(`token-number-${i}-abcdefgh`);
-    expect(r.redact('token-number-99-abcdefgh')).toBe('***');
-    expect(r.redact('token-number-0-abcdefgh')).toBe('token-number-0-abcdefgh');
+  it('never forgets a token while it can be echoed, however many corps use theirs at once', () => {
+    let now = 0;
+    const r = new SecretRedactor(() => now);
+    const tokens = Array.from({ length: 500 }, (_, i) => `token-of-corp-${i}-${'x'.repeat(20)}`);
+    for (const token of tokens) r.addToken(token);
+    // An hour and a half on, another corp's token comes: all 500 still live (tokens live 2 h).
+    now += 90 * 60 * 1000;
+    r.addToken('token-of-a-late-corp-xxxxxxxxxxxxxxxxxxxx');
+    expect(tokens.every((token) => r.redact(`echo ${token}`) === 'echo ***')).toBe(true);
+    // Long after their last use (more than a token lives), they are let go.
+    now += 4 * 60 * 60 * 1000;
+    r.addToken('token-of-the-next-corp-xxxxxxxxxxxxxxxxxxxx');
+    expect(r.redact(`echo ${tokens[0]}`)).not.toContain('***');
+    expect(r.redact('echo token-of-the-next-corp-xxxxxxxxxxxxxxxxxxxx')).toBe('echo ***');
+  });
+
+  const shapes2: Array<[string, (v: string) => string]> = [
+    ['split in two by other words', (v) => `a ${v.slice(0, 32)} and then ${v.slice(32)} b`],
+    ['case-folded', (v) => `token ${v.toUpperCase()}`],
+    ['base64', (v) => `b64 ${Buffer.from(`access_token=${v}`).toString('base64')}`],
+    ['hex', (v) => `hex de${Buffer.from(v).toString('hex')}`],
+    ['HTML entities', (v) => `html ${[...v].map((c) => `&#${c.charCodeAt(0)};`).join('')}`],
+    [
+      'hex HTML entities',
+      (v) => `html ${[...v].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join('')}`,
+    ],
+    ['double %-encoded', (v) => `twice ${percentEncodeAll(percentEncodeAll(v))}`],
+    ['with zero-width spaces', (v) => `zw ${[...v].join('\u200b')}`],
+    ['with spaces between its letters', (v) => `spaced ${[...v].join(' ')}`],
+  ];
+  for (const [shape, echo] of shapes2) {
+    it(`withholds a text echoing the token ${shape}`, () => {
+      const out = redactor().redact(echo(TOKEN));
+      expect(out).toBe(WITHHELD);
+    });
+    it(`withholds a text echoing the secret ${shape}`, () => {
+      const long = 'Ab3xYz9QwErTy7UiOp1AsDfGh2JkLzXcVbNm4Q5wE6rT7yU8';
+      const r = new SecretRedactor();
+      r.addSecret(long);
+      expect(r.redact(echo(long))).toBe(WITHHELD);
+    });
+  }
+
+  it('keeps an errmsg that merely shares a few letters with a credential', () => {
+    const r = redactor();
+    const errmsg =
+      'invalid media type, hint: [Fz3d_KQ], more info at https://open.work.weixin.qq.com';
+    expect(r.redact(errmsg)).toBe(errmsg);
   });
 });
 

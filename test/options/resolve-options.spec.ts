@@ -166,7 +166,7 @@ describe('resolveOptions', () => {
     [
       'a negative backoff',
       { ...base, retry: { baseDelayMs: -1 } },
-      /retry.baseDelayMs must be 0 or more/,
+      /retry.baseDelayMs must be 10 or more milliseconds/,
     ],
     ['an unknown rule', { ...base, rules: { maxBytes: 1 } }, /unknown option rules.maxBytes/],
     [
