@@ -27,21 +27,38 @@ const FILL_CHUNK = 4096;
 const LIMITS: ReadLimits = { reads: 4096, bytes: 256 * 1024, readBytes: FILL_CHUNK };
 
 /**
- * Walks a JPEG's segments by their lengths, reading 4 bytes a segment, to its start-of-frame.
- * Large EXIF or ICC segments before it are skipped, not read.
+ * Walks a JPEG's segments by their lengths, reading 4 bytes a segment, to its start-of-frame and
+ * on to its first scan; then checks that the image data ends (EOI). Large EXIF or ICC segments are
+ * skipped, not read, and so is the image data of a file that ends with its EOI, as files do.
  */
 export async function inspectJpeg(file: ByteReader): Promise<MediaInfo> {
+  let info: MediaInfo | undefined;
+  let scanAt: number;
   try {
-    return await walkToFrame(new BudgetReader(file, LIMITS));
+    const reader = new BudgetReader(file, LIMITS);
+    const frame = await walkTo(reader, 2, isStartOfFrame);
+    if ('format' in frame) return frame;
+    info = await readFrame(reader, frame.offset, frame.length);
+    if (info.unreadable) return info;
+    const scan = await walkTo(reader, frame.offset + 2 + frame.length, (m) => m === SOS);
+    if ('format' in scan) return truncated('no image data (SOS) after the frame');
+    scanAt = scan.offset + 2 + scan.length;
   } catch (error) {
     if (!(error instanceof ReadLimitReached)) throw error;
-    return corrupt(`no start-of-frame within the read limit (${describeLimits(LIMITS)})`);
+    const what = info ? 'image data' : 'start-of-frame';
+    return corrupt(`no ${what} within the read limit (${describeLimits(LIMITS)})`);
   }
+  return (await endsImage(file, scanAt)) ? info : truncated('the image data has no end (EOI)');
 }
 
-/** Ends: every turn moves `offset` forward or returns, and the reader's budget bounds the turns. */
-async function walkToFrame(reader: ByteReader): Promise<MediaInfo> {
-  let offset = 2; // past SOI
+/** Where the next segment `wanted` says is wanted starts, and its length; or why there is none. */
+async function walkTo(
+  reader: ByteReader,
+  from: number,
+  wanted: (marker: number) => boolean,
+): Promise<{ offset: number; length: number } | MediaInfo> {
+  // Ends: every turn moves `offset` forward or returns, and the reader's budget bounds the turns.
+  let offset = from;
   for (;;) {
     if (offset >= reader.size) return truncated('no start-of-frame before the end of the file');
     const header = await reader.read(offset, 4);
@@ -61,14 +78,58 @@ async function walkToFrame(reader: ByteReader): Promise<MediaInfo> {
       offset += 2;
       continue;
     }
-    if (marker === SOS || marker === EOI) return corrupt('no start-of-frame before the image data');
+    if (marker === EOI || (marker === SOS && !wanted(marker))) {
+      return corrupt('no start-of-frame before the image data');
+    }
     if (header.length < 4) return truncated('a segment header is cut off');
     const length = u16(header, 2);
     if (length < 2) return corrupt(`segment 0xFF${hex(marker)} has length ${length}`);
-    if (isStartOfFrame(marker)) return readFrame(reader, offset, length);
+    if (wanted(marker)) return { offset, length };
     offset += 2 + length;
   }
 }
+
+/**
+ * Whether the image data starting at `from` ends with an EOI. A file that ends with one — as
+ * nearly all do — costs one 2-byte read. One with something after its image (a motion photo's
+ * video, a maker's trailer), or one cut short, is scanned for the EOI: in entropy-coded data a
+ * 0xFF is followed by 0x00 or a restart marker, so the first other marker that is not a segment
+ * between scans is the end.
+ */
+async function endsImage(file: ByteReader, from: number): Promise<boolean> {
+  const tail = await file.read(file.size - 2, 2);
+  if (file.size - 2 >= from && tail[0] === 0xff && tail[1] === EOI) return true;
+  let segments = 0;
+  for (let at = from; at < file.size - 1;) {
+    const chunk = await file.read(at, SCAN_CHUNK);
+    if (chunk.length < 2) return false;
+    let skipTo: number | undefined;
+    for (
+      let i = chunk.indexOf(0xff);
+      i >= 0 && i + 1 < chunk.length;
+      i = chunk.indexOf(0xff, i + 1)
+    ) {
+      const next = chunk[i + 1] ?? 0;
+      if (next === EOI) return true;
+      if (next === 0x00 || next === 0xff || isStandalone(next)) continue;
+      // A segment between scans (DHT, SOS, DQT, DRI…): skipped by its length. A real image has
+      // a few; a hostile run of them stops the scan, as an image without its end.
+      if (++segments > MAX_SCAN_SEGMENTS) return false;
+      const head = await file.read(at + i + 2, 2);
+      if (head.length < 2) return false;
+      skipTo = at + i + 2 + u16(head, 0);
+      break;
+    }
+    // Less one byte: a marker's 0xFF may be the chunk's last.
+    at = skipTo ?? at + chunk.length - 1;
+  }
+  return false;
+}
+
+/** The most segments between scans the EOI scan skips (a progressive JPEG has about ten). */
+const MAX_SCAN_SEGMENTS = 1000;
+/** How much image data one read of the EOI scan takes. */
+const SCAN_CHUNK = 64 * 1024;
 
 /** The offset of the last 0xFF in the run of them at `offset`, read in growing chunks. */
 async function lastFillByte(reader: ByteReader, offset: number): Promise<number | undefined> {

@@ -85,6 +85,7 @@ export async function readTracks(
   for (const trak of traks) {
     let id: number | undefined;
     let header: MediaHeader | string | undefined;
+    let sampled = 0n;
     const problem = await walkChildren(reader, trak, async (box) => {
       if (box.type === 'tkhd') {
         const body = await payload(reader, box, 24);
@@ -94,9 +95,15 @@ export async function readTracks(
         id = u32(body, at);
       } else if (box.type === 'mdia') {
         return walkChildren(reader, box, async (child) => {
-          if (child.type !== 'mdhd') return undefined;
-          header = parseMediaHeader('mdhd', await payload(reader, child, 32));
-          return typeof header === 'string' ? header : undefined;
+          if (child.type === 'mdhd') {
+            header = parseMediaHeader('mdhd', await payload(reader, child, 32));
+            return typeof header === 'string' ? header : undefined;
+          }
+          if (child.type !== 'minf') return undefined;
+          const samples = await sampleTableDuration(reader, child);
+          if (typeof samples === 'string') return samples;
+          sampled = samples;
+          return undefined;
         });
       }
       return undefined;
@@ -105,10 +112,49 @@ export async function readTracks(
     if (id === undefined) return 'corrupt MP4: a trak has no tkhd box';
     if (header === undefined) return `corrupt MP4: track ${id} has no mdhd box`;
     if (typeof header === 'string') return header;
-    tracks.set(id, { timescale: header.timescale, duration: header.duration ?? 0n });
+    // mdhd says how long the track is, its samples (stts) how long it plays: a file that lies
+    // in its headers is as long as the longest account.
+    const declared = header.duration ?? 0n;
+    tracks.set(id, {
+      timescale: header.timescale,
+      duration: sampled > declared ? sampled : declared,
+    });
   }
   return tracks;
 }
+
+/**
+ * The duration of a track's samples in moov, in its timescale: the sum over stts's entries
+ * (8.6.1.2: sample_count × sample_delta), read from minf/stbl/stts in pieces of the reader's size.
+ */
+async function sampleTableDuration(reader: ByteReader, minf: BoxHeader): Promise<bigint | string> {
+  let total = 0n;
+  const problem = await walkChildren(reader, minf, async (stbl) =>
+    stbl.type !== 'stbl'
+      ? undefined
+      : walkChildren(reader, stbl, async (stts) => {
+          if (stts.type !== 'stts') return undefined;
+          const head = await payload(reader, stts, 8);
+          if (head.length < 8) return 'truncated MP4: stts is cut off';
+          const count = u32(head, 4);
+          if (stts.start + 8 + count * 8 > stts.end) {
+            return `corrupt MP4: stts claims ${count} entries in ${stts.end - stts.start - 8} bytes`;
+          }
+          for (let done = 0; done < count;) {
+            const take = Math.min(count - done, STTS_ENTRIES_PER_READ);
+            const body = await reader.read(stts.start + 8 + done * 8, take * 8);
+            for (let i = 0; i < take; i++)
+              total += BigInt(u32(body, i * 8)) * BigInt(u32(body, i * 8 + 4));
+            done += take;
+          }
+          return undefined;
+        }),
+  );
+  return problem ?? total;
+}
+
+/** stts entries read at once: 64 KiB, the MP4 inspector's largest read. */
+const STTS_ENTRIES_PER_READ = 8192;
 
 interface MediaHeader {
   timescale: number;

@@ -38,9 +38,22 @@ async function inspect(reader: ByteReader): Promise<MediaInfo> {
   const movie = await readMovie(reader, moov);
   if (typeof movie === 'string') return unreadable(movie);
   if (!movie.fragmented) {
-    return movie.duration === undefined
-      ? unknown('MP4 without fragments whose mvhd gives no duration')
-      : known({ units: movie.duration, timescale: movie.timescale });
+    // mvhd, each track's mdhd and its samples each say how long the movie is; a file that lies
+    // about itself (mvhd 10 s, tracks 300 s) is as long as the longest of them.
+    const tracks = await readTracks(reader, movie.traks);
+    if (typeof tracks === 'string') return unreadable(tracks);
+    const mvhd =
+      movie.duration === undefined
+        ? undefined
+        : { units: movie.duration, timescale: movie.timescale };
+    const longestOfTracks = longestTrack(tracks, new Map());
+    const duration = longer(
+      typeof longestOfTracks === 'string' ? undefined : longestOfTracks,
+      mvhd,
+    );
+    return duration === undefined || duration.units === 0n
+      ? unknown('MP4 without fragments whose mvhd and tracks give no duration')
+      : known(duration);
   }
   // mehd gives the whole length in mvhd's timescale (8.8.2), but a file may lie about itself: the
   // fragments are walked too, and the longest account wins.

@@ -29,7 +29,29 @@ export async function inspectPng(reader: ByteReader): Promise<MediaInfo> {
   if (!startsWith(tail, IEND)) {
     return { format: 'png', unreadable: 'truncated PNG: the file does not end with an IEND chunk' };
   }
+  // The pixels: at least one IDAT, which comes before IEND (PNG spec 5.6). The chunks before it
+  // (palette, profile, text) are few; their headers are read, never their data.
+  const idat = await firstImageData(reader);
+  if (idat !== true) return { format: 'png', unreadable: idat };
   return { format: 'png', width, height };
+}
+
+/** The most chunks before the first IDAT: a real PNG has a handful, a hostile one may not. */
+const MAX_CHUNKS_BEFORE_IDAT = 1000;
+
+/** True when an IDAT chunk follows IHDR, walking the chunk headers; else why not. */
+async function firstImageData(reader: ByteReader): Promise<true | string> {
+  let at = HEAD_BYTES;
+  for (let chunks = 0; chunks < MAX_CHUNKS_BEFORE_IDAT; chunks++) {
+    const header = await reader.read(at, 8);
+    if (header.length < 8) return 'truncated PNG: no image data (IDAT) before the end';
+    const type = fourcc(header, 4);
+    if (type === 'IDAT') return true;
+    if (type === 'IEND') return 'corrupt PNG: no image data (IDAT) before IEND';
+    // Length, type, data, CRC.
+    at += 12 + u32(header, 0);
+  }
+  return `corrupt PNG: no image data (IDAT) within the first ${MAX_CHUNKS_BEFORE_IDAT} chunks`;
 }
 
 /** Why the signature and IHDR at the start of `head` are not whole and sound, if they are not. */

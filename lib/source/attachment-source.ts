@@ -12,7 +12,7 @@ import { UrlPolicy } from './url-policy.js';
 import type { Messages } from '../messages/index.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
-import { TempDirectory } from './temp-directory.js';
+import { NotBytes, TempDirectory } from './temp-directory.js';
 
 /**
  * The shape of an `Express.Multer.File` that this module reads: memory storage fills `buffer`,
@@ -152,15 +152,6 @@ export async function resolveSource(
   }
   if (file instanceof Readable) {
     const filename = requireFilename(input.filename, 'a stream');
-    // Chunks would be objects, not bytes: refused before the first one is read.
-    if (file.readableObjectMode) {
-      file.destroy();
-      throw new AttachmentSourceError(
-        'stream',
-        'not-bytes',
-        'the stream is in object mode: give a stream of bytes',
-      );
-    }
     const spooled = await options.temp
       .spool(file, options.spoolLimit, options.signal)
       .catch((error: unknown) => rethrowAs('stream', error, options.signal));
@@ -226,6 +217,13 @@ function rethrowAs(kind: AttachmentSourceKind, error: unknown, signal?: AbortSig
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const what =
     kind === 'path' ? 'the path' : kind === 'multer' ? "the multer file's path" : 'the stream';
+  if (error instanceof NotBytes) {
+    throw new AttachmentSourceError(
+      kind,
+      'not-bytes',
+      'the stream gave a chunk that is not bytes (a Buffer or a Uint8Array)',
+    );
+  }
   if (error instanceof NotAFile)
     throw new AttachmentSourceError(kind, 'not-a-file', `${what} is not a regular file`);
   if (code === 'ENOENT')

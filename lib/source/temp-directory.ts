@@ -19,6 +19,9 @@ export interface SpooledFile {
 /** Raised inside the pipeline to stop spooling at the limit. */
 class LimitReached extends Error {}
 
+/** A stream gave something else than bytes (an object-mode stream of objects, or of strings). */
+export class NotBytes extends Error {}
+
 /**
  * A private directory (mode 0700) for spooled uploads. Files are mode 0600 and named by random
  * ids, never by a client's filename. Removed with everything in it when the module shuts down.
@@ -59,7 +62,14 @@ export class TempDirectory implements OnApplicationShutdown {
     let written = 0;
     let exceeded = false;
     const cap = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
+      // Takes any chunk, so that one that is no bytes fails the spool instead of throwing inside
+      // the pipe (which would end the process); Readable.from([buffer]) is an object-mode stream.
+      writableObjectMode: true,
+      transform(chunk: unknown, _encoding, callback) {
+        if (!(chunk instanceof Uint8Array)) {
+          callback(new NotBytes());
+          return;
+        }
         const room = limit - written;
         if (chunk.length > room) {
           exceeded = true;

@@ -56,7 +56,7 @@ const files = result
   .filter((script) => script.url.startsWith(`file://${dist}`) && !script.url.includes('/testing/'))
   .filter((script) => script.functions.some((f) => f.ranges.some((r) => r.count > 0)))
   .map((script) => `lib/${relative(dist, fileURLToPath(script.url)).replace(/\.js$/, '.ts')}`)
-  .sort();
+  .toSorted();
 await app.close();
 await emulator.close();
 await rm(dir, { recursive: true, force: true });

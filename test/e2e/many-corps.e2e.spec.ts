@@ -63,7 +63,7 @@ async function boot(options: WecomMediaModuleOptions & WecomMediaModuleExtras): 
     // Warm-up off: each test counts the token calls its uploads make.
     imports: [
       WecomMediaModule.forRoot({
-        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+        retry: { baseDelayMs: 10, maxDelayMs: 20 },
         warmUp: false,
         ...options,
       } as WecomMediaModuleOptions & WecomMediaModuleExtras),

@@ -164,7 +164,7 @@ export function mvhd(timescale, duration, version = 0) {
  * @property {number} [mdatBytes] Size of the `mdat` payload.
  * @property {number} [size] Size of the whole file: the `mdat` payload fills what the other boxes
  *   leave (instead of `mdatBytes`).
- * @property {number} [trakBytes] Size of the (opaque) `trak` payload: 0 unless told, an empty box.
+ * @property {number} [trakBytes] Bytes of padding (a `free` box) in the `trak`: none unless told.
  * @property {boolean} [moovAtEnd]
  * @property {boolean} [fragmented] Announce fragments (an empty `mvex`), as `-movflags
  *   empty_moov` does, but write none.
@@ -173,7 +173,24 @@ export function mvhd(timescale, duration, version = 0) {
  */
 
 /**
- * A structurally valid MP4: ftyp, then moov and mdat in either order.
+ * A track as real files have one: its header (tkhd) and its media header (mdhd, which declares no
+ * duration: mvhd gives the movie's), and `padding` bytes more.
+ * @param {number} padding
+ * @returns {Buffer}
+ */
+function track(padding) {
+  const tkhd = fullBox('tkhd', 0, 3, Buffer.alloc(8), u32(1), Buffer.alloc(68));
+  const mdhd = fullBox('mdhd', 0, 0, Buffer.alloc(8), u32(1000), u32(0), Buffer.alloc(4));
+  return box(
+    'trak',
+    tkhd,
+    box('mdia', mdhd),
+    ...(padding > 0 ? [box('free', Buffer.alloc(padding))] : []),
+  );
+}
+
+/**
+ * A structurally valid MP4: ftyp, then moov (mvhd and one track) and mdat in either order.
  * @param {Mp4Shape} shape
  * @returns {Buffer}
  */
@@ -181,7 +198,7 @@ export function makeMp4(shape) {
   const moov = box(
     'moov',
     mvhd(shape.timescale ?? 1000, shape.duration, shape.version ?? 0),
-    box('trak', Buffer.alloc(shape.trakBytes ?? 0)),
+    track(shape.trakBytes ?? 0),
     ...(shape.fragmented ? [box('mvex')] : []),
   );
   const head = ftyp(

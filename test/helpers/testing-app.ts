@@ -39,7 +39,7 @@ export function compileWithEmulator(
         corpId: emulator.corpId,
         ...(options.tokenProvider ? {} : { corpSecret: emulator.corpSecret }),
         baseUrl: emulator.url,
-        retry: { baseDelayMs: 1, maxDelayMs: 5 }, // fast backoff keeps the suite quick
+        retry: { baseDelayMs: 10, maxDelayMs: 20 }, // fast backoff keeps the suite quick
         // Each spec counts the calls its uploads make; warm-up's own calls have their own spec.
         warmUp: false,
         ...options,

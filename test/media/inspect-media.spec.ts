@@ -8,6 +8,7 @@ import {
   bigAppSegments,
   box,
   ftyp,
+  fullBox,
   makeJpeg,
   makeMp4,
   makePng,
@@ -79,14 +80,31 @@ describe('PNG', () => {
     }
   });
 
-  it('checks IEND with one 12-byte read at the end, never reading the image data', async () => {
+  it('checks IEND with one 12-byte read at the end and IDAT by its header, never reading the image data', async () => {
     const png = makePng(1080, 10_800);
     const reader = new CountingReader(new BufferReader(png));
     expect(await inspectMedia(reader)).toEqual({ format: 'png', width: 1080, height: 10_800 });
     expect({ reads: reader.reads, bytesRead: reader.bytesRead }).toEqual({
-      reads: 3, // sniff, signature + IHDR, IEND
-      bytesRead: Math.min(64, png.length) + 33 + 12,
+      reads: 4, // sniff, signature + IHDR, IEND, the first IDAT's header
+      bytesRead: Math.min(64, png.length) + 33 + 12 + 8,
     });
+  });
+
+  it('reports a PNG without image data (no IDAT) as unreadable, whatever chunks it holds', async () => {
+    const png = makePng(10, 10);
+    const idat = png.indexOf('IDAT') - 4;
+    const idatEnd = idat + 12 + png.readUInt32BE(idat);
+    const noIdat = Buffer.concat([png.subarray(0, idat), png.subarray(idatEnd)]);
+    expect(await inspect(noIdat)).toEqual({
+      format: 'png',
+      unreadable: 'corrupt PNG: no image data (IDAT) before IEND',
+    });
+    // A flood of ancillary chunks before any IDAT stops at a bound.
+    const text = Buffer.from([0, 0, 0, 0, 0x74, 0x45, 0x58, 0x74, 0, 0, 0, 0]);
+    const flood = Buffer.concat([png.subarray(0, 33), ...Array(1500).fill(text), png.subarray(33)]);
+    expect((await inspect(flood)).unreadable).toBe(
+      'corrupt PNG: no image data (IDAT) within the first 1000 chunks',
+    );
   });
 
   it('does not take bytes after IEND: a padded file does not end the way a PNG must', async () => {
@@ -164,11 +182,50 @@ describe('JPEG', () => {
         unreadable: 'truncated JPEG: the start-of-frame is cut off',
       });
     }
+    // Whole up to its frame, but no image data after it: cut short all the same.
     expect(await inspect(jpeg.subarray(0, sofEnd))).toEqual({
+      format: 'jpeg',
+      unreadable: 'truncated JPEG: no image data (SOS) after the frame',
+    });
+  });
+
+  it('reports a JPEG whose image data has no end (EOI) as truncated, wherever it is cut', async () => {
+    const jpeg = makeJpeg({ width: 300, height: 200, size: 5000 });
+    const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    for (const cut of [sos + 14, sos + 100, jpeg.length - 2, jpeg.length - 1]) {
+      expect(await inspect(jpeg.subarray(0, cut))).toEqual({
+        format: 'jpeg',
+        unreadable: 'truncated JPEG: the image data has no end (EOI)',
+      });
+    }
+    expect(await inspect(jpeg)).toEqual({ format: 'jpeg', width: 300, height: 200 });
+  });
+
+  it('finds the end of a JPEG followed by something else (a motion photo’s video, a trailer)', async () => {
+    const jpeg = makeJpeg({ width: 300, height: 200, size: 5000 });
+    const trailer = Buffer.concat([Buffer.from('ftypmp42'), Buffer.alloc(200_000, 0x11)]);
+    expect(await inspect(Buffer.concat([jpeg, trailer]))).toEqual({
       format: 'jpeg',
       width: 300,
       height: 200,
     });
+    // A progressive JPEG: scans with tables between them, the EOI after the last.
+    const scan = (n: number) =>
+      Buffer.concat([Buffer.from([0xff, 0xda, 0, 4, n, 0]), Buffer.alloc(300, 0x33)]);
+    const dht = Buffer.from([0xff, 0xc4, 0, 5, 0xff, 0xd9, 0x00]); // a table holding FF D9
+    const progressive = Buffer.concat([
+      jpeg.subarray(0, jpeg.length - 2),
+      dht,
+      scan(2),
+      dht,
+      scan(3),
+    ]);
+    expect(
+      await inspect(Buffer.concat([progressive, Buffer.from([0xff, 0xd9]), trailer])),
+    ).toMatchObject({ width: 300 });
+    expect((await inspect(Buffer.concat([progressive, trailer.subarray(8)]))).unreadable).toBe(
+      'truncated JPEG: the image data has no end (EOI)',
+    );
   });
 });
 
@@ -203,7 +260,7 @@ describe('MP4', () => {
     ] as const) {
       expect(await inspect(makeMp4({ duration, version }))).toEqual({
         format: 'mp4',
-        durationUnknown: 'MP4 without fragments whose mvhd gives no duration',
+        durationUnknown: 'MP4 without fragments whose mvhd and tracks give no duration',
       });
     }
   });
@@ -224,7 +281,8 @@ describe('MP4', () => {
       const { size } = await handle.stat();
       const reader = new CountingReader(new FileHandleReader(handle, size));
       expect((await inspectMedia(reader)).format).toBe('mp4');
-      expect(reader.bytesRead).toBeLessThan(300);
+      // Box headers, mvhd, each track's tkhd, mdhd and stts: never the media data.
+      expect(reader.bytesRead).toBeLessThan(1024);
     } finally {
       await handle.close();
     }
@@ -258,6 +316,48 @@ describe('MP4', () => {
     const tiny = Buffer.concat([ftyp('isom'), Buffer.from([0, 0, 0, 3, 0x6d, 0x6f, 0x6f, 0x76])]);
     expect((await inspect(tiny)).unreadable).toMatch(
       /^corrupt MP4: "moov" box at byte \d+ has size 3/,
+    );
+  });
+});
+
+describe('an MP4 that lies about its length in mvhd', () => {
+  /** A 300 s track (stts: 300 samples of 1 s) under an mvhd that says 10 s. */
+  const lying = (where: 'mdhd' | 'stts') => {
+    const u32b = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(n, 0);
+      return b;
+    };
+    const tkhd = fullBox('tkhd', 0, 3, Buffer.alloc(8), u32b(1), Buffer.alloc(68));
+    const mdhd = fullBox(
+      'mdhd',
+      0,
+      0,
+      Buffer.alloc(8),
+      u32b(1000),
+      u32b(where === 'mdhd' ? 300_000 : 10_000),
+      Buffer.alloc(4),
+    );
+    const stts = fullBox('stts', 0, 0, u32b(1), u32b(where === 'stts' ? 300 : 10), u32b(1000));
+    const trak = box('trak', tkhd, box('mdia', mdhd, box('minf', box('stbl', stts))));
+    const moov = box('moov', mvhd(1000, 10_000n), trak);
+    return Buffer.concat([ftyp('isom', 'isom', 'mp41'), moov, box('mdat', Buffer.alloc(64))]);
+  };
+
+  it.each(['mdhd', 'stts'] as const)(
+    'takes the track’s %s when it runs longer than mvhd',
+    async (where) => {
+      const info = await inspect(lying(where));
+      expect(Number(info.duration?.units) / (info.duration?.timescale ?? 1)).toBe(300);
+    },
+  );
+
+  it('bounds a hostile stts (entries past its box) without reading them', async () => {
+    const file = lying('stts');
+    const at = file.indexOf('stts') + 8;
+    file.writeUInt32BE(0x7fffffff, at); // entry_count
+    expect((await inspect(file)).unreadable).toMatch(
+      /^corrupt MP4: stts claims 2147483647 entries/,
     );
   });
 });
