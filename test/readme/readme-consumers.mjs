@@ -1,10 +1,14 @@
-// Builds fresh consumer projects out of every complete `ts` block of README.md and sample/README.md
-// (a block marked ```ts partial is left out), each against the built package, strict and with
-// skipLibCheck off: an ESM app, a CommonJS app, and a CommonJS app on the legacy
-// `moduleResolution: node` (which finds /testing through typesVersions).
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+// Builds fresh consumer projects out of every complete `ts` block of README.md, docs/*.md and
+// sample/README.md (a block marked ```ts partial is left out), each against the built package,
+// strict and with skipLibCheck off: an ESM app, a CommonJS app, and a CommonJS app on the legacy
+// `moduleResolution: node` (which finds /testing through typesVersions). A block whose first line
+// is a file name comment (`// main.ts`) is written under that name, so that blocks of one page can
+// import each other; the others are named after the line they start on.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -38,13 +42,22 @@ export function codeBlocks(file, markdown) {
 }
 
 /**
- * The complete TypeScript blocks of the READMEs.
+ * The Markdown files whose blocks are users' code: the README, the guides, the sample's README.
+ * @returns {Promise<string[]>} paths relative to the root
+ */
+export async function markdownFiles() {
+  const docs = (await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).toSorted();
+  return ['README.md', ...docs.map((f) => `docs/${f}`), 'sample/README.md'];
+}
+
+/**
+ * The complete TypeScript blocks of the README, the guides and the sample's README.
  * @returns {Promise<CodeBlock[]>}
  */
 export async function completeTsBlocks() {
   /** @type {CodeBlock[]} */
   const all = [];
-  for (const file of ['README.md', 'sample/README.md']) {
+  for (const file of await markdownFiles()) {
     all.push(...codeBlocks(file, await readFile(join(root, file), 'utf8')));
   }
   // A TypeScript block is either complete (`ts`) or says it is partial (`ts partial`): anything
@@ -58,6 +71,34 @@ export async function completeTsBlocks() {
     );
   }
   return all.filter((b) => b.info === 'ts');
+}
+
+/**
+ * The file a block is written to in a consumer's src/: a folder per Markdown file, and in it the
+ * name its first line gives (`// app.module.ts`) or `line-N.ts`.
+ * @param {CodeBlock} block
+ * @returns {string}
+ */
+export function fileOf(block) {
+  const folder = block.file.replace(/\W+/g, '-');
+  const named = /^\/\/ ([\w.-]+\.ts)\n/.exec(block.code)?.[1];
+  return `${folder}/${named ?? `line-${block.line}.ts`}`;
+}
+
+/**
+ * Each block as its own file (see {@link fileOf}); two blocks of one page with one name throw.
+ * @param {CodeBlock[]} blocks
+ * @returns {Record<string, string>}
+ */
+export function asFiles(blocks) {
+  /** @type {Record<string, string>} */
+  const files = {};
+  for (const block of blocks) {
+    const name = fileOf(block);
+    if (name in files) throw new Error(`two blocks are named ${name}: ${block.file}:${block.line}`);
+    files[name] = block.code;
+  }
+  return files;
 }
 
 /**
@@ -79,12 +120,14 @@ export const CONSUMERS = {
 
 /**
  * Writes a consumer project of `kind` with `files` (name → source) under temp/readme/, with the
- * package linked in as an installed dependency; returns its folder.
+ * package linked in as an installed dependency, and `packages` (name → their files) installed
+ * beside it; returns its folder.
  * @param {keyof typeof CONSUMERS} kind
  * @param {Record<string, string>} files
+ * @param {Record<string, Record<string, string>>} [packages]
  * @returns {Promise<string>}
  */
-export async function writeConsumer(kind, files) {
+export async function writeConsumer(kind, files, packages = {}) {
   const consumer = CONSUMERS[kind];
   if (!consumer) throw new Error(`no consumer ${kind}`);
   const dir = join(root, 'temp', 'readme', kind);
@@ -118,5 +161,64 @@ export async function writeConsumer(kind, files) {
     await mkdir(dirname(join(dir, 'src', name)), { recursive: true });
     await writeFile(join(dir, 'src', name), source);
   }
+  for (const [name, content] of Object.entries(packages)) {
+    for (const [file, source] of Object.entries(content)) {
+      await mkdir(dirname(join(dir, 'node_modules', name, file)), { recursive: true });
+      await writeFile(join(dir, 'node_modules', name, file), source);
+    }
+  }
   return dir;
+}
+
+/**
+ * What tsc said of a consumer, split by where each error lies: `ours` — in the blocks, in this
+ * package's declarations, or anywhere else — fail the README test; `theirs` — located inside a
+ * third-party package's own .d.ts under node_modules (ioredis 6.1 importing the untyped
+ * redis-errors, say) — are that package's, and are reported without failing it.
+ * @typedef {{ ours: string[], theirs: string[] }} Complaints
+ */
+
+/**
+ * tsc's output, one entry per error (with its continuation lines), split as {@link Complaints}.
+ * @param {string} output
+ * @returns {Complaints}
+ */
+export function complaintsOf(output) {
+  /** @type {string[]} */
+  const errors = [];
+  for (const line of output.split('\n')) {
+    if (line.trim() === '') continue;
+    if (/^\S/.test(line) || errors.length === 0) errors.push(line);
+    else errors[errors.length - 1] += `\n${line}`;
+  }
+  /** @type {Complaints} */
+  const split = { ours: [], theirs: [] };
+  for (const error of errors) {
+    const at = /^(.+?)\(\d+,\d+\): error TS\d+/.exec(error)?.[1]?.replaceAll('\\', '/');
+    const thirdParty =
+      at !== undefined &&
+      /(^|\/)node_modules\//.test(at) &&
+      at.endsWith('.d.ts') &&
+      !/(^|\/)node_modules\/nestjs-wecom-media\//.test(at);
+    (thirdParty ? split.theirs : split.ours).push(error);
+  }
+  return split;
+}
+
+const run = promisify(execFile);
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/**
+ * Type-checks (and emits) the consumer in `dir`; resolves with tsc's complaints, split.
+ * @param {string} dir
+ * @returns {Promise<Complaints>}
+ */
+export async function compile(dir) {
+  try {
+    await run(process.execPath, [tsc, '-p', dir], { cwd: dir });
+    return { ours: [], theirs: [] };
+  } catch (error) {
+    const { stdout } = /** @type {{ stdout?: string }} */ (error);
+    return complaintsOf(stdout || String(error));
+  }
 }
