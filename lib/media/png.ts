@@ -43,6 +43,7 @@ const MAX_CHUNKS_BEFORE_IDAT = 1000;
 async function firstImageData(reader: ByteReader): Promise<true | string> {
   let at = HEAD_BYTES;
   for (let chunks = 0; chunks < MAX_CHUNKS_BEFORE_IDAT; chunks++) {
+    if (at + 8 > reader.size) return 'truncated PNG: no image data (IDAT) before the end';
     const header = await reader.read(at, 8);
     if (header.length < 8) return 'truncated PNG: no image data (IDAT) before the end';
     const type = fourcc(header, 4);

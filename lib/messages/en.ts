@@ -117,6 +117,8 @@ export const EN_MESSAGES: Messages = {
           : 're-encoded as PNG';
     return `images may be at most ${bytes(limit)}; ${how}, this one is still ${bytes(actual)}: send a smaller image`;
   },
+  fitTimeout: (limit) =>
+    `fitting the image took longer than ${limit} ms (fit.timeoutMs), so it was stopped: send a smaller image, or allow more time`,
   fitInputTooLarge: (limit, actual, exceeded) =>
     `images to be fitted may be at most ${bytes(limit)}; this one is ${exceeded ? 'larger' : bytes(actual)}: send a smaller image`,
   corpMissing: () =>

@@ -67,6 +67,8 @@ export interface Messages {
   ): string;
   /** Fitting re-encoded down to its lowest JPEG quality, and the image is still too large. */
   fitTooLarge(limit: number, bytes: number, last: FitEncoding | undefined): string;
+  /** A fit that took longer than `fit.timeoutMs`. */
+  fitTimeout(limitMs: number): string;
   /** An image too large for fitting even to start (`fit.maxInputBytes`); `bytes` may be a floor. */
   fitInputTooLarge(limit: number, bytes: number, exceeded: boolean): string;
   /** No corp to upload for: the module has no default corp, and the upload names none. */

@@ -124,6 +124,8 @@ export const ZH_CN_MESSAGES: Messages = {
           : '重新编码为 PNG';
     return `图片不能超过 ${bytes(limit)}；${how}后仍为 ${bytes(actual)}：请上传更小的图片`;
   },
+  fitTimeout: (limit) =>
+    `调整图片耗时超过 ${limit} 毫秒（fit.timeoutMs），已停止：请发送更小的图片，或放宽时限`,
   fitInputTooLarge: (limit, actual, exceeded) =>
     `待处理的图片不能超过 ${bytes(limit)}；此图片${exceeded ? '更大' : `为 ${bytes(actual)}`}：请上传更小的图片`,
   corpMissing: () => '没有要上传到的企业：模块没有默认的 corpId，本次上传也没有指定，请提供 corpId',

@@ -13,6 +13,7 @@
  * - `moment-video-duration-unknown`: a moments video whose length cannot be read from its bytes.
  * - `unreadable`: the bytes claim a format but are truncated or corrupt.
  * - `image-pixels`: an image to be fitted declares more pixels than `fit.maxInputPixels`.
+ * - `fit-timeout`: fitting an image took longer than `fit.timeoutMs`.
  * - `filename-empty`, `filename-length`: the name users see is empty, or too long.
  * - `file-missing`: an upload request has no file in its file field (`media`).
  * - `file-unexpected`: a file in another field, or a second file in the file field.
@@ -45,6 +46,7 @@ export type RuleName =
   | 'moment-video-duration-unknown'
   | 'unreadable'
   | 'image-pixels'
+  | 'fit-timeout'
   | 'filename-empty'
   | 'filename-length'
   | 'file-missing'

@@ -26,9 +26,8 @@ export interface EncodeJob {
   orientation: number;
   encoding: Encoding;
   maxInputPixels: number;
-  /** When the whole fit must be over (ms since the epoch), and its allowance, for the message. */
+  /** When the whole fit must be over (ms since the epoch). */
   deadline: number;
-  timeoutMs: number;
 }
 
 /** What an image's header declares, read before any decoding. */
@@ -40,8 +39,11 @@ export interface ImageHeader {
   hasAlpha: boolean;
 }
 
-/** sharp stopped: the file is damaged, or the fit took longer than allowed. */
+/** sharp stopped: the file is damaged. */
 export class Undecodable extends Error {}
+
+/** The fit took longer than `fit.timeoutMs`. */
+export class FitTimedOut extends Error {}
 
 /** What sharp reads: the file where it lies, or the bytes in memory. */
 const inputOf = (source: AttachmentSource): string | Buffer =>
@@ -52,9 +54,16 @@ const inputOf = (source: AttachmentSource): string | Buffer =>
  * up) into the target, its colour profile kept and the rest of its metadata dropped.
  * @throws Undecodable when sharp cannot decode it or the deadline passes.
  */
-export async function encodeImage(sharp: SharpModule, job: EncodeJob): Promise<Encoded> {
-  const seconds = Math.ceil((job.deadline - Date.now()) / 1000);
-  if (seconds <= 0) throw new Undecodable(`the fit took longer than ${job.timeoutMs} ms`);
+export async function encodeImage(
+  sharp: SharpModule,
+  job: EncodeJob,
+  signal?: AbortSignal,
+): Promise<Encoded> {
+  signal?.throwIfAborted();
+  const left = job.deadline - Date.now();
+  if (left <= 0) throw new FitTimedOut();
+  // sharp's own timeout counts whole seconds: a backstop that stops libvips' work.
+  const seconds = Math.ceil(left / 1000);
   let pipeline = sharp(inputOf(job.source), {
     animated: false, // a GIF's or a WebP's first frame
     limitInputPixels: job.maxInputPixels,
@@ -65,12 +74,40 @@ export async function encodeImage(sharp: SharpModule, job: EncodeJob): Promise<E
   pipeline = pipeline
     .resize({ ...job.target, fit: 'inside', withoutEnlargement: true })
     .keepIccProfile();
+  const work = encoder(pipeline, job.encoding).toFile(job.path);
   try {
-    await encoder(pipeline, job.encoding).toFile(job.path);
+    // The deadline to the millisecond, and the caller's abort at once: libvips cannot be stopped
+    // mid-image, but nobody waits for it (its file goes when it is done).
+    await untilDeadline(work, left, signal);
     return { path: job.path, bytes: (await stat(job.path)).size, encoding: job.encoding };
   } catch (error) {
+    void work.then(
+      () => rm(job.path, { force: true }),
+      () => rm(job.path, { force: true }),
+    );
     await rm(job.path, { force: true });
-    throw new Undecodable(describeSharpError(error, job.timeoutMs));
+    if (error instanceof FitTimedOut || signal?.aborted) throw error;
+    if (/timeout/i.test(error instanceof Error ? error.message : '')) throw new FitTimedOut();
+    throw new Undecodable(describeSharpError(error));
+  }
+}
+
+/** `work`, or FitTimedOut after `ms`, or the signal's reason as soon as it aborts. */
+async function untilDeadline<T>(work: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new FitTimedOut()), ms);
+        onAbort = () => reject(signal?.reason as Error);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -86,9 +123,8 @@ function encoder(pipeline: Sharp, encoding: Encoding): Sharp {
 /**
  * sharp's complaint in a few words a user can read — never its text, which names the temp file.
  */
-export function describeSharpError(error: unknown, timeoutMs: number): string {
+export function describeSharpError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  if (/timeout/i.test(text)) return `the fit took longer than ${timeoutMs} ms`;
   if (/pixel limit/i.test(text)) return 'the image holds more pixels than it declares';
   return 'the image data could not be decoded';
 }

@@ -28,6 +28,7 @@ import {
 import {
   describeSharpError,
   encodeImage,
+  FitTimedOut,
   readHeader,
   Undecodable,
   type ImageHeader,
@@ -122,6 +123,7 @@ export class ImageFitter implements OnModuleInit {
       try {
         return await this.fitNow(sharp, request);
       } catch (error) {
+        if (error instanceof FitTimedOut) return { violations: [timedOut(request)] };
         if (!(error instanceof Undecodable)) throw error;
         return { violations: [unreadable(request, error.message)] };
       }
@@ -143,17 +145,20 @@ export class ImageFitter implements OnModuleInit {
     const encode = async (encoding: Encoding): Promise<Encoded> => {
       request.signal?.throwIfAborted();
       const path = await this.temp.newFilePath();
-      const { maxInputPixels, timeoutMs } = settings;
-      return encodeImage(sharp, {
-        source,
-        path,
-        target,
-        orientation,
-        encoding,
-        maxInputPixels,
-        deadline,
-        timeoutMs,
-      });
+      const { maxInputPixels } = settings;
+      return encodeImage(
+        sharp,
+        {
+          source,
+          path,
+          target,
+          orientation,
+          encoding,
+          maxInputPixels,
+          deadline,
+        },
+        request.signal,
+      );
     };
 
     let last: Encoded | undefined;
@@ -216,7 +221,7 @@ export class ImageFitter implements OnModuleInit {
       return {
         violation: {
           rule: 'unreadable',
-          message: messages.unreadable(media.format, describeSharpError(error, settings.timeoutMs)),
+          message: messages.unreadable(media.format, describeSharpError(error)),
         },
       };
     }
@@ -266,6 +271,12 @@ function tooLarge(request: FitRequest, maxBytes: number, last: Encoded | undefin
     limit: maxBytes,
     actual: bytes,
   };
+}
+
+/** The `fit-timeout` violation of a fit that took longer than allowed. */
+function timedOut(request: FitRequest): Violation {
+  const { timeoutMs } = request.settings;
+  return { rule: 'fit-timeout', message: request.messages.fitTimeout(timeoutMs), limit: timeoutMs };
 }
 
 /** The `unreadable` violation of an image sharp could not fit. */
