@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRuleError, AttachmentType, MediaType } from '../../lib/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const png = makePng(16, 16);
 
@@ -25,7 +25,7 @@ describe('hostile filenames: each gives one well-formed part', () => {
 
   for (const [what, name, expected] of cases) {
     it(`${what}`, async () => {
-      await s.t.service.upload({
+      await s.app.service.upload({
         file: png,
         filename: name,
         mediaType: MediaType.Image,
@@ -42,7 +42,7 @@ describe('hostile filenames: each gives one well-formed part', () => {
   }
 
   it('a 1 KB filename is a rule violation, and nothing is sent', async () => {
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({
         file: png,
         filename: `${'名'.repeat(340)}.png`,
@@ -64,7 +64,7 @@ describe('hostile filenames: each gives one well-formed part', () => {
   });
 
   it('a name that is nothing but controls is empty after neutralising: a violation', async () => {
-    const violations = await s.t.service.check({
+    const violations = await s.app.service.check({
       file: png,
       filename: '\u202e\u202d',
       mediaType: MediaType.Image,

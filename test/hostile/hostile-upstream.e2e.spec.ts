@@ -7,7 +7,7 @@ import {
 } from '../../lib/index.js';
 import type { RawAnswer } from '../../lib/testing/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const png = makePng(16, 16);
 
@@ -16,7 +16,7 @@ describe('hostile upstream answers become typed errors', () => {
   beforeEach(() => upload()); // fetch the token first
 
   const upload = () =>
-    s.t.service.upload({
+    s.app.service.upload({
       file: png,
       filename: 'a.png',
       mediaType: MediaType.Image,
@@ -113,7 +113,7 @@ describe('hostile upstream answers become typed errors', () => {
       expect(result.createdAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(result.createdAt.getTime()).toBeLessThanOrEqual(after);
       expect(result.expiresAt.getTime() - result.createdAt.getTime()).toBe(3 * 86_400_000);
-      const warnings = s.t.logs.lines.filter((l) => l.includes('that is no time near now'));
+      const warnings = s.app.logs.lines.filter((l) => l.includes('that is no time near now'));
       expect(warnings).toHaveLength(1);
     });
   }
@@ -126,7 +126,7 @@ describe('hostile upstream answers become typed errors', () => {
       });
       await upload();
     }
-    expect(s.t.logs.lines.filter((l) => l.includes('that is no time near now'))).toHaveLength(1);
+    expect(s.app.logs.lines.filter((l) => l.includes('that is no time near now'))).toHaveLength(1);
   });
 
   it('never quotes an invalid created_at in its warning: it is upstream text', async () => {
@@ -136,7 +136,7 @@ describe('hostile upstream answers become typed errors', () => {
       body: JSON.stringify({ errcode: 0, type: 'image', media_id: 'MID-1', created_at: token }),
     });
     await upload();
-    expect(s.t.logs.text).toContain('that is no time near now');
-    expect(s.t.logs.text).not.toContain(token.slice(0, 16));
+    expect(s.app.logs.text).toContain('that is no time near now');
+    expect(s.app.logs.text).not.toContain(token.slice(0, 16));
   });
 });
