@@ -43,14 +43,15 @@ describe('AttachmentService.upload: the access token', () => {
     expect(s.emulator.uploads.filter((u) => u.errcode === 42001).length).toBeGreaterThanOrEqual(1);
   });
 
-  for (const errcode of [42001, 40014, 41001]) {
-    it(`errcode ${errcode} drops the token and retries exactly once`, async () => {
+  it.each([42001, 40014, 41001])(
+    'errcode %i drops the token and retries exactly once',
+    async (errcode) => {
       s.emulator.failNext('upload_attachment', errcode);
       await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
       expect(s.emulator.uploads.map((u) => u.errcode)).toEqual([errcode, 0]);
       expect(s.emulator.gettokenCalls).toBe(2);
-    });
-  }
+    },
+  );
 
   it('a token error twice in a row is thrown after the one retry', async () => {
     s.emulator.failNext('upload_attachment', 42001, 2);

@@ -92,8 +92,9 @@ describe('AttachmentService.upload: retries and errors', () => {
     ).rejects.toBeInstanceOf(WecomRateLimitError);
   });
 
-  for (const errcode of [40004, 40006, 41072, 44001, 48002, 60020, 301002]) {
-    it(`permanent errcode ${errcode} is thrown at once as WecomApiError`, async () => {
+  it.each([40004, 40006, 41072, 44001, 48002, 60020, 301002])(
+    'permanent errcode %i is thrown at once as WecomApiError',
+    async (errcode) => {
       s.emulator.failNext('upload_attachment', errcode);
       const error = await s.app.service
         .upload({ ...image, file: png, filename: 'a.png' })
@@ -105,8 +106,8 @@ describe('AttachmentService.upload: retries and errors', () => {
         api: '/cgi-bin/media/upload_attachment',
       });
       expect(s.emulator.uploads).toHaveLength(1);
-    });
-  }
+    },
+  );
 
   it('a connection reset before any answer is retried once', async () => {
     s.emulator.resetNext('upload_attachment');

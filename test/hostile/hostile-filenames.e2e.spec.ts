@@ -23,23 +23,21 @@ describe('hostile filenames: each gives one well-formed part', () => {
     ['isolates and marks', '\u2066report\u2069\u200f.png', 'report.png'],
   ];
 
-  for (const [what, name, expected] of cases) {
-    it(`${what}`, async () => {
-      await s.app.service.upload({
-        file: png,
-        filename: name,
-        mediaType: MediaType.Image,
-        attachmentType: AttachmentType.Moment,
-      });
-      const [request] = s.emulator.uploads;
-      expect(request?.errcode).toBe(0);
-      expect(request?.upload?.partCount).toBe(1);
-      expect(request?.upload?.filename).toBe(expected);
-      expect(request?.upload?.filelength).toBe(png.length);
-      expect(request?.upload?.disposition).not.toMatch(/[\r\n\0\u202e]/);
-      expect(request?.upload?.sha256).toBe(createHash('sha256').update(png).digest('hex'));
+  it.each(cases)('%s', async (_what, name, expected) => {
+    await s.app.service.upload({
+      file: png,
+      filename: name,
+      mediaType: MediaType.Image,
+      attachmentType: AttachmentType.Moment,
     });
-  }
+    const [request] = s.emulator.uploads;
+    expect(request?.errcode).toBe(0);
+    expect(request?.upload?.partCount).toBe(1);
+    expect(request?.upload?.filename).toBe(expected);
+    expect(request?.upload?.filelength).toBe(png.length);
+    expect(request?.upload?.disposition).not.toMatch(/[\r\n\0\u202e]/);
+    expect(request?.upload?.sha256).toBe(createHash('sha256').update(png).digest('hex'));
+  });
 
   it('a 1 KB filename is a rule violation, and nothing is sent', async () => {
     const error = await s.app.service

@@ -52,24 +52,22 @@ describe('no token or secret in any shape', () => {
     expect(everything).not.toContain(s.emulator.corpSecret);
   });
 
-  for (const [shape, echo] of echoes) {
+  it.each(echoes)("upload_attachment's errmsg echoing %s", async (shape, echo) => {
     const secretShape = shape.startsWith('corpsecret');
-    it(`upload_attachment's errmsg echoing ${shape}`, async () => {
-      await s.app.service.upload({ ...image, file: png, filename: 'warm.png' });
-      const token = s.emulator.issuedTokens[0] ?? '';
-      const value = secretShape ? s.emulator.corpSecret : token;
-      answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
-      const error = await errorOf(s.app);
-      expect(error).toBeInstanceOf(WecomApiError);
-      expect((error as WecomApiError).errmsg).toContain('***');
-      const everything = everythingOf(error, s.app.logs.text);
-      expect(everything).not.toContain(value);
-      expect(everything).not.toContain(percentEncoded(value));
-      expect(decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25'))).not.toContain(
-        value,
-      );
-    });
-  }
+    await s.app.service.upload({ ...image, file: png, filename: 'warm.png' });
+    const token = s.emulator.issuedTokens[0] ?? '';
+    const value = secretShape ? s.emulator.corpSecret : token;
+    answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
+    const error = await errorOf(s.app);
+    expect(error).toBeInstanceOf(WecomApiError);
+    expect((error as WecomApiError).errmsg).toContain('***');
+    const everything = everythingOf(error, s.app.logs.text);
+    expect(everything).not.toContain(value);
+    expect(everything).not.toContain(percentEncoded(value));
+    expect(decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25'))).not.toContain(
+      value,
+    );
+  });
 
   it("gettoken's errmsg echoing corpsecret: S", async () => {
     answerWith(
@@ -106,25 +104,23 @@ describe('no token or secret in any shape', () => {
 describe('no token or secret in an HTTP answer', () => {
   const s = emulatorSuite({ http: true });
 
-  for (const [shape, echo] of echoes) {
-    it(`the 502 body when errmsg echoes ${shape}`, async () => {
-      const post = () =>
-        supertest(s.http.url)
-          .post('/wecom/attachments?media_type=image&attachment_type=1')
-          .attach('media', png, 'a.png');
-      expect((await post()).status).toBe(201); // fetches the token
-      const value = shape.startsWith('corpsecret')
-        ? s.emulator.corpSecret
-        : (s.emulator.issuedTokens[0] ?? '');
-      answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
-      const res = await post();
-      expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({ errcode: 40004 });
-      expect(res.text).not.toContain(value);
-      expect(res.text).not.toContain(percentEncoded(value));
-      expect(s.http.logs.text).not.toContain(value);
-    });
-  }
+  it.each(echoes)('the 502 body when errmsg echoes %s', async (shape, echo) => {
+    const post = () =>
+      supertest(s.http.url)
+        .post('/wecom/attachments?media_type=image&attachment_type=1')
+        .attach('media', png, 'a.png');
+    expect((await post()).status).toBe(201); // fetches the token
+    const value = shape.startsWith('corpsecret')
+      ? s.emulator.corpSecret
+      : (s.emulator.issuedTokens[0] ?? '');
+    answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
+    const res = await post();
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ errcode: 40004 });
+    expect(res.text).not.toContain(value);
+    expect(res.text).not.toContain(percentEncoded(value));
+    expect(s.http.logs.text).not.toContain(value);
+  });
 });
 
 function answerWith(
