@@ -8,7 +8,7 @@ import { CallLimits } from '../../lib/client/call-limits.js';
 import { MemoryStore, type WecomStore } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { WecomEmulator } from '../../lib/testing/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const SECOND_APP = { corpId: WecomEmulator.DEFAULT_APP.corpId, corpSecret: 'second-app-secret' };
 

@@ -31,16 +31,14 @@ describe('SecretRedactor', () => {
     ],
     ['the secret JSON-escaped', JSON.stringify({ corpsecret: SECRET }).replace('春', '\\u6625')],
   ];
-  for (const [shape, text] of shapes) {
-    it(`redacts ${shape}`, () => {
-      const out = redactor().redact(text);
-      expect(out).toContain('***');
-      expect(out).not.toContain(TOKEN);
-      expect(out).not.toContain(SECRET);
-      expect(decodeEverything(out)).not.toContain(TOKEN);
-      expect(decodeEverything(out)).not.toContain(SECRET);
-    });
-  }
+  it.each(shapes)('redacts %s', (_shape, text) => {
+    const out = redactor().redact(text);
+    expect(out).toContain('***');
+    expect(out).not.toContain(TOKEN);
+    expect(out).not.toContain(SECRET);
+    expect(decodeEverything(out)).not.toContain(TOKEN);
+    expect(decodeEverything(out)).not.toContain(SECRET);
+  });
 
   it('leaves other text alone', () => {
     expect(redactor().redact('errcode 40004: invalid media type, hint: [abc]')).toBe(

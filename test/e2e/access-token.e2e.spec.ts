@@ -5,9 +5,8 @@ import {
   WecomApiError,
   WecomInvalidCredentialsError,
 } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(640, 480);
 const image = { mediaType: MediaType.Image, attachmentType: AttachmentType.Moment } as const;
@@ -18,7 +17,7 @@ describe('AttachmentService.upload: the access token', () => {
   it('20 concurrent uploads on a cold cache cause exactly 1 gettoken', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        s.t.service.upload({ ...image, file: png, filename: `${i}.png` }),
+        s.app.service.upload({ ...image, file: png, filename: `${i}.png` }),
       ),
     );
     // Each upload reached WeCom once, with its own name, and got the media_id WeCom issued it.
@@ -32,11 +31,11 @@ describe('AttachmentService.upload: the access token', () => {
   });
 
   it('a token expired mid-run is refreshed once and the upload succeeds', async () => {
-    await s.t.service.upload({ ...image, file: png, filename: 'before.png' });
+    await s.app.service.upload({ ...image, file: png, filename: 'before.png' });
     s.emulator.expireTokens();
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        s.t.service.upload({ ...image, file: png, filename: `${i}.png` }),
+        s.app.service.upload({ ...image, file: png, filename: `${i}.png` }),
       ),
     );
     expect(results.every((r) => r.mediaId)).toBe(true);
@@ -44,18 +43,19 @@ describe('AttachmentService.upload: the access token', () => {
     expect(s.emulator.uploads.filter((u) => u.errcode === 42001).length).toBeGreaterThanOrEqual(1);
   });
 
-  for (const errcode of [42001, 40014, 41001]) {
-    it(`errcode ${errcode} drops the token and retries exactly once`, async () => {
+  it.each([42001, 40014, 41001])(
+    'errcode %i drops the token and retries exactly once',
+    async (errcode) => {
       s.emulator.failNext('upload_attachment', errcode);
-      await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+      await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
       expect(s.emulator.uploads.map((u) => u.errcode)).toEqual([errcode, 0]);
       expect(s.emulator.gettokenCalls).toBe(2);
-    });
-  }
+    },
+  );
 
   it('a token error twice in a row is thrown after the one retry', async () => {
     s.emulator.failNext('upload_attachment', 42001, 2);
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({ ...image, file: png, filename: 'a.png' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WecomApiError);

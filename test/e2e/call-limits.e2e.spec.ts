@@ -1,10 +1,8 @@
 import supertest from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType, WecomRateLimitError } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { bootHttpApp, type HttpApp } from '../helpers/http-app.js';
+import { bootApp, bootHttpApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(320, 240);
 const moment = {
@@ -17,7 +15,7 @@ const moment = {
 describe("WeCom's limits, kept by the module", () => {
   // WeCom's own concurrency limit, stricter than the module's default of 8.
   const s = emulatorSuite({ app: false, emulator: { limits: { concurrent: 3 } } });
-  const apps: Array<TestingApp | HttpApp> = [];
+  const apps: TestApp[] = [];
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.close();
   });
@@ -63,7 +61,7 @@ describe("WeCom's limits, kept by the module", () => {
   });
 
   it('the controller answers a held-back upload 503 with Retry-After, and says the module held it', async () => {
-    const h = await bootHttpApp(s.emulator, true, { rateLimit: { perMinute: 1 } });
+    const h = await bootHttpApp(s.emulator, { rateLimit: { perMinute: 1 } });
     apps.push(h);
     const post = () =>
       supertest(h.url)

@@ -1,11 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import supertest from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WecomMediaModule, type WecomMediaControllerOptions } from '../../lib/index.js';
-import { WecomEmulator } from '../../lib/testing/index.js';
-import { LogCapture } from '../helpers/log-capture.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { WecomMediaControllerOptions } from '../../lib/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
+import { bootHttpApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const A = { corpId: 'wwctrlcorpa000001', corpSecret: 'secret-ctrl-a' };
 const B = { corpId: 'wwctrlcorpb000002', corpSecret: 'secret-ctrl-b' };
@@ -15,39 +12,20 @@ const png = makePng(32, 32);
 let resolver: NonNullable<WecomMediaControllerOptions['corpId']>;
 
 describe('the upload controller for many corps (controller option corpId)', () => {
-  let emulator: WecomEmulator;
-  let app: INestApplication;
-  let logs: LogCapture;
-  let url: string;
-  beforeAll(async () => {
-    emulator = await WecomEmulator.start({ apps: [A, B] });
+  const s = emulatorSuite({
+    emulator: { apps: [A, B] },
+    app: {
+      corpId: A.corpId, // a default that must never be used by mistake
+      secretFor: (corpId) => (corpId === B.corpId ? B.corpSecret : A.corpSecret),
+    },
+    http: { guards: [], corpId: (req) => resolver(req) },
   });
-  afterAll(() => emulator.close());
-  beforeEach(async () => {
-    emulator.reset();
+  beforeEach(() => {
     resolver = (req) => req.headers['x-corp'] as string | undefined;
-    logs = new LogCapture();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        WecomMediaModule.forRoot({
-          corpId: A.corpId, // a default that must never be used by mistake
-          secretFor: (corpId) => (corpId === B.corpId ? B.corpSecret : A.corpSecret),
-          baseUrl: emulator.url,
-          warmUp: false, // the tests count the token calls their requests make
-          controller: { guards: [], corpId: (req) => resolver(req) },
-        }),
-      ],
-    })
-      .setLogger(logs)
-      .compile();
-    app = moduleRef.createNestApplication({ logger: logs });
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
   });
-  afterEach(() => app.close());
 
   const post = (corp?: string) => {
-    const req = supertest(url).post('/wecom/attachments?media_type=image&attachment_type=2');
+    const req = supertest(s.http.url).post('/wecom/attachments?media_type=image&attachment_type=2');
     return (corp === undefined ? req : req.set('x-corp', corp)).attach('media', png, {
       filename: 'a.png',
       contentType: 'image/png',
@@ -57,14 +35,14 @@ describe('the upload controller for many corps (controller option corpId)', () =
   it('uploads for the corp the resolver gives, with that corp’s token', async () => {
     expect((await post(B.corpId)).status).toBe(201);
     expect((await post(A.corpId)).status).toBe(201);
-    expect(emulator.uploads.map((u) => u.corpId)).toEqual([B.corpId, A.corpId]);
+    expect(s.emulator.uploads.map((u) => u.corpId)).toEqual([B.corpId, A.corpId]);
   });
 
   it('no corp resolved: 400 corp-id, never an upload to the default corp', async () => {
     const res = await post();
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ violations: [{ rule: 'corp-id' }] });
-    expect(emulator.requests).toHaveLength(0);
+    expect(s.emulator.requests).toHaveLength(0);
   });
 
   it('a malformed corp, or not a string: 400 corp-id naming what it got, before the body is read', async () => {
@@ -74,7 +52,7 @@ describe('the upload controller for many corps (controller option corpId)', () =
     resolver = () => 42 as unknown as string;
     const number = await post();
     expect(number.body).toMatchObject({ violations: [{ rule: 'corp-id', actual: 'number' }] });
-    expect(emulator.requests).toHaveLength(0);
+    expect(s.emulator.requests).toHaveLength(0);
   });
 
   it('a resolver that throws: a 500 that shows nothing of its error, which goes to the log', async () => {
@@ -84,33 +62,24 @@ describe('the upload controller for many corps (controller option corpId)', () =
     const res = await post(B.corpId);
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain('db-7');
-    expect(logs.text).toContain('tenant table unreachable');
-    expect(emulator.requests).toHaveLength(0);
+    expect(s.http.logs.text).toContain('tenant table unreachable');
+    expect(s.emulator.requests).toHaveLength(0);
   });
 
   it('a secretFor that fails: 503 naming the callback, its words only in the log', async () => {
     resolver = () => 'wwctrlcorpzz00003';
-    const failing = await Test.createTestingModule({
-      imports: [
-        WecomMediaModule.forRoot({
-          secretFor: () => Promise.reject(new Error('vault sealed: key k-991')),
-          baseUrl: emulator.url,
-          controller: { path: 'other', guards: [], corpId: () => 'wwctrlcorpzz00003' },
-        }),
-      ],
-    })
-      .setLogger(logs)
-      .compile();
-    const other = failing.createNestApplication({ logger: logs });
-    await other.listen(0, '127.0.0.1');
+    const other = await bootHttpApp(s.emulator, {
+      secretFor: () => Promise.reject(new Error('vault sealed: key k-991')),
+      controller: { path: 'other', guards: [], corpId: () => 'wwctrlcorpzz00003' },
+    });
     try {
-      const res = await supertest(await other.getUrl())
+      const res = await supertest(other.url)
         .post('/other?media_type=image&attachment_type=2')
         .attach('media', png, { filename: 'a.png', contentType: 'image/png' });
       expect(res.status).toBe(503);
       expect(res.body.message).toContain("secretFor('wwctrlcorpzz00003')");
       expect(JSON.stringify(res.body)).not.toContain('k-991');
-      expect(logs.text).toContain('vault sealed');
+      expect(other.logs.text).toContain('vault sealed');
     } finally {
       await other.close();
     }

@@ -1,10 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { MediaType, WecomMediaModule } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { bootHttpApp } from '../helpers/http-app.js';
+import { bootHttpApp, bootRootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 
 const png = makePng(200, 100);
@@ -28,7 +26,9 @@ describe('controller registration', () => {
   }
 
   it('honours guards, and does not warn when it has them', async () => {
-    const h = await bootHttpApp(s.emulator, { path: 'uploads', guards: [NeedsKey] });
+    const h = await bootHttpApp(s.emulator, {
+      controller: { path: 'uploads', guards: [NeedsKey] },
+    });
     try {
       const denied = await supertest(h.url)
         .post('/uploads?media_type=image&attachment_type=2')
@@ -47,7 +47,7 @@ describe('controller registration', () => {
   });
 
   it('is not registered when not asked for (404)', async () => {
-    const h = await bootHttpApp(s.emulator, false);
+    const h = await bootHttpApp(s.emulator, { controller: false });
     try {
       const res = await supertest(h.url)
         .post(`${PATH}?media_type=image&attachment_type=1`)
@@ -59,37 +59,35 @@ describe('controller registration', () => {
   });
 
   it('works through forRootAsync, and each registration gets its own class', async () => {
-    const build = (path: string) =>
-      Test.createTestingModule({
-        imports: [
-          WecomMediaModule.forRootAsync({
-            useFactory: () => ({
-              corpId: s.emulator.corpId,
-              corpSecret: s.emulator.corpSecret,
-              baseUrl: s.emulator.url,
+    const start = (path: string) =>
+      bootRootApp(
+        {
+          imports: [
+            WecomMediaModule.forRootAsync({
+              useFactory: () => ({
+                corpId: s.emulator.corpId,
+                corpSecret: s.emulator.corpSecret,
+                baseUrl: s.emulator.url,
+              }),
+              controller: { path, guards: [NeedsKey] },
             }),
-            controller: { path, guards: [NeedsKey] },
-          }),
-        ],
-      }).compile();
-    const [one, two] = await Promise.all([build('one'), build('two')]);
-    const appOne = one.createNestApplication({ logger: false });
-    const appTwo = two.createNestApplication({ logger: false });
-    await appOne.listen(0, '127.0.0.1');
-    await appTwo.listen(0, '127.0.0.1');
+          ],
+        },
+        { listen: true },
+      );
+    const [appOne, appTwo] = await Promise.all([start('one'), start('two')]);
     try {
-      const ok = await supertest(await appOne.getUrl())
+      const ok = await supertest(appOne.url)
         .post('/one?media_type=image&attachment_type=1')
         .set('x-key', 'let-me-in')
         .attach('media', png, 'a.png');
       expect(ok.status).toBe(201);
       expect(
-        (await supertest(await appOne.getUrl()).post('/two?media_type=image&attachment_type=1'))
-          .status,
+        (await supertest(appOne.url).post('/two?media_type=image&attachment_type=1')).status,
       ).toBe(404);
       expect(
         (
-          await supertest(await appTwo.getUrl())
+          await supertest(appTwo.url)
             .post('/two?media_type=image&attachment_type=1')
             .set('x-key', 'let-me-in')
         ).status,
@@ -101,7 +99,7 @@ describe('controller registration', () => {
   });
 
   it("judges the query by the module's rules, as check() does", async () => {
-    const h = await bootHttpApp(s.emulator, true, {
+    const h = await bootHttpApp(s.emulator, {
       rules: { attachmentTypes: { 1: [MediaType.Image, MediaType.Video, MediaType.File] } },
     });
     try {

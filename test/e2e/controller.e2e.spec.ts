@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import supertest from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { fixture } from '../helpers/fixtures.js';
 import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.mjs';
 import { multipartFrame } from '../helpers/multipart.mjs';
@@ -14,7 +14,7 @@ describe('the upload controller', () => {
   const s = emulatorSuite({ http: true });
 
   const post = (query = 'media_type=image&attachment_type=1') =>
-    supertest(s.h.url).post(`${PATH}?${query}`);
+    supertest(s.http.url).post(`${PATH}?${query}`);
 
   it('201: uploads and answers WeCom-style, in unix seconds', async () => {
     const res = await post().attach('media', png, { filename: 'a.png', contentType: 'image/png' });
@@ -184,7 +184,7 @@ describe('the upload controller', () => {
   });
 
   it('removes the spooled file when the client aborts mid-upload', async () => {
-    const { port } = new URL(s.h.url);
+    const { port } = new URL(s.http.url);
     const frame = multipartFrame('a.png', 'image/png', 5 * MiB);
     const req = httpRequest({
       host: '127.0.0.1',
@@ -200,12 +200,12 @@ describe('the upload controller', () => {
     req.write(frame.head);
     req.write(Buffer.alloc(MiB, 1));
     // Wait until the spooled file exists, then walk away.
-    await vi.waitFor(async () => expect((await s.h.leftovers()).length).toBe(1), {
+    await vi.waitFor(async () => expect((await s.http.leftovers()).length).toBe(1), {
       timeout: 10_000,
       interval: 20,
     });
     req.destroy();
-    await vi.waitFor(async () => expect(await s.h.leftovers()).toEqual([]), {
+    await vi.waitFor(async () => expect(await s.http.leftovers()).toEqual([]), {
       timeout: 10_000,
       interval: 20,
     });
@@ -214,7 +214,7 @@ describe('the upload controller', () => {
 
   it('warns once at start-up that the endpoint is open', () => {
     expect(
-      s.h.logs.lines.filter((l) => l.includes('give the controller option guards')),
+      s.http.logs.lines.filter((l) => l.includes('give the controller option guards')),
     ).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AttachmentRuleError, AttachmentType, MediaType, MemoryStore } from '../../lib/index.js';
 import type { AttachmentService } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import {
   damagedPng,
   garbageWebp,
@@ -13,7 +13,6 @@ import {
   phonePhoto,
   solidWebp,
 } from '../helpers/images.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const album = AttachmentType.ProductAlbum;
 const moment = AttachmentType.Moment;
@@ -38,7 +37,7 @@ async function refusal(
 describe('fit against hostile images', () => {
   const s = emulatorSuite({ app: false });
   let dir: string;
-  let t: TestingApp;
+  let t: TestApp;
   const files = {} as Record<'photo' | 'huge' | 'bigWebp', Buffer>;
   beforeAll(async () => {
     files.photo = await phonePhoto(4032, 3024);

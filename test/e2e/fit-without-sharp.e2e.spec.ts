@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType, SharpMissingError } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp } from '../helpers/testing-app.js';
 
 // As in an app that did not install the optional peer: importing sharp fails.
 vi.mock('sharp', () => {

@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { GIF_BYTES, makePng, padTo } from '../helpers/media-bytes.mjs';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -10,7 +10,7 @@ const photo = makePng(4032, 3024);
 
 describe("locale 'zh-CN': violations and HTTP errors in Chinese", () => {
   const s = emulatorSuite({ http: true, app: { locale: 'zh-CN' } });
-  const post = (query: string) => supertest(s.h.url).post(`${PATH}?${query}`);
+  const post = (query: string) => supertest(s.http.url).post(`${PATH}?${query}`);
 
   it('a bad query: every message in Chinese, rule names and values as they are', async () => {
     const res = await post('media_type=voice&attachment_type=abc').attach('media', photo, 'a.png');
@@ -94,7 +94,7 @@ describe("locale 'zh-CN' in AttachmentService.check", () => {
   const s = emulatorSuite({ app: { locale: 'zh-CN' } });
 
   it('answers in Chinese, with the same rules and values as in English', async () => {
-    const violations = await s.t.service.check({
+    const violations = await s.app.service.check({
       file: photo,
       filename: '新品.png',
       mediaType: MediaType.Image,

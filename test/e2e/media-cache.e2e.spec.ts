@@ -6,8 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { bootApp } from '../helpers/testing-app.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const png = makePng(120, 80);
 const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
@@ -26,43 +25,43 @@ describe('the media-id cache', () => {
   });
 
   it('a second identical upload sends nothing and returns the same media_id, marked reused', async () => {
-    const first = await s.t.service.upload(input());
-    const second = await s.t.service.upload(input({ file: Buffer.from(png) }));
+    const first = await s.app.service.upload(input());
+    const second = await s.app.service.upload(input({ file: Buffer.from(png) }));
     expect(first.reused).toBe(false);
     expect(second).toEqual({ ...first, reused: true });
     expect(s.emulator.uploads).toHaveLength(1);
   });
 
   it('a different filename or attachment type uploads again (users see the filename)', async () => {
-    await s.t.service.upload(input());
-    await s.t.service.upload(input({ filename: 'other-name.png' }));
-    await s.t.service.upload(input({ attachmentType: AttachmentType.ProductAlbum }));
+    await s.app.service.upload(input());
+    await s.app.service.upload(input({ filename: 'other-name.png' }));
+    await s.app.service.upload(input({ attachmentType: AttachmentType.ProductAlbum }));
     expect(s.emulator.uploads).toHaveLength(3);
   });
 
   it('different bytes upload again', async () => {
-    await s.t.service.upload(input());
-    await s.t.service.upload(input({ file: makePng(121, 80) }));
+    await s.app.service.upload(input());
+    await s.app.service.upload(input({ file: makePng(121, 80) }));
     expect(s.emulator.uploads).toHaveLength(2);
   });
 
   it('an entry past its expiry (created_at + 3 days - 1 h) uploads again', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    await s.t.service.upload(input());
+    await s.app.service.upload(input());
     vi.setSystemTime(Date.now() + 3 * 24 * 3600_000 - 3600_000 - 60_000);
-    expect((await s.t.service.upload(input())).reused).toBe(true);
+    expect((await s.app.service.upload(input())).reused).toBe(true);
     vi.setSystemTime(Date.now() + 2 * 60_000); // now inside the safety margin
-    expect((await s.t.service.upload(input())).reused).toBe(false);
+    expect((await s.app.service.upload(input())).reused).toBe(false);
     expect(s.emulator.uploads).toHaveLength(2);
   });
 
   it('callers sharing one upload: the first one leaving does not fail the others', async () => {
-    await s.t.service.upload(input({ filename: 'warm.png' })); // the token first
+    await s.app.service.upload(input({ filename: 'warm.png' })); // the token first
     s.emulator.setDelay(300); // WeCom is slow: the first caller leaves while it works
     const calling = new Promise((resolve) => s.emulator.once('arrival', resolve));
     const leaves = new AbortController();
-    const first = s.t.service.upload(input({ signal: leaves.signal })).catch((e: unknown) => e);
-    const second = s.t.service.upload(input());
+    const first = s.app.service.upload(input({ signal: leaves.signal })).catch((e: unknown) => e);
+    const second = s.app.service.upload(input());
     await calling;
     leaves.abort(new Error('the first caller went away'));
     expect(await first).toMatchObject({ message: 'the first caller went away' });
@@ -72,12 +71,12 @@ describe('the media-id cache', () => {
   });
 
   it('the shared upload stops once every caller has left', async () => {
-    await s.t.service.upload(input({ filename: 'warm.png' }));
+    await s.app.service.upload(input({ filename: 'warm.png' }));
     s.emulator.setDelay(600_000);
     const calling = new Promise((resolve) => s.emulator.once('arrival', resolve));
     const callers = [new AbortController(), new AbortController()];
     const uploads = callers.map((c) =>
-      s.t.service.upload(input({ signal: c.signal })).catch((e: unknown) => e),
+      s.app.service.upload(input({ signal: c.signal })).catch((e: unknown) => e),
     );
     await calling;
     for (const c of callers) c.abort(new Error('gone'));
@@ -91,10 +90,10 @@ describe('the media-id cache', () => {
     try {
       const path = join(dir, 'product.png');
       await writeFile(path, png);
-      await s.t.service.upload(input({ file: path }));
-      expect((await s.t.service.upload(input({ file: path }))).reused).toBe(true);
+      await s.app.service.upload(input({ file: path }));
+      expect((await s.app.service.upload(input({ file: path }))).reused).toBe(true);
       await writeFile(path, makePng(99, 99));
-      expect((await s.t.service.upload(input({ file: path }))).reused).toBe(false);
+      expect((await s.app.service.upload(input({ file: path }))).reused).toBe(false);
       expect(s.emulator.uploads).toHaveLength(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -103,7 +102,7 @@ describe('the media-id cache', () => {
 
   it('concurrent identical uploads in one process share one request', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => s.t.service.upload(input())),
+      Array.from({ length: 10 }, () => s.app.service.upload(input())),
     );
     expect(new Set(results.map((r) => r.mediaId)).size).toBe(1);
     expect(results.filter((r) => r.reused)).toHaveLength(9);

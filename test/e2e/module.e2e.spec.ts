@@ -1,6 +1,5 @@
-import { Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import { WECOM_STORE } from '../../lib/wecom-media.constants.js';
 import {
@@ -16,7 +15,7 @@ import {
   type WecomMediaModuleOptions,
 } from '../../lib/index.js';
 import { FallbackStore } from '../../lib/store/fallback.store.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootRootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 
 const png = makePng(10, 10);
@@ -28,15 +27,8 @@ const upload = (service: AttachmentService) =>
     attachmentType: AttachmentType.ProductAlbum,
   });
 
-/** Boots a Nest app of `imports`, without logs. */
-async function boot(
-  imports: unknown[],
-): Promise<{ get: <T>(t: unknown) => T; close: () => Promise<void> }> {
-  const ref = await Test.createTestingModule({ imports: imports as never[] }).compile();
-  const app = ref.createNestApplication({ logger: false });
-  await app.init();
-  return { get: <T>(token: unknown) => app.get(token as never) as T, close: () => app.close() };
-}
+/** Starts a Nest app of `imports`. */
+const boot = (imports: ModuleMetadata['imports']) => bootRootApp({ imports });
 
 describe('WecomMediaModule', () => {
   const s = emulatorSuite({ app: false });
@@ -51,7 +43,7 @@ describe('WecomMediaModule', () => {
 
   it('forRoot provides AttachmentService', async () => {
     const app = await boot([WecomMediaModule.forRoot(options())]);
-    const result = await upload(app.get(AttachmentService));
+    const result = await upload(app.service);
     expect(result.type).toBe('image');
     expect(result.mediaId).toBe(lastMediaId());
     await app.close();
@@ -76,7 +68,7 @@ describe('WecomMediaModule', () => {
         }),
       }),
     ]);
-    expect((await upload(app.get(AttachmentService))).mediaId).toBe(lastMediaId());
+    expect((await upload(app.service)).mediaId).toBe(lastMediaId());
     await app.close();
   });
 
@@ -91,13 +83,13 @@ describe('WecomMediaModule', () => {
     class OptionsModule {}
 
     const byClass = await boot([WecomMediaModule.forRootAsync({ useClass: WecomOptionsFactory })]);
-    expect((await upload(byClass.get(AttachmentService))).mediaId).toBe(lastMediaId());
+    expect((await upload(byClass.service)).mediaId).toBe(lastMediaId());
     await byClass.close();
 
     const byExisting = await boot([
       WecomMediaModule.forRootAsync({ imports: [OptionsModule], useExisting: WecomOptionsFactory }),
     ]);
-    expect((await upload(byExisting.get(AttachmentService))).mediaId).toBe(lastMediaId());
+    expect((await upload(byExisting.service)).mediaId).toBe(lastMediaId());
     await byExisting.close();
   });
 
@@ -112,7 +104,7 @@ describe('WecomMediaModule', () => {
       WecomMediaModule.forRoot({ ...options(), isGlobal: true }),
       FeatureModule,
     ]);
-    expect(app.get<Consumer>(Consumer).attachments).toBeInstanceOf(AttachmentService);
+    expect(app.app.get(Consumer).attachments).toBeInstanceOf(AttachmentService);
     await app.close();
   });
 
@@ -136,7 +128,7 @@ describe('WecomMediaModule', () => {
     })
     class AppModule {}
     const app = await boot([AppModule]);
-    const user = app.get<UsesEverything>(UsesEverything);
+    const user = app.app.get(UsesEverything);
     expect(user.rules.momentVideo.maxDurationSeconds).toBe(60); // the module's resolved rules
     expect(user.rules.momentImage.maxShortEdge).toBe(1080);
     expect(typeof (await user.tokens.getToken({ corpId: s.emulator.corpId }))).toBe('string');
@@ -147,11 +139,11 @@ describe('WecomMediaModule', () => {
   it('bounds a shared store once: a store that already falls back is not wrapped again', async () => {
     const given = new FallbackStore(new MemoryStore(), { timeoutMs: 100, retryAfterMs: 100 });
     const wrapped = await boot([WecomMediaModule.forRoot({ ...options(), store: given })]);
-    expect(wrapped.get(WECOM_STORE)).toBe(given);
+    expect(wrapped.app.get(WECOM_STORE)).toBe(given);
     await wrapped.close();
     const memory = new MemoryStore();
     const plain = await boot([WecomMediaModule.forRoot({ ...options(), store: memory })]);
-    expect(plain.get(WECOM_STORE)).toBe(memory);
+    expect(plain.app.get(WECOM_STORE)).toBe(memory);
     await plain.close();
   });
 
@@ -163,18 +155,16 @@ describe('WecomMediaModule', () => {
     @Module({ imports: [WecomMediaModule.forRoot(options())], providers: [OtherWecomCalls] })
     class AppModule {}
     const app = await boot([AppModule]);
-    const token = await app
-      .get<OtherWecomCalls>(OtherWecomCalls)
-      .tokens.getToken({ corpId: s.emulator.corpId });
+    const token = await app.app.get(OtherWecomCalls).tokens.getToken({ corpId: s.emulator.corpId });
     expect(token).toBe(s.emulator.issuedTokens[0]);
-    await upload(app.get(AttachmentService));
+    await upload(app.service);
     expect(s.emulator.gettokenCalls).toBe(1); // the upload reused it
     await app.close();
   });
 
   it('a tokenProvider option replaces gettoken', async () => {
     const seed = await boot([WecomMediaModule.forRoot(options())]);
-    const token = await seed
+    const token = await seed.app
       .get<AccessTokenProvider>(WECOM_ACCESS_TOKEN_PROVIDER)
       .getToken({ corpId: s.emulator.corpId });
     await seed.close();
@@ -194,11 +184,11 @@ describe('WecomMediaModule', () => {
         baseUrl: s.emulator.url,
       }),
     ]);
-    await upload(app.get(AttachmentService));
+    await upload(app.service);
     expect(s.emulator.gettokenCalls).toBe(0);
     expect(s.emulator.uploads[0]?.accessToken).toBe(token);
     s.emulator.failNext('upload_attachment', 42001);
-    await upload(app.get(AttachmentService));
+    await upload(app.service);
     expect(invalidated).toEqual([token]);
     await app.close();
   });

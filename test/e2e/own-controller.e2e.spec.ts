@@ -5,10 +5,8 @@ import {
   UploadedFile,
   UseFilters,
   UseInterceptors,
-  type INestApplication,
 } from '@nestjs/common';
 import { request } from 'node:http';
-import { Test } from '@nestjs/testing';
 import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -21,7 +19,7 @@ import {
   WecomMediaModule,
   type WecomMediaModuleOptions,
 } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootRootApp, emulatorSuite, type HttpTestApp } from '../helpers/wecom-test-app.js';
 import { GIF_BYTES, makePng } from '../helpers/media-bytes.mjs';
 import { buildMultipart } from '../helpers/multipart.mjs';
 
@@ -53,8 +51,7 @@ const ALBUM = '/products/images?media_type=image&attachment_type=2';
 
 describe("the README's own-controller recipe", () => {
   const s = emulatorSuite({ app: false });
-  let app: INestApplication;
-  let url: string;
+  let app: HttpTestApp;
 
   /** The recipe's module, pointed at the emulator, with `extra` options. */
   async function start(extra: Pick<WecomMediaModuleOptions, 'locale'> = {}): Promise<void> {
@@ -70,17 +67,14 @@ describe("the README's own-controller recipe", () => {
       controllers: [ProductImagesController],
     })
     class ProductsModule {}
-    const ref = await Test.createTestingModule({ imports: [ProductsModule] }).compile();
-    app = ref.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    app = await bootRootApp({ imports: [ProductsModule] }, { listen: true });
   }
   beforeEach(() => start());
   afterEach(() => app.close());
 
   it('sends a Chinese filename to WeCom as the browser sent it, byte for byte', async () => {
     const name = '春季新品.jpg';
-    const res = await supertest(url).post(ALBUM).attach('media', png, name);
+    const res = await supertest(app.url).post(ALBUM).attach('media', png, name);
     expect(res.status).toBe(201);
     const [upload] = s.emulator.uploads;
     expect((res.body as { mediaId: string }).mediaId).toBe(upload?.mediaId);
@@ -89,7 +83,7 @@ describe("the README's own-controller recipe", () => {
   });
 
   it('answers a rule violation with 400 and the violations, not a bare 500', async () => {
-    const res = await supertest(url).post(ALBUM).attach('media', GIF_BYTES, '动图.gif');
+    const res = await supertest(app.url).post(ALBUM).attach('media', GIF_BYTES, '动图.gif');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       statusCode: 400,
@@ -100,27 +94,29 @@ describe("the README's own-controller recipe", () => {
 
   it('answers a WeCom failure with 502 and its errcode, and busy with 503 and Retry-After', async () => {
     s.emulator.failNext('upload_attachment', 40004);
-    const failed = await supertest(url).post(ALBUM).attach('media', png, 'a.png');
+    const failed = await supertest(app.url).post(ALBUM).attach('media', png, 'a.png');
     expect(failed.status).toBe(502);
     expect(failed.body).toMatchObject({ errcode: 40004 });
     s.emulator.failNext('upload_attachment', 45009);
-    const limited = await supertest(url).post(ALBUM).attach('media', png, 'a.png');
+    const limited = await supertest(app.url).post(ALBUM).attach('media', png, 'a.png');
     expect(limited.status).toBe(503);
     expect(limited.headers['retry-after']).toBe('60');
   });
 
   it('refuses a file over the largest rule with 413, before WeCom hears of it', async () => {
     const big = Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024)]);
-    const res = await supertest(url).post(ALBUM).attach('media', big, 'big.png');
+    const res = await supertest(app.url).post(ALBUM).attach('media', big, 'big.png');
     expect(res.status).toBe(413);
     expect(s.emulator.uploads).toHaveLength(0);
   });
 
   it('stops the WeCom call when the client leaves (@ClientAbortSignal)', async () => {
-    expect((await supertest(url).post(ALBUM).attach('media', png, 'warm.png')).status).toBe(201);
+    expect((await supertest(app.url).post(ALBUM).attach('media', png, 'warm.png')).status).toBe(
+      201,
+    );
     s.emulator.setDelay(600_000);
     const { body, contentType } = buildMultipart(png, 'leave.png', 'image/png');
-    const req = request(`${url}${ALBUM}`, {
+    const req = request(`${app.url}${ALBUM}`, {
       method: 'POST',
       headers: { 'content-type': contentType, 'content-length': body.length },
     });
@@ -134,7 +130,7 @@ describe("the README's own-controller recipe", () => {
   });
 
   it('judges the query before the body: a bad one is a 400 with violations, and nothing is spooled', async () => {
-    const res = await supertest(url)
+    const res = await supertest(app.url)
       .post('/products/images?media_type=video&attachment_type=2')
       .attach('media', png, 'a.png');
     expect(res.status).toBe(400);
@@ -142,7 +138,7 @@ describe("the README's own-controller recipe", () => {
       statusCode: 400,
       violations: [{ rule: 'attachment-media-type', limit: 'image', actual: 'video' }],
     });
-    const missing = await supertest(url).post('/products/images').attach('media', png, 'a.png');
+    const missing = await supertest(app.url).post('/products/images').attach('media', png, 'a.png');
     expect(missing.body.violations.map((v: { rule: string }) => v.rule)).toEqual([
       'media-type',
       'attachment-type',
@@ -153,12 +149,12 @@ describe("the README's own-controller recipe", () => {
   it('speaks the module\u2019s locale, the query included', async () => {
     await app.close();
     await start({ locale: 'zh-CN' });
-    const res = await supertest(url)
+    const res = await supertest(app.url)
       .post('/products/images?media_type=video&attachment_type=2')
       .attach('media', png, 'a.png');
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/^商品图册只支持图片/);
-    const two = await supertest(url).post('/products/images?attachment_type=abc');
+    const two = await supertest(app.url).post('/products/images?attachment_type=abc');
     expect(two.body.message).toContain('；');
   });
 });
@@ -181,35 +177,33 @@ class PlainController {
 
 describe('app.useGlobalFilters(app.get(WecomErrorFilter))', () => {
   const s = emulatorSuite({ app: false });
-  let app: INestApplication;
-  let url: string;
+  let app: HttpTestApp;
   beforeEach(async () => {
-    const ref = await Test.createTestingModule({
-      imports: [
-        WecomMediaModule.forRoot({
-          corpId: s.emulator.corpId,
-          corpSecret: s.emulator.corpSecret,
-          baseUrl: s.emulator.url,
-          locale: 'zh-CN',
-          timeoutMs: 300,
-          retry: { busyRetries: 0 },
-        }),
-      ],
-      controllers: [PlainController],
-    }).compile();
-    app = ref.createNestApplication({ logger: false });
-    app.useGlobalFilters(app.get(WecomErrorFilter));
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    app = await bootRootApp(
+      {
+        imports: [
+          WecomMediaModule.forRoot({
+            corpId: s.emulator.corpId,
+            corpSecret: s.emulator.corpSecret,
+            baseUrl: s.emulator.url,
+            locale: 'zh-CN',
+            timeoutMs: 300,
+            retry: { busyRetries: 0 },
+          }),
+        ],
+        controllers: [PlainController],
+      },
+      { listen: true, beforeStart: (nest) => nest.useGlobalFilters(nest.get(WecomErrorFilter)) },
+    );
   });
   afterEach(() => app.close());
 
   it('answers each failure with its status, in the module locale', async () => {
     const send = () =>
-      supertest(url)
+      supertest(app.url)
         .post('/plain?media_type=image&attachment_type=2')
         .attach('media', png, 'a.png');
-    const refused = await supertest(url)
+    const refused = await supertest(app.url)
       .post('/plain?media_type=image&attachment_type=2')
       .attach('media', GIF_BYTES, 'a.gif');
     expect(refused.status).toBe(400);
@@ -248,34 +242,33 @@ class FittingController {
 
 describe("AttachmentFileInterceptor('media', { fit: true }): images over 10 MiB for a handler that fits", () => {
   const s = emulatorSuite({ app: false });
-  let app: INestApplication;
-  let url: string;
+  let app: HttpTestApp;
   beforeEach(async () => {
-    const ref = await Test.createTestingModule({
-      imports: [
-        WecomMediaModule.forRoot({
-          corpId: s.emulator.corpId,
-          corpSecret: s.emulator.corpSecret,
-          baseUrl: s.emulator.url,
-        }),
-      ],
-      controllers: [FittingController, ProductImagesController],
-    }).compile();
-    app = ref.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    app = await bootRootApp(
+      {
+        imports: [
+          WecomMediaModule.forRoot({
+            corpId: s.emulator.corpId,
+            corpSecret: s.emulator.corpSecret,
+            baseUrl: s.emulator.url,
+          }),
+        ],
+        controllers: [FittingController, ProductImagesController],
+      },
+      { listen: true },
+    );
   });
   afterEach(() => app.close());
 
   it('receives a 12 MiB PNG and sends it fitted; without the option, 413', async () => {
     const { noisyPng } = await import('../helpers/images.js');
     const big = await noisyPng(12 * 1024 * 1024);
-    const res = await supertest(url)
+    const res = await supertest(app.url)
       .post('/fitting?media_type=image&attachment_type=2')
       .attach('media', big, 'noise.png');
     expect(res.status).toBe(201);
     expect(res.body.fitted.sent.bytes).toBeLessThanOrEqual(10 * 1024 * 1024);
-    const plain = await supertest(url).post(ALBUM).attach('media', big, 'noise.png');
+    const plain = await supertest(app.url).post(ALBUM).attach('media', big, 'noise.png');
     expect(plain.status).toBe(413);
   }, 60_000);
 });

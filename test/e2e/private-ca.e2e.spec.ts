@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType, WecomNetworkError } from '../../lib/index.js';
 import { ConnectProxy } from '../helpers/connect-proxy.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { testCa, testServerTls } from '../helpers/test-tls.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const moment = {
   file: makePng(64, 64),
@@ -15,7 +14,7 @@ const moment = {
 
 describe('WeCom over HTTPS with a private CA (the emulator with tls)', () => {
   const s = emulatorSuite({ app: false, emulator: { tls: testServerTls() } });
-  const apps: TestingApp[] = [];
+  const apps: TestApp[] = [];
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.close();
   });

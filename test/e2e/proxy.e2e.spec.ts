@@ -8,9 +8,8 @@ import {
   WecomProtocolError,
 } from '../../lib/index.js';
 import { ConnectProxy } from '../helpers/connect-proxy.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(16, 16);
 
@@ -30,7 +29,7 @@ describe('reaching WeCom through a proxy (a fixed egress IP)', () => {
     }
   });
 
-  async function uploadWith(t: TestingApp): Promise<void> {
+  async function uploadWith(t: TestApp): Promise<void> {
     try {
       const result = await t.service.upload({
         file: png,

@@ -13,10 +13,9 @@ import {
   WecomRateLimitError,
   WecomTimeoutError,
 } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makeMp4, makePng } from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
-import { bootApp } from '../helpers/testing-app.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const png = makePng(640, 480);
@@ -28,14 +27,14 @@ describe('AttachmentService.upload: retries and errors', () => {
 
   it('-1 twice, then success', async () => {
     s.emulator.failNext('upload_attachment', -1, 2);
-    const result = await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+    const result = await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
     expect(result.mediaId).toBeTruthy();
     expect(s.emulator.uploads.map((u) => u.errcode)).toEqual([-1, -1, 0]);
   });
 
   it('-1 on every attempt gives up after 3 retries and keeps the errcode', async () => {
     s.emulator.failNext('upload_attachment', -1, 10);
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({ ...image, file: png, filename: 'a.png' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WecomBusyError);
@@ -51,7 +50,7 @@ describe('AttachmentService.upload: retries and errors', () => {
       video.subarray(1000, 200_000),
       video.subarray(200_000),
     ];
-    await s.t.service.upload({
+    await s.app.service.upload({
       mediaType: MediaType.Video,
       attachmentType: AttachmentType.Moment,
       file: Readable.from(chunks),
@@ -68,7 +67,7 @@ describe('AttachmentService.upload: retries and errors', () => {
     const path = join(dir.path, 'retry.png');
     await writeFile(path, png);
     s.emulator.failNext('upload_attachment', -1).failNext('upload_attachment', 42001);
-    await s.t.service.upload({ ...image, file: path });
+    await s.app.service.upload({ ...image, file: path });
     expect(s.emulator.uploads.map((u) => u.upload?.sha256)).toEqual([
       sha256(png),
       sha256(png),
@@ -78,7 +77,7 @@ describe('AttachmentService.upload: retries and errors', () => {
 
   it('45009 is a rate-limit error with a retry-after hint, not retried', async () => {
     s.emulator.failNext('upload_attachment', 45009);
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({ ...image, file: png, filename: 'a.png' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WecomRateLimitError);
@@ -89,14 +88,15 @@ describe('AttachmentService.upload: retries and errors', () => {
   it('45033 is a rate-limit error too', async () => {
     s.emulator.failNext('upload_attachment', 45033);
     await expect(
-      s.t.service.upload({ ...image, file: png, filename: 'a.png' }),
+      s.app.service.upload({ ...image, file: png, filename: 'a.png' }),
     ).rejects.toBeInstanceOf(WecomRateLimitError);
   });
 
-  for (const errcode of [40004, 40006, 41072, 44001, 48002, 60020, 301002]) {
-    it(`permanent errcode ${errcode} is thrown at once as WecomApiError`, async () => {
+  it.each([40004, 40006, 41072, 44001, 48002, 60020, 301002])(
+    'permanent errcode %i is thrown at once as WecomApiError',
+    async (errcode) => {
       s.emulator.failNext('upload_attachment', errcode);
-      const error = await s.t.service
+      const error = await s.app.service
         .upload({ ...image, file: png, filename: 'a.png' })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WecomApiError);
@@ -106,35 +106,35 @@ describe('AttachmentService.upload: retries and errors', () => {
         api: '/cgi-bin/media/upload_attachment',
       });
       expect(s.emulator.uploads).toHaveLength(1);
-    });
-  }
+    },
+  );
 
   it('a connection reset before any answer is retried once', async () => {
     s.emulator.resetNext('upload_attachment');
-    await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+    await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
     expect(s.emulator.uploads).toHaveLength(2);
     expect(s.emulator.uploads[1]?.upload?.sha256).toBe(sha256(png));
   });
 
   it('a connection reset in the middle of the answer is retried once, like one before it', async () => {
-    await s.t.service.upload({ ...image, file: png, filename: 'warm.png' }); // token first
+    await s.app.service.upload({ ...image, file: png, filename: 'warm.png' }); // token first
     s.emulator.answerNextWith('upload_attachment', {
       status: 200,
       body: '{"errcode":0,"errmsg":"ok","type":"image","med',
       headers: { 'content-type': 'application/json' },
       resetAfterBody: true,
     });
-    const result = await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+    const result = await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
     expect(result.mediaId).toBe(s.emulator.uploads.at(-1)?.mediaId);
     expect(s.emulator.uploads).toHaveLength(3);
     expect(s.emulator.uploads[2]?.upload?.sha256).toBe(sha256(png));
   });
 
   it('a second reset in the middle of the answer is a typed network error', async () => {
-    await s.t.service.upload({ ...image, file: png, filename: 'warm.png' });
+    await s.app.service.upload({ ...image, file: png, filename: 'warm.png' });
     const cut = { status: 200, body: '{"errcode":0,', resetAfterBody: true };
     s.emulator.answerNextWith('upload_attachment', cut).answerNextWith('upload_attachment', cut);
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({ ...image, file: png, filename: 'a.png' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WecomNetworkError);
@@ -143,7 +143,7 @@ describe('AttachmentService.upload: retries and errors', () => {
 
   it('two resets in a row are a typed network error', async () => {
     s.emulator.resetNext('upload_attachment', 2);
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({ ...image, file: png, filename: 'a.png' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WecomNetworkError);
@@ -171,7 +171,7 @@ describe('AttachmentService.upload: retries and errors', () => {
   });
 
   it('an AbortSignal stops the upload with its reason', async () => {
-    await s.t.service.upload({ ...image, file: png, filename: 'warm.png' });
+    await s.app.service.upload({ ...image, file: png, filename: 'warm.png' });
     s.emulator.answerNextWith('upload_attachment', { status: 200, body: '', hang: true });
     const controller = new AbortController();
     const arrived = s.emulator.waitFor(
@@ -180,7 +180,7 @@ describe('AttachmentService.upload: retries and errors', () => {
         r.accessToken !== undefined &&
         s.emulator.uploads.length === 2,
     );
-    const pending = s.t.service.upload({
+    const pending = s.app.service.upload({
       ...image,
       file: png,
       filename: 'a.png',
@@ -197,21 +197,21 @@ describe('AttachmentService.upload: retries and errors', () => {
       body: '<html><body>Bad Gateway</body></html>',
     });
     await expect(
-      s.t.service.upload({ ...image, file: png, filename: 'a.png' }),
+      s.app.service.upload({ ...image, file: png, filename: 'a.png' }),
     ).rejects.toMatchObject({
       name: 'WecomProtocolError',
       status: 502,
     });
     s.emulator.answerNextWith('upload_attachment', { status: 200, body: '{"errcode":0,' });
     await expect(
-      s.t.service.upload({ ...image, file: png, filename: 'a.png' }),
+      s.app.service.upload({ ...image, file: png, filename: 'a.png' }),
     ).rejects.toBeInstanceOf(WecomProtocolError);
     s.emulator.answerNextWith('upload_attachment', {
       status: 200,
       body: '{"errcode":0,"errmsg":"ok"}',
     });
     await expect(
-      s.t.service.upload({ ...image, file: png, filename: 'a.png' }),
+      s.app.service.upload({ ...image, file: png, filename: 'a.png' }),
     ).rejects.toMatchObject({
       reason: 'a success answer without media_id',
     });
@@ -224,7 +224,7 @@ describe('AttachmentService.upload: retries and errors', () => {
       body: `{"type":"image","media_id":"MID-1","created_at":"${createdAt}"}`,
       headers: { 'content-type': 'application/json' },
     });
-    const result = await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+    const result = await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
     expect(result).toMatchObject({ mediaId: 'MID-1', type: 'image' });
     expect(result.createdAt.getTime()).toBe(createdAt * 1000);
     expect(result.expiresAt.getTime()).toBe((createdAt + 3 * 86_400) * 1000);

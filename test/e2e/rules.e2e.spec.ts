@@ -8,7 +8,7 @@ import {
   MediaType,
   type AttachmentInput,
 } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { fixture, fixturePath } from '../helpers/fixtures.js';
 import {
   bigAppSegments,
@@ -19,7 +19,6 @@ import {
   padTo,
 } from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
-import { bootApp } from '../helpers/testing-app.js';
 
 const MiB = 1024 * 1024;
 const moment = AttachmentType.Moment;
@@ -40,7 +39,7 @@ describe('upload rules, enforced before anything is sent', () => {
   /** Uploads, and says what happened: 'sent' (one request), or the broken rules (no request). */
   async function verdict(input: AttachmentInput): Promise<string[] | 'sent'> {
     const before = s.emulator.uploads.length;
-    const outcome = await s.t.service.upload(input).then(
+    const outcome = await s.app.service.upload(input).then(
       () => 'sent' as const,
       (error: unknown) => error,
     );
@@ -64,7 +63,7 @@ describe('upload rules, enforced before anything is sent', () => {
   it('a stream over the limit is cut off while spooling and refused', async () => {
     const big = padTo(makePng(10, 10), 10 * MiB + 100);
     const chunks = Array.from({ length: 11 }, (_, i) => big.subarray(i * MiB, (i + 1) * MiB));
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({
         file: Readable.from(chunks),
         filename: 's.png',
@@ -105,7 +104,7 @@ describe('upload rules, enforced before anything is sent', () => {
   it('moments: a 30.0 s MP4 is sent; a 30.1 s one is refused', async () => {
     expect(await video(fixturePath('clip-30.0s.mp4'))).toBe('sent');
     expect(await video(fixturePath('clip-30.1s.mp4'))).toEqual(['moment-video-duration']);
-    const violations = await s.t.service.check({
+    const violations = await s.app.service.check({
       file: fixturePath('clip-30.1s.mp4'),
       mediaType: MediaType.Video,
       attachmentType: moment,
@@ -120,7 +119,7 @@ describe('upload rules, enforced before anything is sent', () => {
     expect(await video(fixturePath('clip-frag-30s.mp4'))).toBe('sent');
     expect(await video(fixturePath('clip-frag-31s.mp4'))).toEqual(['moment-video-duration']);
     expect(await video(fixturePath('clip-frag-mehd-31s.mp4'))).toEqual(['moment-video-duration']);
-    const [long] = await s.t.service.check({
+    const [long] = await s.app.service.check({
       file: fixturePath('clip-frag-300s.mp4'),
       mediaType: MediaType.Video,
       attachmentType: moment,
@@ -131,7 +130,7 @@ describe('upload rules, enforced before anything is sent', () => {
   it('moments: a video whose length cannot be read is refused, never passed', async () => {
     // Fragmented (mvex) with mvhd 0 and not one fragment: nothing says how long it is.
     const unknown = makeMp4({ duration: 0n, fragmented: true });
-    const violations = await s.t.service.check({
+    const violations = await s.app.service.check({
       file: unknown,
       filename: 'live.mp4',
       mediaType: MediaType.Video,
@@ -217,7 +216,7 @@ describe('upload rules, enforced before anything is sent', () => {
   });
 
   it('check() returns every violation and sends nothing', async () => {
-    const violations = await s.t.service.check({
+    const violations = await s.app.service.check({
       file: GIF_BYTES,
       filename: '',
       mediaType: MediaType.Video,
@@ -229,7 +228,7 @@ describe('upload rules, enforced before anything is sent', () => {
       'format',
     ]);
     expect(
-      await s.t.service.check({
+      await s.app.service.check({
         file: makePng(5, 5),
         filename: 'ok.png',
         mediaType: MediaType.Image,
@@ -246,7 +245,7 @@ describe('upload rules, enforced before anything is sent', () => {
       mediaType: MediaType.Image,
       attachmentType: moment,
     });
-    await s.t.service.upload({
+    await s.app.service.upload({
       file: Readable.from([makePng(3, 3)]),
       filename: 'ok.png',
       mediaType: MediaType.Image,

@@ -104,15 +104,13 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (English)', () 
     );
   });
 
-  for (const status of ['400', '413', '502', '503', '504']) {
-    it(`shows a working example of ${status}`, async () => {
-      await s.page.evaluate("document.getElementById('verdict').removeAttribute('class')");
-      await s.page.click(`button[data-example="${status}"]`);
-      await s.page.waitForSelector('#verdict.bad', { timeout: 15_000 });
-      expect(await s.page.getAttribute('#verdict', 'data-status')).toBe(status);
-      expect(await s.page.textContent('#verdict')).not.toContain('undefined');
-    });
-  }
+  it.each(['400', '413', '502', '503', '504'])('shows a working example of %s', async (status) => {
+    await s.page.evaluate("document.getElementById('verdict').removeAttribute('class')");
+    await s.page.click(`button[data-example="${status}"]`);
+    await s.page.waitForSelector('#verdict.bad', { timeout: 15_000 });
+    expect(await s.page.getAttribute('#verdict', 'data-status')).toBe(status);
+    expect(await s.page.textContent('#verdict')).not.toContain('undefined');
+  });
 });
 
 describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () => {
@@ -150,14 +148,15 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () =
     expect(s.sample.emulator?.uploads.at(-1)?.upload?.filename).toBe('手机照片.png');
   });
 
-  for (const status of ['400', '413', '502', '503', '504']) {
-    it(`shows a working example of ${status}, in Chinese`, async () => {
+  it.each(['400', '413', '502', '503', '504'])(
+    'shows a working example of %s, in Chinese',
+    async (status) => {
       await s.page.evaluate("document.getElementById('verdict').removeAttribute('class')");
       await s.page.click(`button[data-example="${status}"]`);
       await s.page.waitForSelector('#verdict.bad', { timeout: 15_000 });
       expect(await s.page.getAttribute('#verdict', 'data-status')).toBe(status);
       expect(await s.page.textContent('#verdict strong')).toMatch(/^未上传/);
       expect(await s.page.textContent('#verdict')).not.toContain('undefined');
-    });
-  }
+    },
+  );
 });

@@ -5,9 +5,8 @@ import {
   WecomInvalidCredentialsError,
   type AccessTokenProvider,
 } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(16, 16);
 

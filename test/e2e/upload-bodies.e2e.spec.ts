@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ONE_BUFFER_BYTES } from '../../lib/client/multipart-body.js';
 import { AttachmentType, MediaType } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng, padTo } from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const image = { mediaType: MediaType.Image, attachmentType: AttachmentType.ProductAlbum } as const;
@@ -65,8 +64,8 @@ describe('upload bodies: the bytes WeCom receives, however the body is built', (
       const png = pngOf(size);
       const path = join(dir.path, `${size}.png`);
       await writeFile(path, png);
-      await s.t.service.upload({ ...image, file: path });
-      await s.t.service.upload({ ...image, file: png, filename: 'b.png' });
+      await s.app.service.upload({ ...image, file: path });
+      await s.app.service.upload({ ...image, file: png, filename: 'b.png' });
       expect(s.emulator.uploads.map((u) => [u.upload?.size, u.upload?.filelength])).toEqual([
         [size, size],
         [size, size],
@@ -85,14 +84,14 @@ describe('upload bodies: the bytes WeCom receives, however the body is built', (
       const path = join(dir.path, `reset-${size}.png`);
       await writeFile(path, png);
       s.emulator.resetNext('upload_attachment');
-      await s.t.service.upload({ ...image, file: path });
+      await s.app.service.upload({ ...image, file: path });
       expect(s.emulator.uploads).toHaveLength(2);
       expect(s.emulator.uploads[1]?.upload?.sha256).toBe(sha256(png));
     },
   );
 
   describe('over one kept-alive connection', () => {
-    let relayed: TestingApp | undefined;
+    let relayed: TestApp | undefined;
     let relay: Awaited<ReturnType<typeof countingRelay>> | undefined;
     afterEach(async () => {
       await relayed?.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { scratchDir } from '../helpers/scratch-dir.js';
 
@@ -18,7 +18,7 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
 
   describe('sources', () => {
     it('uploads a Buffer and returns the media_id with a three-day expiry', async () => {
-      const result = await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+      const result = await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
       const [upload] = s.emulator.uploads;
       expect(result.mediaId).toBe(upload?.mediaId);
       expect(result.type).toBe('image');
@@ -31,20 +31,20 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
     it('uploads a Uint8Array that is a view into a larger buffer', async () => {
       const backing = Buffer.concat([Buffer.alloc(100, 7), png, Buffer.alloc(50, 9)]);
       const view = new Uint8Array(backing.buffer, backing.byteOffset + 100, png.length);
-      await s.t.service.upload({ ...image, file: view, filename: 'view.png' });
+      await s.app.service.upload({ ...image, file: view, filename: 'view.png' });
       expect(s.emulator.uploads[0]?.upload?.sha256).toBe(sha256(png));
     });
 
     it('uploads a path, { path }, and multer files from disk and from memory, named after them', async () => {
       const path = join(dir.path, '产品图.png');
       await writeFile(path, png);
-      await s.t.service.upload({ ...image, file: path });
-      await s.t.service.upload({ ...image, file: { path } });
-      await s.t.service.upload({
+      await s.app.service.upload({ ...image, file: path });
+      await s.app.service.upload({ ...image, file: { path } });
+      await s.app.service.upload({
         ...image,
         file: { originalname: 'disk.png', path, size: png.length },
       });
-      await s.t.service.upload({
+      await s.app.service.upload({
         ...image,
         file: { originalname: 'memory.png', buffer: png, size: png.length },
       });
@@ -58,7 +58,7 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
     });
 
     it('uploads a Readable stream after spooling it', async () => {
-      await s.t.service.upload({
+      await s.app.service.upload({
         ...image,
         file: Readable.from([png.subarray(0, 100), png.subarray(100)]),
         filename: 's.png',
@@ -69,7 +69,7 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
     it('an explicit filename wins over the path', async () => {
       const path = join(dir.path, 'x.png');
       await writeFile(path, png);
-      await s.t.service.upload({ ...image, file: path, filename: '展示名.png' });
+      await s.app.service.upload({ ...image, file: path, filename: '展示名.png' });
       expect(s.emulator.uploads[0]?.upload?.filename).toBe('展示名.png');
     });
   });
@@ -77,7 +77,7 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
   describe('the wire format', () => {
     it('sends a Chinese + emoji filename as raw UTF-8 bytes, never encoded', async () => {
       const name = '新品 春季🌸-主图.png';
-      await s.t.service.upload({ ...image, file: png, filename: name });
+      await s.app.service.upload({ ...image, file: png, filename: name });
       const upload = s.emulator.uploads[0]?.upload;
       expect(upload?.filenameBytes?.equals(Buffer.from(name, 'utf8'))).toBe(true);
       expect(upload?.disposition).not.toContain('filename*');
@@ -85,7 +85,7 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
     });
 
     it('sends one part named media with an exact filelength and the type read from the bytes', async () => {
-      await s.t.service.upload({
+      await s.app.service.upload({
         ...image,
         file: png,
         filename: 'a.jpg',
@@ -103,8 +103,8 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
     });
 
     it('sets Content-Length and never chunks, for buffers and for streams', async () => {
-      await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
-      await s.t.service.upload({ ...image, file: Readable.from([png]), filename: 'b.png' });
+      await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
+      await s.app.service.upload({ ...image, file: Readable.from([png]), filename: 'b.png' });
       for (const upload of s.emulator.uploads) {
         expect(upload.headers['transfer-encoding']).toBeUndefined();
         expect(Number(upload.headers['content-length'])).toBeGreaterThan(png.length);
@@ -113,7 +113,7 @@ describe('AttachmentService.upload: every source, and the bytes on the wire', ()
     });
 
     it('neutralises quotes, CR and LF so the header stays one well-formed line', async () => {
-      await s.t.service.upload({ ...image, file: png, filename: 'a"\r\nX-Evil: 1.png' });
+      await s.app.service.upload({ ...image, file: png, filename: 'a"\r\nX-Evil: 1.png' });
       expect(s.emulator.uploads[0]?.errcode).toBe(0);
       const upload = s.emulator.uploads[0]?.upload;
       expect(upload?.filename).toBe("a'  X-Evil: 1.png");

@@ -8,10 +8,14 @@ import {
   WecomInvalidCredentialsError,
 } from '../../lib/index.js';
 import { WecomHttpClient } from '../../lib/client/wecom-http.client.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import {
+  bootApp,
+  type EmulatorAppOptions,
+  emulatorSuite,
+  type TestApp,
+} from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.js';
-import { bootApp, type ExtraOptions, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(640, 480);
 const upload = { file: png, filename: 'a.png', mediaType: MediaType.Image } as const;
@@ -19,13 +23,13 @@ const moment = { ...upload, attachmentType: AttachmentType.Moment };
 
 describe('warmUp: the token and a connection ready before the first upload', () => {
   const s = emulatorSuite({ app: false });
-  const opened: Array<TestingApp | TcpRelay> = [];
+  const opened: Array<TestApp | TcpRelay> = [];
   afterEach(async () => {
     for (const thing of opened.splice(0).toReversed()) await thing.close();
   });
 
   /** A relay in front of the emulator, and an app booted through it with warm-up on. */
-  const bootThroughRelay = async (options: ExtraOptions = {}) => {
+  const bootThroughRelay = async (options: EmulatorAppOptions = {}) => {
     const relay = await startTcpRelay(s.emulator.url);
     opened.push(relay);
     const t = await bootApp(s.emulator, { warmUp: true, baseUrl: relay.url, ...options });
@@ -173,7 +177,7 @@ describe('warmUp: the token and a connection ready before the first upload', () 
 
 describe('idleConnectionTimeoutMs', () => {
   const s = emulatorSuite({ app: false });
-  const opened: Array<TestingApp | TcpRelay> = [];
+  const opened: Array<TestApp | TcpRelay> = [];
   afterEach(async () => {
     for (const thing of opened.splice(0).toReversed()) await thing.close();
   });

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AttachmentService, AttachmentType, MediaType, WecomMediaModule } from '../../lib/index.js';
+import { AttachmentType, MediaType, WecomMediaModule } from '../../lib/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
+import { bootRootApp } from '../helpers/wecom-test-app.js';
 
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'testing', 'cli.js');
 
@@ -50,7 +50,7 @@ describe('npx wecom-emulator: the emulator for an app, not a test', () => {
     expect(Object.keys(vars)).toEqual(['WECOM_BASE_URL', 'WECOM_CORP_ID', 'WECOM_CORP_SECRET']);
 
     // The README's module options, with the printed environment.
-    const ref = await Test.createTestingModule({
+    const app = await bootRootApp({
       imports: [
         WecomMediaModule.forRoot({
           corpId: vars.WECOM_CORP_ID!,
@@ -58,10 +58,9 @@ describe('npx wecom-emulator: the emulator for an app, not a test', () => {
           baseUrl: vars.WECOM_BASE_URL,
         }),
       ],
-    }).compile();
-    const app = await ref.init();
+    });
     try {
-      const { mediaId } = await app.get(AttachmentService).upload({
+      const { mediaId } = await app.service.upload({
         file: makePng(800, 600),
         filename: '春季新品.png',
         mediaType: MediaType.Image,

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { buildMultipart } from '../helpers/multipart.mjs';
 import { fetchToken, uploadUrl } from '../helpers/wecom-calls.mjs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { fetchToken, postUpload } from '../helpers/wecom-calls.mjs';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WecomEmulator } from '../../lib/testing/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { postUpload } from '../helpers/wecom-calls.mjs';
 import { albumImage, callerOf, image, link, video, type Caller } from './publishing-calls.js';

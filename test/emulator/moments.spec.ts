@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WecomEmulator } from '../../lib/testing/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { callerOf, image, link, video, type Caller } from './publishing-calls.js';
 
 const OTHER = { corpId: 'wwemuother000002', corpSecret: 'other-secret' };

@@ -3,7 +3,7 @@ import { request, type ClientRequest } from 'node:http';
 import supertest from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import type { WecomEmulator } from '../../lib/testing/index.js';
-import { emulatorSuite, type EmulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite, type EmulatorSuiteContext } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { buildMultipart } from '../helpers/multipart.mjs';
 
@@ -25,12 +25,14 @@ function sendUpload(url: string): ClientRequest {
 }
 
 /** Uploads once, so that the token is fetched and the next WeCom call is the upload itself. */
-async function warmUp(s: EmulatorSuite): Promise<void> {
-  expect((await supertest(s.h.url).post(PATH).attach('media', png, 'warm.png')).status).toBe(201);
+async function warmUp(s: EmulatorSuiteContext): Promise<void> {
+  expect((await supertest(s.http.url).post(PATH).attach('media', png, 'warm.png')).status).toBe(
+    201,
+  );
 }
 
-const spoolGone = (s: EmulatorSuite): Promise<void> =>
-  vi.waitFor(async () => expect(await s.h.leftovers()).toEqual([]), {
+const spoolGone = (s: EmulatorSuiteContext): Promise<void> =>
+  vi.waitFor(async () => expect(await s.http.leftovers()).toEqual([]), {
     timeout: GONE_WITHIN_MS,
     interval: 10,
   });
@@ -46,7 +48,7 @@ describe('a client that leaves stops the WeCom call it started', () => {
     // Far longer than the test may take: only the module's abort can end this call in time.
     s.emulator.setDelay(600_000);
     const calling = once(s.emulator, 'arrival'); // the module has begun its upload to WeCom
-    const req = sendUpload(s.h.url);
+    const req = sendUpload(s.http.url);
     await calling;
     req.destroy();
 
@@ -60,7 +62,7 @@ describe('a client that leaves stops the WeCom call it started', () => {
     expect(successes(s.emulator)).toBe(1); // the warm-up only
     // The app's log says so (the aborted call is logged once the module's upload gives up).
     await vi.waitFor(() =>
-      expect(s.h.logs.text).toContain('stopped: its client went away before WeCom answered'),
+      expect(s.http.logs.text).toContain('stopped: its client went away before WeCom answered'),
     );
   });
 
@@ -70,12 +72,12 @@ describe('a client that leaves stops the WeCom call it started', () => {
     let arrivals = 0;
     s.emulator.on('arrival', () => (arrivals += 1));
     const requests = Array.from({ length: 10 }, () => {
-      const req = sendUpload(s.h.url);
+      const req = sendUpload(s.http.url);
       req.once('finish', () => req.destroy()); // the body is out: leave at once
       return new Promise((resolve) => req.once('close', resolve));
     });
     await Promise.all(requests);
-    await vi.waitFor(async () => expect(await s.h.leftovers()).toEqual([]), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(await s.http.leftovers()).toEqual([]), { timeout: 5_000 });
     // Every WeCom call that was started was abandoned, and none was answered.
     await vi.waitFor(() => expect(s.emulator.uploads.length - 1).toBe(arrivals), {
       timeout: 5_000,
@@ -89,7 +91,7 @@ describe('a client that leaves stops the WeCom call it started', () => {
     const gettoken = new Promise<void>((resolve) =>
       s.emulator.on('arrival', (api) => api === 'gettoken' && resolve()),
     );
-    const req = sendUpload(s.h.url);
+    const req = sendUpload(s.http.url);
     await gettoken;
     req.destroy();
     await spoolGone(s);
@@ -108,7 +110,7 @@ describe('a client that leaves during the backoff after -1', () => {
     await warmUp(s);
     s.emulator.failNext('upload_attachment', -1);
     const busy = s.emulator.waitFor((r) => r.api === 'upload_attachment' && r.errcode === -1);
-    const req = sendUpload(s.h.url);
+    const req = sendUpload(s.http.url);
     await busy;
     req.destroy();
     await spoolGone(s);

@@ -5,12 +5,11 @@ import {
   MemoryStore,
   WecomInvalidCredentialsError,
 } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(32, 32);
-const upload = (t: TestingApp, name = 'a.png') =>
+const upload = (t: TestApp, name = 'a.png') =>
   t.service
     .upload({
       file: png,

@@ -2,10 +2,8 @@ import { readdir } from 'node:fs/promises';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType, WecomAbortedError } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
-import { bootHttpApp } from '../helpers/http-app.js';
+import { bootApp, bootHttpApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(30, 30);
 
@@ -66,7 +64,7 @@ describe('graceful shutdown', () => {
   });
 
   it('a controller upload still running after shutdownTimeoutMs answers 503 with Retry-After', async () => {
-    const h = await bootHttpApp(s.emulator, true, { shutdownTimeoutMs: 100 });
+    const h = await bootHttpApp(s.emulator, { shutdownTimeoutMs: 100 });
     const post = () =>
       supertest(h.url)
         .post('/wecom/attachments?media_type=image&attachment_type=1')

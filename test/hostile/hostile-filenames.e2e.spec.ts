@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRuleError, AttachmentType, MediaType } from '../../lib/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const png = makePng(16, 16);
 
@@ -23,26 +23,24 @@ describe('hostile filenames: each gives one well-formed part', () => {
     ['isolates and marks', '\u2066report\u2069\u200f.png', 'report.png'],
   ];
 
-  for (const [what, name, expected] of cases) {
-    it(`${what}`, async () => {
-      await s.t.service.upload({
-        file: png,
-        filename: name,
-        mediaType: MediaType.Image,
-        attachmentType: AttachmentType.Moment,
-      });
-      const [request] = s.emulator.uploads;
-      expect(request?.errcode).toBe(0);
-      expect(request?.upload?.partCount).toBe(1);
-      expect(request?.upload?.filename).toBe(expected);
-      expect(request?.upload?.filelength).toBe(png.length);
-      expect(request?.upload?.disposition).not.toMatch(/[\r\n\0\u202e]/);
-      expect(request?.upload?.sha256).toBe(createHash('sha256').update(png).digest('hex'));
+  it.each(cases)('%s', async (_what, name, expected) => {
+    await s.app.service.upload({
+      file: png,
+      filename: name,
+      mediaType: MediaType.Image,
+      attachmentType: AttachmentType.Moment,
     });
-  }
+    const [request] = s.emulator.uploads;
+    expect(request?.errcode).toBe(0);
+    expect(request?.upload?.partCount).toBe(1);
+    expect(request?.upload?.filename).toBe(expected);
+    expect(request?.upload?.filelength).toBe(png.length);
+    expect(request?.upload?.disposition).not.toMatch(/[\r\n\0\u202e]/);
+    expect(request?.upload?.sha256).toBe(createHash('sha256').update(png).digest('hex'));
+  });
 
   it('a 1 KB filename is a rule violation, and nothing is sent', async () => {
-    const error = await s.t.service
+    const error = await s.app.service
       .upload({
         file: png,
         filename: `${'名'.repeat(340)}.png`,
@@ -64,7 +62,7 @@ describe('hostile filenames: each gives one well-formed part', () => {
   });
 
   it('a name that is nothing but controls is empty after neutralising: a violation', async () => {
-    const violations = await s.t.service.check({
+    const violations = await s.app.service.check({
       file: png,
       filename: '\u202e\u202d',
       mediaType: MediaType.Image,

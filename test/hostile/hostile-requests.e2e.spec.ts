@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { multipartFrame } from '../helpers/multipart.mjs';
 
@@ -29,7 +29,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   const s = emulatorSuite({ http: { receiveTimeoutMs: 500 } });
 
   it('many parts', async () => {
-    let req = supertest(s.h.url).post(PATH);
+    let req = supertest(s.http.url).post(PATH);
     for (let i = 0; i < 30; i++) req = req.field(`f${i}`, 'x');
     const res = await req.attach('media', png, 'a.png');
     expect(res.status).toBe(400);
@@ -38,7 +38,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   });
 
   it('a huge text field', async () => {
-    const res = await supertest(s.h.url)
+    const res = await supertest(s.http.url)
       .post(PATH)
       .field('note', 'x'.repeat(1024 * 1024))
       .attach('media', png, 'a.png');
@@ -49,19 +49,19 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   it('two files and a file under another name', async () => {
     expect(
       (
-        await supertest(s.h.url)
+        await supertest(s.http.url)
           .post(PATH)
           .attach('media', png, 'a.png')
           .attach('media', png, 'b.png')
       ).status,
     ).toBe(400);
-    expect((await supertest(s.h.url).post(PATH).attach('other', png, 'a.png')).status).toBe(400);
+    expect((await supertest(s.http.url).post(PATH).attach('other', png, 'a.png')).status).toBe(400);
   });
 
   it('a truncated multipart body', async () => {
     const frame = multipartFrame('a.png', 'image/png', png.length);
     const body = Buffer.concat([frame.head, png.subarray(0, 40)]); // and no closing boundary
-    const { port } = new URL(s.h.url);
+    const { port } = new URL(s.http.url);
     const answer = await rawRequest(Number(port), [
       Buffer.from(
         `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: ${frame.contentType}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
@@ -73,7 +73,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
   });
 
   it('a multipart body without a boundary', async () => {
-    const res = await supertest(s.h.url)
+    const res = await supertest(s.http.url)
       .post(PATH)
       .set('content-type', 'multipart/form-data')
       .send('garbage');
@@ -83,7 +83,7 @@ describe('hostile controller requests end in 400, 413 or 408, and leave nothing 
 
   it('a client that trickles bytes gets 408 within the receive timeout', async () => {
     const frame = multipartFrame('a.png', 'image/png', 1_000_000);
-    const { port } = new URL(s.h.url);
+    const { port } = new URL(s.http.url);
     const answer = await rawRequest(
       Number(port),
       [
@@ -108,7 +108,7 @@ describe('a receive timeout that races multer: one answer, never a crash', () =>
   it('answers every request once (400 or 408), and keeps serving', async () => {
     const frame = multipartFrame('a.png', 'image/png', png.length);
     const broken = Buffer.concat([frame.head, png.subarray(0, 40)]);
-    const { port } = new URL(s.h.url);
+    const { port } = new URL(s.http.url);
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
         rawRequest(Number(port), [
@@ -121,7 +121,7 @@ describe('a receive timeout that races multer: one answer, never a crash', () =>
     );
     for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 (400|408) /);
     // The process is alive and answers the next request.
-    const next = await supertest(s.h.url).post(PATH).attach('media', png, 'a.png');
+    const next = await supertest(s.http.url).post(PATH).attach('media', png, 'a.png');
     expect([201, 408]).toContain(next.status);
   });
 });

@@ -7,7 +7,7 @@ import {
 } from '../../lib/index.js';
 import type { RawAnswer } from '../../lib/testing/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const png = makePng(16, 16);
 
@@ -16,7 +16,7 @@ describe('hostile upstream answers become typed errors', () => {
   beforeEach(() => upload()); // fetch the token first
 
   const upload = () =>
-    s.t.service.upload({
+    s.app.service.upload({
       file: png,
       filename: 'a.png',
       mediaType: MediaType.Image,
@@ -39,18 +39,16 @@ describe('hostile upstream answers become typed errors', () => {
     ['a JSON array', { status: 200, body: '[1,2,3]' }, 'JSON that is not an object'],
     ['a non-numeric errcode', { status: 200, body: '{"errcode":"oops"}' }, 'a non-numeric errcode'],
   ];
-  for (const [what, answer, reason] of cases) {
-    it(`${what}`, async () => {
-      s.emulator.answerNextWith('upload_attachment', answer);
-      const error = await upload().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(WecomProtocolError);
-      expect(error).toMatchObject({
-        reason,
-        status: answer.status,
-        api: '/cgi-bin/media/upload_attachment',
-      });
+  it.each(cases)('%s', async (_what, answer, reason) => {
+    s.emulator.answerNextWith('upload_attachment', answer);
+    const error = await upload().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WecomProtocolError);
+    expect(error).toMatchObject({
+      reason,
+      status: answer.status,
+      api: '/cgi-bin/media/upload_attachment',
     });
-  }
+  });
 
   it('a response that never ends is a timeout', async () => {
     s.emulator.answerNextWith('upload_attachment', {
@@ -93,16 +91,9 @@ describe('hostile upstream answers become typed errors', () => {
   });
 
   const aYearAhead = Math.floor(Date.now() / 1000) + 300 * 86_400;
-  for (const createdAt of [
-    '1e13',
-    '-5',
-    '1e9',
-    String(aYearAhead),
-    '"NaN"',
-    '"soon"',
-    '"0x6553F100"',
-  ]) {
-    it(`created_at ${createdAt} gives the time of the answer, never an invalid date`, async () => {
+  it.each(['1e13', '-5', '1e9', String(aYearAhead), '"NaN"', '"soon"', '"0x6553F100"'])(
+    'created_at %s gives the time of the answer, never an invalid date',
+    async (createdAt) => {
       s.emulator.answerNextWith('upload_attachment', {
         status: 200,
         body: `{"errcode":0,"type":"image","media_id":"MID-1","created_at":${createdAt}}`,
@@ -113,10 +104,10 @@ describe('hostile upstream answers become typed errors', () => {
       expect(result.createdAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(result.createdAt.getTime()).toBeLessThanOrEqual(after);
       expect(result.expiresAt.getTime() - result.createdAt.getTime()).toBe(3 * 86_400_000);
-      const warnings = s.t.logs.lines.filter((l) => l.includes('that is no time near now'));
+      const warnings = s.app.logs.lines.filter((l) => l.includes('that is no time near now'));
       expect(warnings).toHaveLength(1);
-    });
-  }
+    },
+  );
 
   it('warns about an invalid created_at once, not once per upload', async () => {
     for (let i = 0; i < 3; i++) {
@@ -126,7 +117,7 @@ describe('hostile upstream answers become typed errors', () => {
       });
       await upload();
     }
-    expect(s.t.logs.lines.filter((l) => l.includes('that is no time near now'))).toHaveLength(1);
+    expect(s.app.logs.lines.filter((l) => l.includes('that is no time near now'))).toHaveLength(1);
   });
 
   it('never quotes an invalid created_at in its warning: it is upstream text', async () => {
@@ -136,7 +127,7 @@ describe('hostile upstream answers become typed errors', () => {
       body: JSON.stringify({ errcode: 0, type: 'image', media_id: 'MID-1', created_at: token }),
     });
     await upload();
-    expect(s.t.logs.text).toContain('that is no time near now');
-    expect(s.t.logs.text).not.toContain(token.slice(0, 16));
+    expect(s.app.logs.text).toContain('that is no time near now');
+    expect(s.app.logs.text).not.toContain(token.slice(0, 16));
   });
 });

@@ -7,9 +7,8 @@ import {
   type AccessTokenProvider,
 } from '../../lib/index.js';
 import type { WecomEmulator } from '../../lib/testing/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(64, 48);
 const image = { mediaType: MediaType.Image, attachmentType: AttachmentType.Moment } as const;
@@ -32,7 +31,7 @@ function everythingOf(error: unknown, logs = ''): string {
   return [String(e), e.message, e.stack, e.errmsg, String(e.cause), logs].join('\n');
 }
 
-async function errorOf(t: TestingApp): Promise<unknown> {
+async function errorOf(t: TestApp): Promise<unknown> {
   return t.service.upload({ ...image, file: png, filename: 'a.png' }).catch((e: unknown) => e);
 }
 
@@ -41,36 +40,34 @@ describe('no token or secret in any shape', () => {
 
   it('the usual failures: a refreshed token, a reset, a refused upload', async () => {
     s.emulator.failNext('upload_attachment', 42001).failNext('upload_attachment', -1);
-    await s.t.service.upload({ ...image, file: png, filename: 'a.png' });
+    await s.app.service.upload({ ...image, file: png, filename: 'a.png' });
     s.emulator.resetNext('upload_attachment', 2);
-    const network = await errorOf(s.t);
+    const network = await errorOf(s.app);
     s.emulator.failNext('upload_attachment', 40004);
-    const api = await errorOf(s.t);
-    const everything = everythingOf(network, s.t.logs.text) + everythingOf(api);
-    expect(s.t.logs.lines.length).toBeGreaterThan(0);
+    const api = await errorOf(s.app);
+    const everything = everythingOf(network, s.app.logs.text) + everythingOf(api);
+    expect(s.app.logs.lines.length).toBeGreaterThan(0);
     expect(s.emulator.issuedTokens.length).toBe(2);
     for (const token of s.emulator.issuedTokens) expect(everything).not.toContain(token);
     expect(everything).not.toContain(s.emulator.corpSecret);
   });
 
-  for (const [shape, echo] of echoes) {
+  it.each(echoes)("upload_attachment's errmsg echoing %s", async (shape, echo) => {
     const secretShape = shape.startsWith('corpsecret');
-    it(`upload_attachment's errmsg echoing ${shape}`, async () => {
-      await s.t.service.upload({ ...image, file: png, filename: 'warm.png' });
-      const token = s.emulator.issuedTokens[0] ?? '';
-      const value = secretShape ? s.emulator.corpSecret : token;
-      answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
-      const error = await errorOf(s.t);
-      expect(error).toBeInstanceOf(WecomApiError);
-      expect((error as WecomApiError).errmsg).toContain('***');
-      const everything = everythingOf(error, s.t.logs.text);
-      expect(everything).not.toContain(value);
-      expect(everything).not.toContain(percentEncoded(value));
-      expect(decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25'))).not.toContain(
-        value,
-      );
-    });
-  }
+    await s.app.service.upload({ ...image, file: png, filename: 'warm.png' });
+    const token = s.emulator.issuedTokens[0] ?? '';
+    const value = secretShape ? s.emulator.corpSecret : token;
+    answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
+    const error = await errorOf(s.app);
+    expect(error).toBeInstanceOf(WecomApiError);
+    expect((error as WecomApiError).errmsg).toContain('***');
+    const everything = everythingOf(error, s.app.logs.text);
+    expect(everything).not.toContain(value);
+    expect(everything).not.toContain(percentEncoded(value));
+    expect(decodeURIComponent(everything.replace(/%(?![0-9a-f]{2})/gi, '%25'))).not.toContain(
+      value,
+    );
+  });
 
   it("gettoken's errmsg echoing corpsecret: S", async () => {
     answerWith(
@@ -79,12 +76,12 @@ describe('no token or secret in any shape', () => {
       40001,
       `invalid credential, corpsecret: ${s.emulator.corpSecret}`,
     );
-    const error = await errorOf(s.t);
-    expect(everythingOf(error, s.t.logs.text)).not.toContain(s.emulator.corpSecret);
+    const error = await errorOf(s.app);
+    expect(everythingOf(error, s.app.logs.text)).not.toContain(s.emulator.corpSecret);
   });
 
   it("a custom tokenProvider's token, echoed in every shape", async () => {
-    await s.t.service.upload({ ...image, file: png, filename: 'seed.png' });
+    await s.app.service.upload({ ...image, file: png, filename: 'seed.png' });
     const token = s.emulator.issuedTokens[0] ?? '';
     const provider: AccessTokenProvider = {
       getToken: () => Promise.resolve(token),
@@ -107,25 +104,23 @@ describe('no token or secret in any shape', () => {
 describe('no token or secret in an HTTP answer', () => {
   const s = emulatorSuite({ http: true });
 
-  for (const [shape, echo] of echoes) {
-    it(`the 502 body when errmsg echoes ${shape}`, async () => {
-      const post = () =>
-        supertest(s.h.url)
-          .post('/wecom/attachments?media_type=image&attachment_type=1')
-          .attach('media', png, 'a.png');
-      expect((await post()).status).toBe(201); // fetches the token
-      const value = shape.startsWith('corpsecret')
-        ? s.emulator.corpSecret
-        : (s.emulator.issuedTokens[0] ?? '');
-      answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
-      const res = await post();
-      expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({ errcode: 40004 });
-      expect(res.text).not.toContain(value);
-      expect(res.text).not.toContain(percentEncoded(value));
-      expect(s.h.logs.text).not.toContain(value);
-    });
-  }
+  it.each(echoes)('the 502 body when errmsg echoes %s', async (shape, echo) => {
+    const post = () =>
+      supertest(s.http.url)
+        .post('/wecom/attachments?media_type=image&attachment_type=1')
+        .attach('media', png, 'a.png');
+    expect((await post()).status).toBe(201); // fetches the token
+    const value = shape.startsWith('corpsecret')
+      ? s.emulator.corpSecret
+      : (s.emulator.issuedTokens[0] ?? '');
+    answerWith(s.emulator, 'upload_attachment', 40004, echo(value));
+    const res = await post();
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ errcode: 40004 });
+    expect(res.text).not.toContain(value);
+    expect(res.text).not.toContain(percentEncoded(value));
+    expect(s.http.logs.text).not.toContain(value);
+  });
 });
 
 function answerWith(

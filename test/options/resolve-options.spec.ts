@@ -254,11 +254,9 @@ describe('resolveOptions', () => {
     ],
     ['an empty ca list', { ...base, ca: [] }, /ca must name at least one certificate/],
   ];
-  for (const [what, options, message] of cases) {
-    it(`rejects ${what}`, () => {
-      expect(problemsOf(options)).toMatch(message);
-    });
-  }
+  it.each(cases)('rejects %s', (_what, options, message) => {
+    expect(problemsOf(options)).toMatch(message);
+  });
 
   it('lists every problem at once, and never quotes the secret', () => {
     const message = problemsOf({

@@ -3,13 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WECOM_STORE } from '../../lib/wecom-media.constants.js';
 import { AttachmentType, MediaType, RedisStore } from '../../lib/index.js';
 import type { FallbackStore } from '../../lib/store/fallback.store.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
-import { bootApp, type TestingApp } from '../helpers/testing-app.js';
 
 const png = makePng(32, 32);
-const upload = (t: TestingApp, name: string) =>
+const upload = (t: TestApp, name: string) =>
   t.service.upload({
     file: png,
     filename: name,
@@ -31,7 +30,7 @@ describe.skipIf(!requireRedisServer())('Redis trouble never fails an upload', ()
   });
 
   /** A replica in this process: its own app, its own Redis client. */
-  async function replica(): Promise<TestingApp> {
+  async function replica(): Promise<TestApp> {
     const client = new Redis(server.url, {
       commandTimeout: 300,
       maxRetriesPerRequest: 0,

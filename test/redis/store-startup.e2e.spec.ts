@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentType, MediaType, RedisStore } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { freePort, RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
-import { bootApp } from '../helpers/testing-app.js';
 
 const png = makePng(32, 32);
 

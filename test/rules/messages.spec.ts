@@ -130,16 +130,17 @@ describe('the messages, in English and in Chinese', () => {
     expect(Object.keys(ZH).toSorted()).toEqual(Object.keys(EN_MESSAGES).toSorted());
   });
 
-  for (const [name, call, values] of samples) {
-    it(`${name}: both languages state the values; Chinese is Chinese`, () => {
+  it.each(samples)(
+    '%s: both languages state the values; Chinese is Chinese',
+    (_name, call, values) => {
       for (const messages of [EN_MESSAGES, ZH]) {
         const text = call(messages);
         for (const value of values) expect(text).toContain(value);
       }
       expect(call(ZH)).toMatch(CJK);
       expect(call(ZH)).not.toBe(call(EN_MESSAGES));
-    });
-  }
+    },
+  );
 
   // What the user can act on: every message about their file or their configuration ends with
   // what to do, in both languages. (Not the ones that only report: busy, timeouts, aborts.)
@@ -175,12 +176,13 @@ describe('the messages, in English and in Chinese', () => {
   ]);
   const EN_STEP =
     /[:;] (?:e\.g\. )?(?:send|use|give|convert|trim|resize|compress|re-encode|export|shorten|name|check|add|look|try|fix)\b/;
-  for (const [name, call] of samples.filter(([n]) => ACTIONABLE.has(n))) {
-    it(`${name}: says what to do next, in both languages`, () => {
+  it.each(samples.filter(([n]) => ACTIONABLE.has(n)))(
+    '%s: says what to do next, in both languages',
+    (_name, call) => {
       expect(call(EN_MESSAGES)).toMatch(EN_STEP);
       expect(call(ZH)).toMatch(/[：；，]请/);
-    });
-  }
+    },
+  );
 
   it("uses the WeCom docs' own terms", () => {
     const image = { format: 'jpeg', width: 4032, height: 3024 } as const;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { AttachmentType, MediaType } from '../../lib/index.js';
-import { emulatorSuite } from '../helpers/emulator-suite.js';
+import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
 /** When set, the next fs.read asks for fewer bytes: a short read, as POSIX allows (NFS, FUSE). */
@@ -31,7 +31,7 @@ describe('a file read short', () => {
     it(`${name}: read on to its end, so WeCom gets every byte, and the cache keeps the whole file`, async () => {
       const path = fixturePath(name);
       next.shorten = 0.6;
-      await s.t.service.upload({ file: path, mediaType, attachmentType: AttachmentType.Moment });
+      await s.app.service.upload({ file: path, mediaType, attachmentType: AttachmentType.Moment });
       expect(next.shorten).toBeUndefined(); // the short read did happen
       expect(s.emulator.uploads.at(-1)?.upload?.sha256).toBe(sha256(readFileSync(path)));
     });
