@@ -133,17 +133,26 @@ export class WecomHttpClient implements OnModuleDestroy {
       if (this.closed) throw new WecomAbortedError('shutdown');
       attempts += 1;
       let token: string | undefined;
+      let tokenFailure: unknown;
       let response: AxiosResponse<string>;
       try {
         // Each attempt is a call WeCom counts, and holds one of the corp's places while it runs.
         // The token is taken once the place is: one taken before a long wait may have expired.
         response = await this.limits.run(req, async () => {
-          token = req.tokens ? await req.tokens.get(req.signal) : undefined;
+          token = req.tokens
+            ? await req.tokens.get(req.signal).catch((error: unknown) => {
+                tokenFailure = error;
+                throw error;
+              })
+            : undefined;
           // A custom provider's tokens are redacted like the module's own.
           if (token !== undefined) this.redactor.addToken(token);
           return this.send(req, token);
         });
       } catch (error) {
+        // The token's own failure (gettoken's errcode, network, cool-down) reaches the caller as
+        // it is: it names its API, not this call's.
+        if (error === tokenFailure) throw error;
         if (error instanceof WecomTimeoutError)
           throw new WecomTimeoutError(req.api, this.options.timeoutMs, attempts);
         if (!(error instanceof WecomNetworkError)) throw error;

@@ -127,19 +127,20 @@ export const EN_MESSAGES: Messages = {
     'the corp of this request could not be resolved (the controller option corpId failed; see the server log)',
   corpUnresolved: () =>
     'this request names no corp (the controller option corpId found none): sign in as a member of a corp, or fix the resolver',
-  urlScheme: (actual) => `only http: and https: URLs are downloaded, not ${actual}`,
+  urlScheme: (actual) =>
+    `only http: and https: URLs are downloaded, not ${actual}: use an http(s) URL`,
   urlHost: (host, listed) =>
     listed === 0
-      ? `${host} is not allowed: no host is until urlSources.allowedHosts lists some`
-      : `${host} is not in urlSources.allowedHosts (${listed} ${listed === 1 ? 'entry' : 'entries'}): list it to download from it`,
+      ? `${host} is not allowed, nor is any host until urlSources.allowedHosts lists some: add it there`
+      : `${host} is not in urlSources.allowedHosts (${listed} ${listed === 1 ? 'entry' : 'entries'}): add it there to download from it`,
   urlAddress: (host, address, addressClass) =>
-    `${host} resolves to ${address}, a ${addressClass} address; only public addresses are downloaded from, unless urlSources.allowedHosts lists the address itself`,
+    `${host} resolves to ${address}, a ${addressClass} address, and only public addresses are downloaded from: use a public host, or add the address itself to urlSources.allowedHosts`,
   urlRedirects: (limit, url) =>
-    `${url} redirected more than ${limit} ${limit === 1 ? 'time' : 'times'} (urlSources.maxRedirects): link to the file itself`,
+    `${url} redirected more than ${limit} ${limit === 1 ? 'time' : 'times'} (urlSources.maxRedirects): use a link to the file itself`,
   urlTooLarge: (limit, actual, url) =>
-    `${url} declares ${bytes(actual)}, over the limit of ${bytes(limit)}: link to a smaller file`,
+    `${url} declares ${bytes(actual)}, over the limit of ${bytes(limit)}: send a smaller file`,
   sourceFailed: (kind) =>
-    `the ${kind === 'url' ? 'URL' : kind} given as the file could not be read`,
+    `the ${kind === 'url' ? 'URL' : kind} given as the file could not be read: check it and try again`,
   corpInvalid: () => 'corpId must be a corp id ("ww…": letters, digits, _ or -); give a valid one',
   corpNotServed: (served, asked) =>
     `this module holds the secret of corp ${served} only, not of ${asked}: use secretFor or suite to serve several corps`,

@@ -132,18 +132,18 @@ export const ZH_CN_MESSAGES: Messages = {
   corpResolverFailed: () => '无法确定此请求所属的企业（控制器选项 corpId 出错，详见服务端日志）',
   corpUnresolved: () =>
     '无法确定此请求所属的企业（控制器的 corpId 选项未返回企业）：请以企业成员身份登录，或检查该函数',
-  urlScheme: (actual) => `只下载 http: 和 https: 的 URL，不支持 ${actual}`,
+  urlScheme: (actual) => `只下载 http: 和 https: 的 URL，不支持 ${actual}：请使用 http(s) URL`,
   urlHost: (host, listed) =>
     listed === 0
-      ? `不允许从 ${host} 下载：urlSources.allowedHosts 未列出任何主机`
+      ? `不允许从 ${host} 下载，urlSources.allowedHosts 未列出任何主机：请将其列入`
       : `${host} 不在 urlSources.allowedHosts（共 ${listed} 项）中：请将其列入后再下载`,
   urlAddress: (host, address, addressClass) =>
-    `${host} 解析到 ${address}，属于 ${addressClass} 地址；只从公网地址下载，除非 urlSources.allowedHosts 列出了该地址本身`,
+    `${host} 解析到 ${address}，属于 ${addressClass} 地址，只从公网地址下载：请使用公网主机，或在 urlSources.allowedHosts 中列出该地址本身`,
   urlRedirects: (limit, url) =>
     `${url} 重定向超过 ${limit} 次（urlSources.maxRedirects）：请直接链接到文件本身`,
   urlTooLarge: (limit, actual, url) =>
-    `${url} 声明的大小为 ${bytes(actual)}，超过上限 ${bytes(limit)}：请链接到更小的文件`,
-  sourceFailed: (kind) => `无法读取作为文件提供的${SOURCE_KINDS[kind]}`,
+    `${url} 声明的大小为 ${bytes(actual)}，超过上限 ${bytes(limit)}：请发送更小的文件`,
+  sourceFailed: (kind) => `无法读取作为文件提供的${SOURCE_KINDS[kind]}：请检查后重试`,
   corpInvalid: () => 'corpId 不是有效的企业 ID（"ww…"：字母、数字、_ 或 -），请提供正确的企业 ID',
   corpNotServed: (served, asked) =>
     `此模块只有企业 ${served} 的 Secret，没有 ${asked} 的，请使用 secretFor 或 suite 服务多个企业`,

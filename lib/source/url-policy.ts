@@ -36,7 +36,7 @@ const NOT_A_HOST = /[/?#@\\\s%*]/;
  * '[2001:db8::1]' (optionally :port). Names are matched as the WHATWG URL parser writes them
  * (lower case, punycode, IPv4 in dotted decimal), so `http://2130706433/` is 127.0.0.1.
  *
- * @internal
+ *
  */
 export class UrlPolicy {
   private readonly entries: readonly HostEntry[];

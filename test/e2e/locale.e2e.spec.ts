@@ -75,7 +75,7 @@ describe("locale 'zh-CN': violations and HTTP errors in Chinese", () => {
     expect(refused.body).toMatchObject({
       errcode: 40004,
       message:
-        '企业微信接口 /cgi-bin/media/upload_attachment 返回错误码 40004（invalid media type）：media_type 与文件不符，请以 image 上传图片、以 video 上传视频',
+        '企业微信接口 /cgi-bin/media/upload_attachment 返回错误码 40004：media_type 与文件不符，请以 image 上传图片、以 video 上传视频',
     });
     s.emulator.failNext('upload_attachment', 45009);
     const limited = await post('media_type=image&attachment_type=2').attach(

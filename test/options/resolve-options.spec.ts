@@ -68,6 +68,11 @@ describe('resolveOptions', () => {
     });
   });
 
+  it('keeps the module’s fit.concurrency (a call’s fit never changes it)', () => {
+    const resolved = resolveOptions({ ...base, fit: { concurrency: 3, timeoutMs: 300 } });
+    expect(resolved.fit).toMatchObject({ concurrency: 3, timeoutMs: 300 });
+  });
+
   it('derives the refresh lock from timeoutMs, and keeps partial overrides whole', () => {
     const resolved = resolveOptions({
       ...base,

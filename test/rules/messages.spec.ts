@@ -122,6 +122,25 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
   ['wecomUnreachable', (m) => m.wecomUnreachable('/cgi-bin/x', 'ECONNRESET'), ['ECONNRESET']],
   ['wecomGarbled', (m) => m.wecomGarbled('/cgi-bin/x', 502, 'an HTML page'), ['502']],
   ['aborted', (m) => m.aborted('shutdown'), []],
+  ['fitTimeout', (m) => m.fitTimeout(300), ['300', 'fit.timeoutMs']],
+  ['urlScheme', (m) => m.urlScheme('ftp:'), ['ftp:']],
+  ['urlHost', (m) => m.urlHost('cdn.example.com:443', 2), ['cdn.example.com:443', '2']],
+  [
+    'urlAddress',
+    (m) => m.urlAddress('cdn.example.com:443', '10.0.0.1', 'private'),
+    ['cdn.example.com:443', '10.0.0.1', 'private'],
+  ],
+  [
+    'urlRedirects',
+    (m) => m.urlRedirects(3, 'https://cdn.example.com/a.jpg'),
+    ['3', 'https://cdn.example.com/a.jpg'],
+  ],
+  [
+    'urlTooLarge',
+    (m) => m.urlTooLarge(10_485_760, 20_000_000, 'https://cdn.example.com/a.jpg'),
+    ['10485760', '20000000', 'https://cdn.example.com/a.jpg'],
+  ],
+  ['sourceFailed', (m) => m.sourceFailed('url'), ['URL']],
 ];
 
 describe('the messages, in English and in Chinese', () => {
@@ -173,6 +192,13 @@ describe('the messages, in English and in Chinese', () => {
     'wecomRateLimited',
     'heldBack',
     'wecomBusy',
+    'fitTimeout',
+    'urlScheme',
+    'urlHost',
+    'urlAddress',
+    'urlRedirects',
+    'urlTooLarge',
+    'sourceFailed',
   ]);
   const EN_STEP =
     /[:;] (?:e\.g\. )?(?:send|use|give|convert|trim|resize|compress|re-encode|export|shorten|name|check|add|look|try|fix)\b/;
