@@ -1,17 +1,13 @@
+import { gpsIfdSpans, holdsGpsIfd, looksLikeGpsIfd, valueSpans } from './gps-ifd.js';
 import {
   ifdSize,
-  read16,
-  read32,
   readIfd,
   readNumbers,
   readTiffHeader,
   TYPE_IFD,
-  TYPE_RATIONAL,
-  TYPE_SRATIONAL,
   write16,
   write32,
   type Ifd,
-  type IfdEntry,
   type Span,
   type Tiff,
 } from './tiff.js';
@@ -41,10 +37,6 @@ const DATA_TAGS: readonly (readonly [number, number])[] = [
 const MAX_IFDS = 32;
 /** Strips or tiles of one IFD: a thumbnail has a handful. */
 const MAX_DATA_SPANS = 256;
-/** GPS tags run from GPSVersionID (0x00) to GPSHPositioningError (0x1F). */
-const MAX_GPS_TAG = 0x1f;
-const GPS_LATITUDE = 0x02;
-const GPS_LONGITUDE = 0x04;
 
 /**
  * Removes the GPS IFD and the serial numbers from a TIFF block (the payload of a JPEG APP1 after
@@ -52,31 +44,32 @@ const GPS_LONGITUDE = 0x04;
  * Entries go from their IFD, the entries after them shifting up; then every byte that no kept
  * entry reaches is zeroed, so the GPS IFD, its values, the serial numbers and whatever else was
  * unreachable (e.g. GPS values whose offsets were damaged) are no longer in the file. A GPS IFD
- * that nothing points at, as some tools leave behind when they "remove" the location, counts.
+ * reached by another pointer, or by none (as tools that "remove" the location leave it), counts.
  */
 export function removeExifLocation(bytes: Uint8Array): ExifOutcome {
   const head = readTiffHeader(bytes);
-  if (head === undefined) return 'damaged';
+  const walked = head && walkIfds(head.tiff, head.ifd0);
+  if (head === undefined || walked === undefined) return 'damaged';
   const { tiff } = head;
-  const ifds = walkIfds(tiff, head.ifd0);
-  if (ifds === undefined) return 'damaged';
+  const { ifds, strayGps } = walked;
 
   const removed = new Set<'gps' | 'serial'>();
   const kept: Span[] = [{ start: 0, end: 8 }];
+  const erased: Span[] = strayGps.flatMap((at) => gpsIfdSpans(tiff, at));
   const referenced: Span[] = [];
-  const erased: Span[] = [];
+  if (strayGps.length > 0) removed.add('gps');
   for (const ifd of ifds) {
     const keptEntries = ifd.entries.filter((e) => !REMOVED_TAGS.has(e.tag));
     kept.push({ start: ifd.at, end: ifd.at + ifdSize(keptEntries.length) });
-    for (const entry of keptEntries) kept.push(...valueSpans(entry));
-    kept.push(...dataSpans(tiff, ifd));
+    kept.push(...keptEntries.flatMap(valueSpans), ...dataSpans(tiff, ifd));
     referenced.push({ start: ifd.at, end: ifd.at + ifdSize(ifd.entries.length) });
     for (const entry of ifd.entries) {
       const kind = REMOVED_TAGS.get(entry.tag);
       if (kind === undefined) continue;
       removed.add(kind);
       erased.push(...valueSpans(entry));
-      if (kind === 'gps') erased.push(...gpsSpans(tiff, entry));
+      const [gps] = kind === 'gps' ? readNumbers(tiff, entry, 1) : [];
+      if (gps !== undefined) erased.push(...gpsIfdSpans(tiff, gps));
     }
   }
   referenced.push(...kept, ...erased);
@@ -84,22 +77,33 @@ export function removeExifLocation(bytes: Uint8Array): ExifOutcome {
   if (removed.size === 0) return undefined;
 
   for (const ifd of ifds) dropEntries(tiff, ifd);
+  // The GPS IFD and serial values are erased even where a kept entry claims them too.
   for (const span of [...gaps(kept, bytes.length), ...erased]) bytes.fill(0, span.start, span.end);
   return removed;
 }
 
-/** IFD0 and the IFDs it leads to, each once; undefined if one of them does not fit in the block. */
-function walkIfds(tiff: Tiff, ifd0: number): Ifd[] | undefined {
+/**
+ * IFD0 and the IFDs it leads to, each once, and the offsets of IFDs among them that are GPS IFDs
+ * whatever pointed at them. Undefined if one does not fit in the block or has an entry of a type
+ * EXIF does not define (a sign that a damaged offset led into other data).
+ */
+function walkIfds(tiff: Tiff, ifd0: number): { ifds: Ifd[]; strayGps: number[] } | undefined {
   const ifds: Ifd[] = [];
+  const strayGps: number[] = [];
   const seen = new Set<number>();
   // IFD0, IFD1 (the thumbnail's) and so on are a chain; sub-IFDs' next offsets are not followed.
   const queue: { at: number; inChain: boolean }[] = [{ at: ifd0, inChain: true }];
   for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
     const { at, inChain } = item;
-    if ((at === 0 && ifds.length > 0) || seen.has(at)) continue; // 0 ends a chain; a revisit is a loop
+    if ((at === 0 && seen.size > 0) || seen.has(at)) continue; // 0 ends a chain; a revisit is a loop
     seen.add(at);
     const ifd = readIfd(tiff, at);
-    if (ifd === undefined || ifds.length === MAX_IFDS) return undefined;
+    if (ifd === undefined || seen.size > MAX_IFDS) return undefined;
+    if (looksLikeGpsIfd(tiff, at)) {
+      strayGps.push(at);
+      continue;
+    }
+    if (ifd.entries.some((e) => e.type < 1 || e.type > TYPE_IFD)) return undefined;
     ifds.push(ifd);
     if (inChain) queue.push({ at: ifd.next, inChain: true });
     for (const entry of ifd.entries) {
@@ -109,22 +113,7 @@ function walkIfds(tiff: Tiff, ifd0: number): Ifd[] | undefined {
       if (queue.length > MAX_IFDS) return undefined; // pointers by the thousand: built to make us work
     }
   }
-  return ifds;
-}
-
-/** An entry's value when it lies outside the entry (inline values move with the entry). */
-function valueSpans(entry: IfdEntry): Span[] {
-  const { value } = entry;
-  return value !== undefined && value.start !== entry.at + 8 ? [value] : [];
-}
-
-/** The GPS IFD an entry points at, its table and its values, when the table fits in the block. */
-function gpsSpans(tiff: Tiff, entry: IfdEntry): Span[] {
-  const [at] = readNumbers(tiff, entry, 1);
-  const gps = at === undefined ? undefined : readIfd(tiff, at);
-  if (gps === undefined) return [];
-  const table = { start: gps.at, end: gps.at + ifdSize(gps.entries.length) };
-  return [table, ...gps.entries.flatMap((e) => valueSpans(e))];
+  return { ifds, strayGps };
 }
 
 /** The thumbnail, strips or tiles an IFD gives by offset and length, where they fit in the block. */
@@ -134,9 +123,8 @@ function dataSpans(tiff: Tiff, ifd: Ifd): Span[] {
     const offsets = ifd.entries.find((e) => e.tag === offsetTag);
     const lengths = ifd.entries.find((e) => e.tag === lengthTag);
     if (offsets === undefined || lengths === undefined) continue;
-    const starts = readNumbers(tiff, offsets, MAX_DATA_SPANS);
     const sizes = readNumbers(tiff, lengths, MAX_DATA_SPANS);
-    starts.forEach((start, i) => {
+    readNumbers(tiff, offsets, MAX_DATA_SPANS).forEach((start, i) => {
       const end = start + (sizes[i] ?? 0);
       if (end > start && end <= tiff.bytes.length) spans.push({ start, end });
     });
@@ -146,8 +134,8 @@ function dataSpans(tiff: Tiff, ifd: Ifd): Span[] {
 
 /**
  * Takes the removed entries out of an IFD's table: the entries after them shift up, the count
- * and the next-IFD offset follow, and the freed 12 bytes an entry are zeroed (by the caller's
- * sweep of unreached bytes).
+ * and the next-IFD offset follow, and the 12 bytes an entry frees are left to the sweep of
+ * unreached bytes, which zeroes them.
  */
 function dropEntries(tiff: Tiff, ifd: Ifd): void {
   const keep = ifd.entries.filter((e) => !REMOVED_TAGS.has(e.tag));
@@ -159,50 +147,12 @@ function dropEntries(tiff: Tiff, ifd: Ifd): void {
 
 /** The parts of [0, length) that no span covers. */
 function gaps(spans: readonly Span[], length: number): Span[] {
-  const sorted = spans.toSorted((a, b) => a.start - b.start);
   const out: Span[] = [];
   let at = 0;
-  for (const { start, end } of sorted) {
+  for (const { start, end } of spans.toSorted((a, b) => a.start - b.start)) {
     if (start > at) out.push({ start: at, end: Math.min(start, length) });
     at = Math.max(at, end);
   }
   if (at < length) out.push({ start: at, end: length });
   return out;
-}
-
-/**
- * Whether bytes no IFD reaches hold what looks like a GPS IFD with a position in it: at an even
- * offset (TIFF aligns IFDs on words), 1 to 32 entries, GPS tags (0x00–0x1F) in ascending order,
- * field types EXIF defines, and a GPSLatitude or GPSLongitude of three rationals. Old cameras'
- * padding and leftover thumbnails never look like that; a GPS IFD cut loose from its pointer
- * (by a tool that "removed" the location, or by damage) does.
- */
-function holdsGpsIfd(tiff: Tiff, gap: Span): boolean {
-  for (let at = gap.start + (gap.start % 2); at + ifdSize(1) <= gap.end; at += 2) {
-    if (looksLikeGpsIfd(tiff, at, gap.end)) return true;
-  }
-  return false;
-}
-
-function looksLikeGpsIfd(tiff: Tiff, at: number, end: number): boolean {
-  const count = read16(tiff, at);
-  if (count < 1 || count > MAX_GPS_TAG + 1 || at + ifdSize(count) > end) return false;
-  let previous = -1;
-  let position = false;
-  for (let i = 0; i < count; i++) {
-    const entry = at + 2 + 12 * i;
-    const tag = read16(tiff, entry);
-    const type = read16(tiff, entry + 2);
-    if (tag > MAX_GPS_TAG || tag <= previous || type < 1 || type > TYPE_IFD) return false;
-    const rationals = type === TYPE_RATIONAL || type === TYPE_SRATIONAL;
-    if (
-      (tag === GPS_LATITUDE || tag === GPS_LONGITUDE) &&
-      rationals &&
-      read32(tiff, entry + 4) === 3
-    ) {
-      position = true;
-    }
-    previous = tag;
-  }
-  return position;
 }

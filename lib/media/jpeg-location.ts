@@ -14,6 +14,9 @@ const SOI = 0xd8;
 /** Markers that stand alone, with no length: TEM and RST0–7. */
 const isStandalone = (marker: number): boolean =>
   marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+/** Start-of-frame markers: C0–CF but for DHT (C4), JPG (C8) and DAC (CC). */
+const isStartOfFrame = (marker: number): boolean =>
+  marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
 /**
  * The bound on one walk, hostile file or not. The window reads 4 KiB at first and grows to 64 KiB
@@ -33,8 +36,9 @@ const MAX_SEGMENTS = 65_536;
  * reading each, and stops at SOS: the entropy-coded data, and all after it, is passed on unread.
  * APP1 EXIF and XMP segments are edited in place; extended XMP, any other APP1 and any segment
  * that carries EXIF or XMP where neither belongs are dropped. When the segments break off (a
- * byte where a marker must be, a segment past the end of the file, the read bound reached), the
- * segment before the break may be the one whose length lied: it and the rest of the file go.
+ * byte where a marker must be, SOS before any frame header, a segment past the end of the file,
+ * the read bound reached), the segment before the break may be the one whose length lied: it and
+ * the rest of the file go.
  */
 export async function planJpegCut(file: ByteReader): Promise<LocationCut | undefined> {
   const plan = new CutPlan();
@@ -65,10 +69,11 @@ function breakOff({ plan, lastSegment }: Walk): void {
 async function walkSegments(file: ReadWindow, walk: Walk): Promise<boolean> {
   const { plan } = walk;
   const soi = await file.get(0, 2);
-  if (soi[0] !== 0xff || soi[1] !== SOI) return true; // not a JPEG: nothing to plan
+  if (soi[0] !== 0xff || soi[1] !== SOI) return false; // not the JPEG it was said to be: none of it goes
   plan.keep(0, 2);
   walk.lastSegment = plan.mark;
   let offset = 2;
+  let framed = false;
   for (let segments = 0; segments < MAX_SEGMENTS; segments++) {
     if (offset >= file.size) return true;
     const header = file.peek(offset, 4) ?? (await file.get(offset, 4));
@@ -87,13 +92,17 @@ async function walkSegments(file: ReadWindow, walk: Walk): Promise<boolean> {
       continue;
     }
     if (marker === SOS || marker === EOI) {
+      // Image data comes after its frame header (T.81 B.2.1); before one, the marker is damage.
+      if (!framed) return false;
       plan.keep(offset, file.size);
       return true;
     }
-    if (marker === SOI || marker === 0x00 || header.length < 4) return false;
+    // 0x00 is no marker, 0x02–0xBF are reserved (T.81 B.1.1.3): either is damage, as is a second SOI.
+    if (marker === SOI || marker < 0xc0 || header.length < 4) return false;
     const end = offset + 2 + u16(header, 2);
     if (end < offset + 4 || end > file.size) return false;
     walk.lastSegment = plan.mark;
+    framed ||= isStartOfFrame(marker);
     planSegment(plan, marker, offset, await file.get(offset, end - offset));
     offset = end;
   }

@@ -15,7 +15,8 @@ export type { BodyPiece, LocationCut, RemovedMetadata } from './cut-plan.js';
  *
  * Never throws for bad bytes and never sends a location it could not walk past: a block it
  * cannot walk safely is dropped whole, and a file whose structure breaks off is sent only up to
- * the break.
+ * the break (the segment or chunk before it excluded, as its length may be the lie). A file that
+ * does not even start as `format` says breaks off at its first byte: the cut is empty.
  *
  * @returns undefined when there is nothing to remove, so the file goes byte for byte, and for
  * formats other than JPEG and PNG.

@@ -24,16 +24,22 @@ const XMP_MARKS = [
   'adobe:ns:meta',
 ].map((mark) => Buffer.from(mark, 'latin1'));
 
-/** A TIFF header, as an eXIf chunk starts: "II*\0" or "MM\0*". */
+/** A TIFF header, as EXIF starts: "II*\0" or "MM\0*". */
 const TIFF_HEADERS = [Buffer.from('II*\0', 'latin1'), Buffer.from('MM\0*', 'latin1')];
+/** How far into a segment or chunk a TIFF header is looked for: past a damaged "Exif\0\0". */
+const TIFF_HEADER_WITHIN = 16;
+/** The one segment that is TIFF-shaped and not EXIF: the Multi-Picture Format's APP2 (CIPA DC-007). */
+const MPF = Buffer.from('MPF\0', 'latin1');
 
 /**
  * Which metadata `bytes` (a segment's or chunk's data) seem to carry: `'exif'` for an EXIF or TIFF
- * header or a Photoshop EXIF resource, `'xmp'` for an XMP packet or its namespace, else undefined.
+ * header (near the start, MPF's aside) or a Photoshop EXIF resource, `'xmp'` for an XMP packet or
+ * its namespace, else undefined.
  */
 export function carriedMetadata(bytes: Uint8Array): 'exif' | 'xmp' | undefined {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (TIFF_HEADERS.some((header) => view.subarray(0, 4).equals(header))) return 'exif';
+  const head = view.subarray(0, TIFF_HEADER_WITHIN + 3);
+  if (!head.subarray(0, 4).equals(MPF) && TIFF_HEADERS.some((h) => head.includes(h))) return 'exif';
   if (EXIF_MARKS.some((mark) => view.includes(mark))) return 'exif';
   if (XMP_MARKS.some((mark) => view.includes(mark))) return 'xmp';
   return undefined;

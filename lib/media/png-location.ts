@@ -34,8 +34,8 @@ const KEYWORD_BYTES = 80;
 /**
  * Plans a PNG without its location. Walks the chunks to IEND, eXIf and text chunks before or after
  * the image data alike, reading IDAT headers only. eXIf and XMP text chunks are edited (their CRC
- * recomputed); a damaged one, ImageMagick's hex profiles of EXIF or XMP, and any chunk that
- * carries EXIF or XMP where neither belongs are dropped. When the chunks break off (a length or
+ * recomputed); any chunk with a bad CRC, ImageMagick's hex profiles of EXIF or XMP, and any chunk
+ * that carries EXIF or XMP where neither belongs are dropped. When the chunks break off (a length or
  * type that cannot be, a chunk past the end of the file, the read bound reached), the chunk before
  * the break may be the one whose length lied: it and the rest of the file go.
  */
@@ -66,7 +66,7 @@ function breakOff({ plan, lastChunk }: Walk): void {
 /** Plans every chunk to IEND; false when the chunks break off before it. */
 async function walkChunks(file: ReadWindow, walk: Walk): Promise<boolean> {
   const { plan } = walk;
-  if (!startsWith(await file.get(0, 8), PNG_SIGNATURE)) return true; // not a PNG: nothing to plan
+  if (!startsWith(await file.get(0, 8), PNG_SIGNATURE)) return false; // not a PNG: none of it goes
   plan.keep(0, 8);
   walk.lastChunk = plan.mark;
   let offset = 8;
@@ -116,17 +116,16 @@ async function planChunk(
   // A copy, never the reader's bytes (Buffer's slice would share them): it may be edited in place.
   const chunk = new Uint8Array(await file.get(start, end - start));
   const data = chunk.subarray(8, chunk.length - 4);
-  if (type === 'eXIf' || role === 'xmp') {
-    const kind = type === 'eXIf' ? 'exif' : 'xmp';
-    // A CRC that does not match: decoders skip the chunk, and we cannot tell what was meant.
-    if (crc32(chunk.subarray(4, chunk.length - 4)) !== u32(chunk, chunk.length - 4)) {
-      return plan.remove(kind);
-    }
-    return kind === 'exif' ? planExif(plan, chunk, start) : planXmp(plan, type, chunk, start);
+  const kind = type === 'eXIf' ? 'exif' : role === 'xmp' ? 'xmp' : carriedMetadata(data);
+  // A CRC that does not match: decoders skip such a chunk, and what it was cannot be told (an
+  // eXIf whose type and header were both damaged carries no mark of EXIF), so it goes.
+  if (crc32(chunk.subarray(4, chunk.length - 4)) !== u32(chunk, chunk.length - 4)) {
+    return kind === undefined ? plan.remove('exif', 'xmp') : plan.remove(kind);
   }
-  const carried = carriedMetadata(data);
-  if (carried === undefined) plan.keep(start, end);
-  else plan.remove(carried);
+  if (type === 'eXIf') return planExif(plan, chunk, start);
+  if (role === 'xmp') return planXmp(plan, type, chunk, start);
+  if (kind === undefined) plan.keep(start, end);
+  else plan.remove(kind);
 }
 
 /** An eXIf chunk, given whole and copied: edited in place, its CRC recomputed. */
