@@ -56,13 +56,13 @@ export function removeExifLocation(bytes: Uint8Array): ExifOutcome {
   const removed = new Set<'gps' | 'serial'>();
   const kept: Span[] = [{ start: 0, end: 8 }];
   const erased: Span[] = strayGps.flatMap((at) => gpsIfdSpans(tiff, at));
-  const referenced: Span[] = [];
+  const tables: Span[] = [];
   if (strayGps.length > 0) removed.add('gps');
   for (const ifd of ifds) {
     const keptEntries = ifd.entries.filter((e) => !REMOVED_TAGS.has(e.tag));
     kept.push({ start: ifd.at, end: ifd.at + ifdSize(keptEntries.length) });
     kept.push(...keptEntries.flatMap(valueSpans), ...dataSpans(tiff, ifd));
-    referenced.push({ start: ifd.at, end: ifd.at + ifdSize(ifd.entries.length) });
+    tables.push({ start: ifd.at, end: ifd.at + ifdSize(ifd.entries.length) });
     for (const entry of ifd.entries) {
       const kind = REMOVED_TAGS.get(entry.tag);
       if (kind === undefined) continue;
@@ -72,8 +72,9 @@ export function removeExifLocation(bytes: Uint8Array): ExifOutcome {
       if (gps !== undefined) erased.push(...gpsIfdSpans(tiff, gps));
     }
   }
-  referenced.push(...kept, ...erased);
-  if (gaps(referenced, bytes.length).some((gap) => holdsGpsIfd(tiff, gap))) removed.add('gps');
+  // Where no pointer led to a GPS IFD, one may lie where nothing points.
+  const unreached = removed.has('gps') ? [] : gaps([...tables, ...kept, ...erased], bytes.length);
+  if (unreached.some((gap) => holdsGpsIfd(tiff, gap))) removed.add('gps');
   if (removed.size === 0) return undefined;
 
   for (const ifd of ifds) dropEntries(tiff, ifd);

@@ -36,7 +36,7 @@ export class ReadWindow {
     const held = this.peek(offset, length);
     if (held !== undefined) return held;
     const windowEnd = this.start + this.bytes.length;
-    const readingOn = offset >= this.start && offset <= windowEnd + NEAR;
+    const readingOn = this.bytes.length > 0 && offset >= this.start && offset <= windowEnd + NEAR;
     this.span = readingOn ? Math.min(this.span * 2, this.max) : this.first;
     this.bytes = await this.reader.read(offset, Math.max(length, this.span));
     this.start = offset;

@@ -5,12 +5,15 @@
  */
 export type XmpOutcome = ReadonlySet<'gps' | 'serial'> | 'damaged' | undefined;
 
+type Kind = 'gps' | 'serial';
+
 /** Local names of serial-number properties: aux:SerialNumber, exifEX:BodySerialNumber and kin. */
 const SERIAL_NAMES = new Set(['serialnumber', 'bodyserialnumber', 'cameraserialnumber']);
 const SPACE = 0x20;
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
+const COLON = 0x3a;
 
 /**
  * Blanks, with spaces of the same length, every XMP property that gives a position or a serial
@@ -21,28 +24,29 @@ const SLASH = 0x2f;
  *
  * Walks the packet's markup to its end and refuses what it cannot walk: UTF-16 or UTF-32 text, a
  * DOCTYPE (whose entities could spell a property we would not see), unclosed or mismatched tags.
+ * Names are compared as bytes, never made into strings: this runs on every photo sent.
  */
 export function removeXmpLocation(bytes: Uint8Array): XmpOutcome {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  const found = new Set<'gps' | 'serial'>();
-  const blank = (start: number, end: number, kind: 'gps' | 'serial'): void => {
+  const found = new Set<Kind>();
+  const blank = (start: number, end: number, kind: Kind): void => {
     text.fill(SPACE, start, end);
     found.add(kind);
   };
-  const open: { name: string; start: number; kind: 'gps' | 'serial' | undefined }[] = [];
+  const open: { name: Name; start: number; kind: Kind | undefined }[] = [];
   for (let at = text.indexOf(LT); at >= 0;) {
     const markup = readMarkup(text, at);
     if (markup === undefined) return 'damaged';
-    if (markup.type === 'other') {
+    if (markup.type === 'quoted') {
       const kind = kindInText(text.toString('latin1', at, markup.end));
       if (kind !== undefined) blank(at, markup.end, kind);
     } else if (markup.type === 'end') {
       const element = open.pop();
-      if (element === undefined || element.name !== markup.name) return 'damaged';
+      if (element === undefined || !sameName(text, element.name, markup.name)) return 'damaged';
       if (element.kind !== undefined) blank(element.start, markup.end, element.kind);
     } else {
       for (const attribute of markup.removed) blank(attribute.start, attribute.end, attribute.kind);
-      const kind = kindOf(markup.name);
+      const kind = kindOf(text, markup.name);
       if (markup.type === 'empty' && kind !== undefined) blank(at, markup.end, kind);
       if (markup.type === 'start') open.push({ name: markup.name, start: at, kind });
     }
@@ -52,57 +56,60 @@ export function removeXmpLocation(bytes: Uint8Array): XmpOutcome {
   return found.size > 0 ? found : undefined;
 }
 
-interface Removal {
+/** A name's bytes: [start, end) of the packet. */
+interface Name {
   start: number;
   end: number;
-  kind: 'gps' | 'serial';
+}
+
+interface Removal extends Name {
+  kind: Kind;
 }
 
 type Markup =
-  | { type: 'other'; end: number }
-  | { type: 'end'; name: string; end: number }
-  | { type: 'start' | 'empty'; name: string; end: number; removed: Removal[] };
+  | { type: 'quoted'; end: number }
+  | { type: 'end'; name: Name; end: number }
+  | { type: 'start'; name: Name; end: number; removed: Removal[] }
+  | { type: 'empty'; name: Name; end: number; removed: Removal[] };
 
 /** The markup that starts at `at` (a '<'), or undefined when it is not markup XMP may hold. */
 function readMarkup(text: Buffer, at: number): Markup | undefined {
-  // Comments, CDATA and processing instructions hold no properties, but may hold their text.
-  for (const [opener, closer] of DELIMITED) {
-    if (!startsWith(text, at, opener)) continue;
-    const close = text.indexOf(closer, at + opener.length, 'latin1');
-    return close < 0 ? undefined : { type: 'other', end: close + closer.length };
+  const next = text[at + 1];
+  // Processing instructions (<?xpacket …?>), comments and CDATA hold no properties, but may
+  // quote them (a damaged "?>" makes one swallow the packet); <!DOCTYPE and kin XMP forbids.
+  if (next === 0x3f) return delimited(text, at, '<?', '?>');
+  if (next === 0x21) {
+    return delimited(text, at, '<!--', '-->') ?? delimited(text, at, '<![CDATA[', ']]>');
   }
-  if (text[at + 1] === 0x21) return undefined; // <!DOCTYPE, <!ENTITY: XMP forbids them
-  if (text[at + 1] === SLASH) {
+  if (next === SLASH) {
     const nameEnd = nameEndAt(text, at + 2);
     const close = skipSpace(text, nameEnd);
     if (nameEnd === at + 2 || text[close] !== GT) return undefined;
-    return { type: 'end', name: text.toString('latin1', at + 2, nameEnd), end: close + 1 };
+    return { type: 'end', name: { start: at + 2, end: nameEnd }, end: close + 1 };
   }
   return readStartTag(text, at);
 }
 
-const DELIMITED: readonly (readonly [string, string])[] = [
-  ['<!--', '-->'],
-  ['<![CDATA[', ']]>'],
-  ['<?', '?>'],
-];
+function delimited(text: Buffer, at: number, opener: string, closer: string): Markup | undefined {
+  if (text.toString('latin1', at, at + opener.length) !== opener) return undefined;
+  const close = text.indexOf(closer, at + opener.length, 'latin1');
+  return close < 0 ? undefined : { type: 'quoted', end: close + closer.length };
+}
 
 /** A start tag or an empty-element tag, and the attributes in it that must go. */
 function readStartTag(text: Buffer, at: number): Markup | undefined {
-  const nameEnd = nameEndAt(text, at + 1);
-  if (nameEnd === at + 1) return undefined;
-  const name = text.toString('latin1', at + 1, nameEnd);
+  const name = { start: at + 1, end: nameEndAt(text, at + 1) };
+  if (name.end === name.start) return undefined;
   const removed: Removal[] = [];
-  for (let i = nameEnd; ;) {
+  for (let i = name.end; ;) {
     const spaceStart = i;
     i = skipSpace(text, i);
     if (text[i] === GT) return { type: 'start', name, end: i + 1, removed };
     if (text[i] === SLASH && text[i + 1] === GT)
       return { type: 'empty', name, end: i + 2, removed };
-    const attributeEnd = nameEndAt(text, i);
-    if (i === spaceStart || attributeEnd === i) return undefined;
-    const attribute = text.toString('latin1', i, attributeEnd);
-    i = skipSpace(text, attributeEnd);
+    const attribute = { start: i, end: nameEndAt(text, i) };
+    if (i === spaceStart || attribute.end === i) return undefined;
+    i = skipSpace(text, attribute.end);
     if (text[i] !== 0x3d) return undefined; // '='
     i = skipSpace(text, i + 1);
     const quote = text[i];
@@ -110,23 +117,42 @@ function readStartTag(text: Buffer, at: number): Markup | undefined {
     const close = text.indexOf(quote, i + 1);
     if (close < 0) return undefined;
     i = close + 1;
-    const kind =
-      attribute === 'xmlns' || attribute.startsWith('xmlns:') ? undefined : kindOf(attribute);
+    const kind = isNamespaceDeclaration(text, attribute) ? undefined : kindOf(text, attribute);
     if (kind !== undefined) removed.push({ start: spaceStart, end: i, kind });
   }
 }
 
 /** Whether a property name, prefix and all, gives a position or a serial number. */
-function kindOf(name: string): 'gps' | 'serial' | undefined {
-  const local = name.slice(name.lastIndexOf(':') + 1).toLowerCase();
-  if (local.startsWith('gps')) return 'gps';
-  return SERIAL_NAMES.has(local) ? 'serial' : undefined;
+function kindOf(text: Buffer, name: Name): Kind | undefined {
+  let start = name.end;
+  while (start > name.start && text[start - 1] !== COLON) start--;
+  const length = name.end - start;
+  // "gps" in any case: ASCII letters differ from their capitals by the 0x20 bit alone.
+  const lower = (i: number): number => (text[start + i] ?? 0) | 0x20;
+  if (length >= 3 && lower(0) === 0x67 && lower(1) === 0x70 && lower(2) === 0x73) return 'gps';
+  if (length < 12 || length > 18) return undefined; // the serial names' lengths
+  return SERIAL_NAMES.has(text.toString('latin1', start, name.end).toLowerCase())
+    ? 'serial'
+    : undefined;
 }
 
-/** Whether a comment or CDATA section quotes such a property; a readers that mis-parses it would see one. */
-function kindInText(text: string): 'gps' | 'serial' | undefined {
+/** `xmlns` or `xmlns:…`: a prefix's declaration, which must stay while the prefix is used. */
+function isNamespaceDeclaration(text: Buffer, name: Name): boolean {
+  if (text.toString('latin1', name.start, name.start + 5) !== 'xmlns') return false;
+  return name.end === name.start + 5 || text[name.start + 5] === COLON;
+}
+
+/** Whether a comment, CDATA or instruction quotes such a property: a reader that mis-parses it would see one. */
+function kindInText(text: string): Kind | undefined {
   if (/:gps/i.test(text)) return 'gps';
   return /serialnumber/i.test(text) ? 'serial' : undefined;
+}
+
+function sameName(text: Buffer, a: Name, b: Name): boolean {
+  if (a.end - a.start !== b.end - b.start) return false;
+  for (let i = 0; i < a.end - a.start; i++)
+    if (text[a.start + i] !== text[b.start + i]) return false;
+  return true;
 }
 
 /** XML name characters (ASCII letters, digits, '_', ':', '.', '-') and any byte of a UTF-8 sequence. */
@@ -139,7 +165,7 @@ function nameEndAt(text: Buffer, at: number): number {
       (c >= 0x41 && c <= 0x5a) ||
       (c >= 0x30 && c <= 0x39) ||
       c === 0x5f ||
-      c === 0x3a ||
+      c === COLON ||
       c === 0x2e ||
       c === 0x2d ||
       c >= 0x80;
@@ -153,6 +179,3 @@ function skipSpace(text: Buffer, at: number): number {
   while (text[i] === SPACE || text[i] === 0x09 || text[i] === 0x0a || text[i] === 0x0d) i++;
   return i;
 }
-
-const startsWith = (text: Buffer, at: number, prefix: string): boolean =>
-  text.toString('latin1', at, at + prefix.length) === prefix;

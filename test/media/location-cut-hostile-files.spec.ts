@@ -77,6 +77,23 @@ describe('hostile JPEG: several blocks, damaged XMP', () => {
     expect(out.equals(baseJpeg)).toBe(true);
   });
 
+  it('blanks an <?xpacket?> whose "?>" is damaged: it swallows the packet, GPS and all', async () => {
+    const xmp = packet(`${TITLE}\n${GPS}`).replace('?>\n<x:xmpmeta', '?!\n<x:xmpmeta');
+    const { cut, out } = await clean(jpegWith(baseJpeg, xmpSegment(xmp)), 'jpeg');
+    expect(cut?.removed).toEqual(['gps']);
+    expectNoPosition(out);
+  });
+
+  it('keeps segments that are TIFF-shaped but not EXIF: MPF’s APP2, Kodak’s APP3 "Meta"', async () => {
+    const tiff = phoneExif(false).bytes.subarray(0, 8);
+    const jpeg = jpegWith(
+      baseJpeg,
+      segment(0xe2, Buffer.concat([Buffer.from('MPF\0'), tiff])),
+      segment(0xe3, Buffer.concat([Buffer.from('Meta\0\0'), tiff])),
+    );
+    expect(await clean(jpeg, 'jpeg')).toMatchObject({ cut: undefined });
+  });
+
   it('drops extended XMP (http://ns.adobe.com/xmp/extension/) whole', async () => {
     const chunk = Buffer.from(
       `<rdf:Description><exif:GPSLatitude>${XMP_LATITUDE}</exif:GPSLatitude>`,
