@@ -99,7 +99,8 @@ function walkIfds(tiff: Tiff, ifd0: number): { ifds: Ifd[]; strayGps: number[] }
     if ((at === 0 && seen.size > 0) || seen.has(at)) continue; // 0 ends a chain; a revisit is a loop
     seen.add(at);
     const ifd = readIfd(tiff, at);
-    if (ifd === undefined || seen.size > MAX_IFDS) return undefined;
+    // Counted by IFDs walked, not offsets seen, so that the bound holds even if `seen` did not.
+    if (ifd === undefined || ifds.length + strayGps.length === MAX_IFDS) return undefined;
     if (looksLikeGpsIfd(tiff, at)) {
       strayGps.push(at);
       continue;
