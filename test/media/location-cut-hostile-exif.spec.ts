@@ -116,6 +116,19 @@ describe.each([
       ['exif'],
     ],
     [
+      'no GPSInfo, and Make’s count × size wraps in 32 bits to a span over the GPS IFD',
+      (b) => {
+        const at = b.entry('IFD0', 0x8825);
+        b.bytes.copyWithin(at, at + 12, b.ifd.IFD0! + 2 + 12 * 6 + 4);
+        put16(b, b.ifd.IFD0!, 5);
+        const make = b.entry('IFD0', 0x010f);
+        put16(b, make + 2, 12); // DOUBLE: 8 bytes × 0x20000008 = 2^32 + 64
+        put32(b, make + 4, 0x20000008);
+        put32(b, make + 8, b.ifd.GPS!);
+      },
+      ['gps', 'serial'],
+    ],
+    [
       'a tool took GPSInfo out of IFD0 but left the GPS IFD behind',
       (b) => {
         const at = b.entry('IFD0', 0x8825);
@@ -180,10 +193,14 @@ describe.each([
     }
   });
 
-  it('EXIF under a reserved marker (0x02–0xBF): the segments break off there', async () => {
-    const reserved = exifSegment(phoneExif(little).bytes);
-    reserved[1] = 0x02;
-    const { cut, out } = await clean(jpegWith(baseJpeg, reserved), 'jpeg');
+  it.each([
+    ['a reserved marker (0x02–0xBF)', 0x02],
+    ['SOS before any frame header', 0xda],
+    ['EOI before any frame header', 0xd9],
+  ])('EXIF under %s: the segments break off there', async (_what, marker) => {
+    const damaged = exifSegment(phoneExif(little).bytes);
+    damaged[1] = marker;
+    const { cut, out } = await clean(jpegWith(baseJpeg, damaged), 'jpeg');
     expect(cut?.removed).toEqual(['exif', 'xmp']);
     expect(out.equals(baseJpeg.subarray(0, 2))).toBe(true);
   });

@@ -60,6 +60,8 @@ describe('hostile JPEG: several blocks, damaged XMP', () => {
     const tags = exiftoolTags(out);
     expect(locationTags(tags)).toEqual([]);
     expect(tags['XMP-dc:Title']).toBe('Spring tea');
+    expect(tags['ExifTool:Warning']).toBeUndefined();
+    expect((await clean(out, 'jpeg')).cut).toBeUndefined(); // read back, and clean
   });
 
   it.each([
@@ -94,10 +96,9 @@ describe('hostile JPEG: several blocks, damaged XMP', () => {
     expect(await clean(jpeg, 'jpeg')).toMatchObject({ cut: undefined });
   });
 
-  it('drops extended XMP (http://ns.adobe.com/xmp/extension/) whole', async () => {
-    const chunk = Buffer.from(
-      `<rdf:Description><exif:GPSLatitude>${XMP_LATITUDE}</exif:GPSLatitude>`,
-    );
+  it('drops extended XMP (http://ns.adobe.com/xmp/extension/) whole: a piece may start mid-value', async () => {
+    // The piece before ended in <exif:GPSLatitude rdf:value=' and this one is well-formed alone.
+    const chunk = Buffer.from(`${XMP_LATITUDE}'/><dc:format>image/jpeg</dc:format>`);
     const head = Buffer.alloc(8);
     head.writeUInt32BE(chunk.length, 0);
     const extended = segment(
@@ -179,6 +180,11 @@ describe('hostile PNG: text chunks', () => {
     const tags = exiftoolTags(out);
     expect(locationTags(tags)).toEqual([]);
     expect(tags['XMP-dc:Title']).toBe('Spring tea');
+    // Only the warning that text after IDAT earns, none about the XMP chunks themselves.
+    expect(tags['ExifTool:Warning']).toMatch(
+      /^\[minor\] Text\/EXIF chunk\(s\) found after PNG IDAT/,
+    );
+    expect((await clean(out, 'png')).cut).toBeUndefined(); // all three read back, and clean
   });
 
   it.each([
@@ -212,13 +218,29 @@ describe('hostile PNG: text chunks', () => {
     expect(out.equals(pngWith(basePng, [icc]))).toBe(true);
   });
 
-  it('where a chunk length leads nowhere, the chunk before and the rest go', async () => {
+  it('where a chunk length leads nowhere, the chunk before and the rest go: an IDAT that swallowed an eXIf', async () => {
     const exif = pngChunk('eXIf', phoneExif(false).bytes);
-    const liar = pngChunk('tEXt', Buffer.from('Comment\0hello'));
-    liar.writeUInt32BE(4, 0); // ends inside its own text, where no chunk type can be
-    const { cut, out } = await clean(pngWith(basePng, [liar, exif]), 'png');
+    const idat = pngChunk('IDAT', Buffer.alloc(100, 0x55));
+    idat.writeUInt32BE(100 + 12 + exif.length + 3, 0); // IDAT's CRC is never read: its length lies
+    const png = Buffer.concat([
+      basePng.subarray(0, 33),
+      idat,
+      exif,
+      Buffer.alloc(8, 0x41),
+      basePng.subarray(33),
+    ]);
+    const { cut, out } = await clean(png, 'png');
     expect(cut?.removed).toEqual(['exif', 'xmp']);
+    expectNoPosition(out);
     expect(out.equals(basePng.subarray(0, 33))).toBe(true); // signature and IHDR
+  });
+
+  it('drops a hex profile too large to read by its keyword alone', async () => {
+    const hex = Buffer.from(`Raw profile type exif\0\nexif\n${'00'.repeat(600 * KiB)}`);
+    const { cut, out, bytesRead } = await clean(pngWith(basePng, [pngChunk('tEXt', hex)]), 'png');
+    expect(cut?.removed).toEqual(['exif']);
+    expect(out.equals(basePng)).toBe(true);
+    expect(bytesRead).toBeLessThan(64 * KiB);
   });
 });
 
