@@ -1,10 +1,11 @@
-import { gpsIfdSpans, holdsGpsIfd, looksLikeGpsIfd, valueSpans } from './gps-ifd.js';
+import { gpsIfdSpans, holdsGpsIfd, looksLikeGpsIfd } from './gps-ifd.js';
 import {
   ifdSize,
   readIfd,
   readNumbers,
   readTiffHeader,
   TYPE_IFD,
+  valueSpans,
   write16,
   write32,
   type Ifd,

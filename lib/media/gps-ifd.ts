@@ -6,7 +6,7 @@ import {
   TYPE_IFD,
   TYPE_RATIONAL,
   TYPE_SRATIONAL,
-  type IfdEntry,
+  valueSpans,
   type Span,
   type Tiff,
 } from './tiff.js';
@@ -15,12 +15,6 @@ import {
 const MAX_GPS_TAG = 0x1f;
 const GPS_LATITUDE = 0x02;
 const GPS_LONGITUDE = 0x04;
-
-/** An entry's value when it lies outside the entry (inline values move with the entry). */
-export function valueSpans(entry: IfdEntry): Span[] {
-  const { value } = entry;
-  return value !== undefined && value.start !== entry.at + 8 ? [value] : [];
-}
 
 /** The bytes of the GPS IFD at `at`: its table and its values; none when the table does not fit. */
 export function gpsIfdSpans(tiff: Tiff, at: number): Span[] {

@@ -1,7 +1,7 @@
 import { crc32, inflateSync } from 'node:zlib';
 
 /** What a PNG text chunk (tEXt, zTXt, iTXt) is to a location cut, by its keyword. */
-export type TextRole = 'xmp' | 'exif-profile' | 'xmp-profile' | 'other';
+type TextRole = 'xmp' | 'exif-profile' | 'xmp-profile' | 'other';
 
 /** The most an XMP text chunk may inflate to: a phone's XMP is a few KiB. */
 const MAX_XMP = 1024 * 1024;

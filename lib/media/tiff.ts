@@ -38,8 +38,9 @@ export interface Ifd {
 
 /** Bytes per value of each field type, 1 (BYTE) to 13 (IFD); 0 for types EXIF does not define. */
 const TYPE_SIZES = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4];
-export const TYPE_SHORT = 3;
-export const TYPE_LONG = 4;
+const TYPE_SHORT = 3;
+const TYPE_LONG = 4;
+/** Field types by number (CIPA DC-008 4.6.2): two LONGs, two SLONGs, and an IFD's offset. */
 export const TYPE_RATIONAL = 5;
 export const TYPE_SRATIONAL = 10;
 export const TYPE_IFD = 13;
@@ -83,6 +84,12 @@ function readEntry(tiff: Tiff, at: number): IfdEntry {
   return { at, tag, type, count, value };
 }
 
+/** An entry's value when it lies outside the entry (inline values move with the entry). */
+export function valueSpans(entry: IfdEntry): Span[] {
+  const { value } = entry;
+  return value !== undefined && value.start !== entry.at + 8 ? [value] : [];
+}
+
 /** The SHORT or LONG numbers an entry holds (offsets, lengths), at most `limit` of them. */
 export function readNumbers(tiff: Tiff, entry: IfdEntry, limit: number): number[] {
   const { value } = entry;
@@ -97,12 +104,14 @@ export function readNumbers(tiff: Tiff, entry: IfdEntry, limit: number): number[
   return numbers;
 }
 
+/** The 16-bit number at `i`, in the block's byte order; the caller has checked the bounds. */
 export function read16({ bytes, little }: Tiff, i: number): number {
   const a = bytes[i] ?? 0;
   const b = bytes[i + 1] ?? 0;
   return little ? a | (b << 8) : (a << 8) | b;
 }
 
+/** The 32-bit number at `i`, in the block's byte order. */
 export function read32({ bytes, little }: Tiff, i: number): number {
   const [a, b, c, d] = [bytes[i] ?? 0, bytes[i + 1] ?? 0, bytes[i + 2] ?? 0, bytes[i + 3] ?? 0];
   return little
@@ -110,11 +119,13 @@ export function read32({ bytes, little }: Tiff, i: number): number {
     : a * 2 ** 24 + ((b << 16) | (c << 8) | d);
 }
 
+/** Writes a 16-bit number at `i`, in the block's byte order. */
 export function write16({ bytes, little }: Tiff, i: number, n: number): void {
   bytes[i] = little ? n & 0xff : n >>> 8;
   bytes[i + 1] = little ? n >>> 8 : n & 0xff;
 }
 
+/** Writes a 32-bit number at `i`, in the block's byte order. */
 export function write32({ bytes, little }: Tiff, i: number, n: number): void {
   for (let k = 0; k < 4; k++) bytes[i + k] = (n >>> (little ? 8 * k : 24 - 8 * k)) & 0xff;
 }
