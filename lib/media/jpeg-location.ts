@@ -14,9 +14,10 @@ const SOI = 0xd8;
 /** Markers that stand alone, with no length: TEM and RST0–7. */
 const isStandalone = (marker: number): boolean =>
   marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
-/** Start-of-frame markers: C0–CF but for DHT (C4), JPG (C8) and DAC (CC). */
+/** Start-of-frame markers: C0–CF but for DHT (C4), JPG (C8) and DAC (CC); JPEG-LS's F7. */
 const isStartOfFrame = (marker: number): boolean =>
-  marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+  (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) ||
+  marker === 0xf7;
 
 /**
  * The bound on one walk, hostile file or not. The window reads 16 KiB first, which holds the
@@ -69,7 +70,7 @@ function breakOff({ plan, lastSegment }: Walk): void {
 async function walkSegments(file: ReadWindow, walk: Walk): Promise<boolean> {
   const { plan } = walk;
   const soi = await file.get(0, 2);
-  if (soi[0] !== 0xff || soi[1] !== SOI) return false; // not the JPEG it was said to be: none of it goes
+  if (soi[0] !== 0xff || soi[1] !== SOI) return false; // not the JPEG it was said to be
   plan.keep(0, 2);
   walk.lastSegment = plan.mark;
   let offset = 2;
@@ -97,7 +98,7 @@ async function walkSegments(file: ReadWindow, walk: Walk): Promise<boolean> {
       plan.keep(offset, file.size);
       return true;
     }
-    // 0x00 is no marker, 0x02–0xBF are reserved (T.81 B.1.1.3): either is damage, as is a second SOI.
+    // 0x00 is no marker and 0x02–0xBF are reserved (T.81 B.1.1.3): damage, as is a second SOI.
     if (marker === SOI || marker < 0xc0 || header.length < 4) return false;
     const end = offset + 2 + u16(header, 2);
     if (end < offset + 4 || end > file.size) return false;
