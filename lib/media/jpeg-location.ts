@@ -1,5 +1,5 @@
 import type { ByteReader } from './byte-reader.js';
-import { u16 } from './bytes.js';
+import { u16 } from './byte-reader.js';
 import { CutPlan, type LocationCut } from './cut-plan.js';
 import { removeExifLocation } from './exif.js';
 import { carriedMetadata } from './metadata-signatures.js';

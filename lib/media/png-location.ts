@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import type { ByteReader } from './byte-reader.js';
-import { fourcc, startsWith, u32 } from './bytes.js';
+import { fourcc, startsWith, u32 } from './byte-reader.js';
 import { CutPlan, type LocationCut } from './cut-plan.js';
 import { removeExifLocation } from './exif.js';
 import { carriedMetadata } from './metadata-signatures.js';
