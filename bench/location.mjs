@@ -18,8 +18,8 @@ const { CountingReader, FileHandleReader } =
   /** @type {typeof import('../lib/media/byte-reader.js')} */ (
     await import(dist('byte-reader.js'))
   );
-const { planLocationCut } = /** @type {typeof import('../lib/media/location-cut.js')} */ (
-  await import(dist('location-cut.js'))
+const { planLocationCut } = /** @type {typeof import('../lib/media/inspect-media.js')} */ (
+  await import(dist('inspect-media.js'))
 );
 
 const MiB = 1024 * 1024;

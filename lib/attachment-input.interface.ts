@@ -32,6 +32,12 @@ export interface AttachmentInputBase {
    * @default the module's `fit` option
    */
   fit?: boolean | FitOptions;
+  /**
+   * What of a photo's metadata goes to WeCom: `'strip-location'` removes its location and the
+   * camera's serial number, losslessly; `'keep'` sends the bytes as given.
+   * @default the module's `metadata` option ('strip-location')
+   */
+  metadata?: 'strip-location' | 'keep';
 }
 
 /**

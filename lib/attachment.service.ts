@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { InFlight } from './client/abort.js';
 import { sanitizeFilename } from './client/multipart-body.js';
@@ -8,17 +7,19 @@ import { AttachmentRuleError } from './errors/attachment-rule.error.js';
 import { WecomAbortedError } from './errors/wecom-transport.error.js';
 import { resolveFit, type JudgedImage } from './media/fit/fit-plan.js';
 import { ImageFitter } from './media/fit/image-fitter.js';
-import { inspectMedia } from './media/inspect-media.js';
+import { inspectMedia, planLocationCut } from './media/inspect-media.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { Messages } from './messages/index.js';
+import { WECOM_MEDIA_OPTIONS } from './options/option-table.js';
 import type { ResolvedFit, ResolvedWecomMediaOptions } from './options/resolve-options.js';
 import { receiveLimit } from './rules/attachment-rules.js';
 import { checkAttachment } from './rules/check-attachment.js';
-import { checkCorpId, type ServedCorps } from './rules/corp-id.js';
+import { checkCorpId, type ServedCorps } from './rules/attachment-rules.js';
 import { MediaType } from './media-type.enum.js';
 import type { Violation } from './rules/violation.interface.js';
 import type { AttachmentSource } from './source/attachment-source.js';
-import { SourceResolver } from './source/attachment-source.js';
+import { releaseStream, SourceResolver } from './source/attachment-source.js';
+import { piecesOf } from './source/pieces.js';
 import { MediaIdCache } from './store/media-id.cache.js';
 import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
 import type { AttachmentInput } from './attachment-input.interface.js';
@@ -34,6 +35,8 @@ import {
 interface Judged extends JudgedImage {
   corpId: string;
   violations: Violation[];
+  /** What of a photo's metadata goes to WeCom. */
+  metadata: 'strip-location' | 'keep';
   /** How to fit it, when fitting is on for this call. */
   fit: ResolvedFit | false;
 }
@@ -121,14 +124,19 @@ export class AttachmentService implements OnModuleDestroy {
   private async judge(input: AttachmentInput): Promise<Judged | { violations: Violation[] }> {
     const corp = checkCorpId(input.corpId, this.served, this.messages);
     if (corp) {
-      discardStream(input);
+      releaseStream(input.file);
       return { violations: [corp] };
     }
     // The call's fit over the module's; most calls name none and take the module's as it is.
     const fit =
       input.fit === undefined ? this.options.fit : resolveFit(input.fit, this.options.fit);
     // Fit asked for without sharp fails every time, not only on the images that need it.
-    if (fit) await this.fitter.ensureAvailable().catch(rethrowAfter(input));
+    if (fit)
+      await this.fitter.ensureAvailable().catch((error: unknown) => {
+        releaseStream(input.file);
+        throw error;
+      });
+    const metadata = input.metadata === undefined ? this.options.metadata : checked(input.metadata);
     const { rules } = this.options;
     // A stream (or a URL) of an image to fit is kept as far as fitting takes.
     const limit = receiveLimit(rules, input.mediaType, fit ? fit.maxInputBytes : undefined);
@@ -138,7 +146,7 @@ export class AttachmentService implements OnModuleDestroy {
       const filename = sanitizeFilename(source.filename);
       const violations = this.violationsOf(input, source, media, filename);
       const corpId = input.corpId ?? (this.options.corpId as string);
-      return { corpId, fit, source, media, filename, violations };
+      return { corpId, fit, metadata, source, media, filename, violations };
     } catch (error) {
       await source.dispose();
       throw error;
@@ -183,15 +191,17 @@ export class AttachmentService implements OnModuleDestroy {
       const send = (signal: AbortSignal | undefined): Promise<UploadedAttachment> =>
         fits ? this.fitAndSend(input, judged, signal) : this.send(input, judged, signal);
       if (!this.cache) return await send(input.signal);
-      // The key is the bytes as given and, when fitted, what shapes the result (the JPEG
-      // qualities; bounds and concurrency do not): a repeat is not fitted again, on any replica.
-      const variant = fits && fit ? `fit:${fit.jpegQualities.join(',')}` : '';
+      // The key is the bytes as given and what shapes what is sent (the JPEG qualities of a fit,
+      // the metadata kept): a repeat is not fitted nor cleaned again, on any replica.
+      const variant = `${fits && fit ? `fit:${fit.jpegQualities.join(',')}` : ''}|${judged.metadata}`;
+      const { corpId, filename } = judged;
+      const at = input.attachmentType;
       const key = await this.cache.keyFor(
-        judged.corpId,
+        corpId,
         source,
         input.mediaType as MediaType,
-        input.attachmentType,
-        judged.filename,
+        at,
+        filename,
         variant,
       );
       // Identical uploads share one call to WeCom, which stops only when all their callers leave;
@@ -232,12 +242,16 @@ export class AttachmentService implements OnModuleDestroy {
     }
   }
 
-  /** Sends the judged bytes to WeCom. */
+  /** Sends the judged bytes to WeCom: without a photo's location, unless the call keeps it. */
   private async send(
     input: AttachmentInput,
-    { corpId, source, media, filename }: Judged,
+    { corpId, source, media, filename, metadata }: Judged,
     signal: AbortSignal | undefined,
   ): Promise<UploadedAttachment> {
+    const cut =
+      metadata === 'strip-location'
+        ? await planLocationCut(source.reader, media.format)
+        : undefined;
     const answer = await uploadAttachment(this.client, {
       corpId,
       tokens: {
@@ -252,14 +266,14 @@ export class AttachmentService implements OnModuleDestroy {
         media.format !== 'unknown'
           ? MIME_TYPES[media.format]
           : (input.contentType ?? MIME_TYPES.unknown),
-      size: source.size,
-      body: () => source.body(),
+      size: cut?.size ?? source.size,
+      body: () => (cut ? piecesOf(source, cut) : source.body()),
       signal,
     });
     const type = (Object.values(MediaType) as string[]).includes(answer.type ?? '')
       ? (answer.type as MediaType)
       : (input.mediaType as MediaType);
-    return { ...answer, type, reused: false };
+    return { ...answer, type, reused: false, ...(cut ? { cleaned: cut.removed } : {}) };
   }
 
   private ruleError(violations: Violation[]): AttachmentRuleError {
@@ -270,20 +284,9 @@ export class AttachmentService implements OnModuleDestroy {
   }
 }
 
-/**
- * Releases a stream the caller handed over when the upload ends before reading it (a refused
- * corp, fit without sharp), as a read one is released: the caller's file or socket is not left
- * open.
- */
-function discardStream(input: AttachmentInput): void {
-  const file: unknown = input.file;
-  if (file instanceof Readable) file.destroy();
+/** A call's `metadata`, checked as the option is. */
+function checked(metadata: unknown): 'strip-location' | 'keep' {
+  const [problem] = WECOM_MEDIA_OPTIONS.fields.metadata.problems(metadata, 'metadata');
+  if (problem) throw new TypeError(problem);
+  return metadata as 'strip-location' | 'keep';
 }
-
-/** A rejection handler that releases `input`'s stream, then rethrows. */
-const rethrowAfter =
-  (input: AttachmentInput) =>
-  (error: unknown): never => {
-    discardStream(input);
-    throw error;
-  };

@@ -33,6 +33,7 @@ export type {
 } from './options/option-checks.js';
 export * from './store/wecom-store.interface.js';
 export type { MediaFormat } from './media/media-format.js';
+export type { RemovedMetadata } from './media/location-cut.js';
 export type { Locale } from './messages/messages.js';
 export { DEFAULT_ATTACHMENT_RULES } from './rules/attachment-rules.js';
 export {

@@ -1,5 +1,6 @@
 import type { MediaType } from './media-type.enum.js';
 import type { FittedAttachment } from './media/fit/fit-options.interface.js';
+import type { RemovedMetadata } from './media/location-cut.js';
 
 /**
  * The result of a successful upload.
@@ -19,4 +20,10 @@ export interface UploadedAttachment {
   reused: boolean;
   /** Set when the image was fitted (`fit`): what was given, and what was sent in its place. */
   fitted?: FittedAttachment;
+  /**
+   * What was removed from the photo before it was sent (`metadata: 'strip-location'`): `'gps'`,
+   * `'serial'`, or `'exif'`/`'xmp'` for a block too damaged to walk, dropped whole. Unset when
+   * nothing was.
+   */
+  cleaned?: RemovedMetadata[];
 }

@@ -11,12 +11,6 @@ import {
 import { CallLimits } from './call-limits.js';
 import { EN_MESSAGES, type Messages } from '../messages/index.js';
 import {
-  WecomApiError,
-  WecomBusyError,
-  WecomInvalidCredentialsError,
-  WecomRateLimitError,
-} from '../errors/wecom-api.error.js';
-import {
   WecomAbortedError,
   WecomNetworkError,
   WecomProtocolError,
@@ -30,14 +24,8 @@ import {
   stopWriting,
   type ConnectionAgents,
 } from './connection-agents.js';
-import {
-  CONCURRENCY_RETRY_AFTER_MS,
-  CREDENTIAL_ERRCODES,
-  Errcode,
-  RATE_LIMIT_ERRCODES,
-  RATE_LIMIT_RETRY_AFTER_MS,
-  TOKEN_ERRCODES,
-} from '../errors/errcodes.js';
+import { Errcode, TOKEN_ERRCODES } from '../errors/errcodes.js';
+import { errorFor } from './errcode-errors.js';
 import type { WecomRequest } from './wecom-request.js';
 
 /** A call as log lines name it: the API, and the corp it acts for. */
@@ -196,29 +184,8 @@ export class WecomHttpClient implements OnModuleDestroy {
         continue;
       }
       const errmsg = this.redactor.redact(String(data.errmsg ?? ''));
-      throw this.toError(req.api, errcode, errmsg, attempts);
+      throw errorFor(req.api, errcode, errmsg, attempts, this.messages);
     }
-  }
-
-  private toError(api: string, errcode: number, errmsg: string, attempts: number): WecomApiError {
-    if (CREDENTIAL_ERRCODES.has(errcode)) {
-      // The token provider adds the cool-down's end, where it records one.
-      return new WecomInvalidCredentialsError(errcode, errmsg, api, attempts);
-    }
-    if (RATE_LIMIT_ERRCODES.has(errcode)) {
-      const retryAfter =
-        errcode === Errcode.FrequencyLimit ? RATE_LIMIT_RETRY_AFTER_MS : CONCURRENCY_RETRY_AFTER_MS;
-      return new WecomRateLimitError(errcode, errmsg, api, retryAfter, attempts);
-    }
-    if (errcode === Errcode.SystemBusy) return new WecomBusyError(errcode, errmsg, api, attempts);
-    // With what to do about it, where the errcode says (60020: the trusted IPs, say).
-    return new WecomApiError(
-      errcode,
-      errmsg,
-      api,
-      attempts,
-      this.messages.wecomRefused(api, errcode, errmsg),
-    );
   }
 
   /** One attempt. Throws the caller's abort reason, or a WecomNetworkError / WecomTimeoutError. */

@@ -91,6 +91,7 @@ export function createAttachmentController(options: ResolvedControllerOptions): 
         created_at: Math.floor(result.createdAt.getTime() / 1000),
         expires_at: Math.floor(result.expiresAt.getTime() / 1000),
         ...(result.fitted ? { fitted: result.fitted } : {}),
+        ...(result.cleaned ? { cleaned: result.cleaned } : {}),
       };
     }
   }

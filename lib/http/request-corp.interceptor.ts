@@ -18,7 +18,7 @@ import {
   WECOM_RESOLVED_OPTIONS,
 } from '../wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { isCorpId } from '../rules/corp-id.js';
+import { isCorpId } from '../rules/attachment-rules.js';
 import type { WecomMediaControllerOptions } from '../options/wecom-media-options.js';
 import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';

@@ -1,3 +1,4 @@
+import type { RemovedMetadata } from '../media/location-cut.js';
 import type { FittedAttachment } from '../media/fit/fit-options.interface.js';
 import type { Violation } from '../rules/violation.interface.js';
 
@@ -17,6 +18,8 @@ export interface UploadAttachmentResponse {
   expires_at: number;
   /** Set when the image was fitted: what was given, and what was sent in its place. */
   fitted?: FittedAttachment;
+  /** What was removed from the photo before it was sent (its location, a serial number). */
+  cleaned?: RemovedMetadata[];
 }
 
 /**

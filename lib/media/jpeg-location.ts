@@ -1,10 +1,10 @@
 import type { ByteReader } from './byte-reader.js';
 import { u16 } from './byte-reader.js';
-import { CutPlan, type LocationCut } from './cut-plan.js';
+import { CutPlan, type LocationCut } from './location-cut.js';
 import { removeExifLocation } from './exif.js';
-import { carriedMetadata } from './metadata-signatures.js';
-import { BudgetReader, ReadLimitReached, type ReadLimits } from './read-budget.js';
-import { ReadWindow } from './read-window.js';
+import { carriedMetadata } from './location-cut.js';
+import { BudgetReader, ReadLimitReached, type ReadLimits } from './byte-reader.js';
+import { ReadWindow } from './byte-reader.js';
 import { removeXmpLocation } from './xmp-location.js';
 
 const APP1 = 0xe1;

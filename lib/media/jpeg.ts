@@ -1,7 +1,7 @@
 import { u16 } from './byte-reader.js';
 import type { ByteReader } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
-import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './read-budget.js';
+import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './byte-reader.js';
 
 /** Start-of-frame markers: C0–CF but for DHT (C4), JPG (C8) and DAC (CC). Covers baseline and progressive. */
 const isStartOfFrame = (marker: number): boolean =>

@@ -1,36 +1,111 @@
-import type { ByteReader } from './byte-reader.js';
-import type { LocationCut } from './cut-plan.js';
-import { planJpegCut } from './jpeg-location.js';
-import type { MediaFormat } from './media-format.js';
-import { planPngCut } from './png-location.js';
+/**
+ * What a location cut removed: `'gps'` (the EXIF GPS IFD, XMP GPS properties), `'serial'` (a
+ * camera's serial number), `'exif'` or `'xmp'` when a block that could not be walked safely was
+ * dropped whole. Both `'exif'` and `'xmp'` when the file's structure broke off before its image
+ * data, so that nothing from there on is sent.
+ */
+export type RemovedMetadata = 'gps' | 'serial' | 'exif' | 'xmp';
 
-export type { BodyPiece, LocationCut, RemovedMetadata } from './cut-plan.js';
+/** A run of new bytes, or a byte range [start, end) of the original file. */
+export type BodyPiece = Uint8Array | { start: number; end: number };
+
+/** How to send a file without its location: the pieces to send in its place. */
+export interface LocationCut {
+  /** What was removed, each once, non-empty. */
+  removed: RemovedMetadata[];
+  /** The cleaned file is these pieces, in order. */
+  pieces: BodyPiece[];
+  /** The cleaned file's size in bytes (sum of the pieces). */
+  size: number;
+}
+
+const ORDER: readonly RemovedMetadata[] = ['gps', 'serial', 'exif', 'xmp'];
+
+/** Collects a cut as a walk goes: ranges of the original kept, new bytes put in, what went. */
+export class CutPlan {
+  private readonly pieces: BodyPiece[] = [];
+  private readonly removed = new Set<RemovedMetadata>();
+
+  /** Sends [start, end) of the original as it is. */
+  keep(start: number, end: number): void {
+    if (end > start) this.pieces.push({ start, end });
+  }
+
+  /** Sends `bytes` in place of a part of the original, which lost `what`. */
+  replace(bytes: Uint8Array, what: Iterable<RemovedMetadata>): void {
+    this.pieces.push(bytes);
+    this.remove(...what);
+  }
+
+  /** Notes what a part of the original that is not sent held. */
+  remove(...what: RemovedMetadata[]): void {
+    for (const kind of what) this.removed.add(kind);
+  }
+
+  /** Where the plan is now, to go back to with {@link truncate}. */
+  get mark(): number {
+    return this.pieces.length;
+  }
+
+  /** Forgets what was planned after `mark`: the rest of the file is not sent. */
+  truncate(mark: number): void {
+    this.pieces.length = Math.min(mark, this.pieces.length);
+  }
+
+  /** The cut, adjacent ranges joined; undefined when nothing was removed. */
+  finish(): LocationCut | undefined {
+    if (this.removed.size === 0) return undefined;
+    const pieces: BodyPiece[] = [];
+    let size = 0;
+    for (const piece of this.pieces) {
+      const last = pieces.at(-1);
+      if (!(piece instanceof Uint8Array) && last !== undefined && !(last instanceof Uint8Array)) {
+        if (last.end === piece.start) {
+          pieces[pieces.length - 1] = { start: last.start, end: piece.end };
+          size += piece.end - piece.start;
+          continue;
+        }
+      }
+      pieces.push(piece);
+      size += piece instanceof Uint8Array ? piece.length : piece.end - piece.start;
+    }
+    return { removed: ORDER.filter((kind) => this.removed.has(kind)), pieces, size };
+  }
+}
 
 /**
- * Plans how to send a photo without its location: the EXIF GPS IFD, XMP GPS properties and the
- * camera's serial number go (PIPL counts a precise location as sensitive personal information);
- * orientation, make, model, dates, the ICC profile and all else stay. Reads only the metadata (a
- * few small reads for a phone photo); the image data is passed on as ranges of the original,
- * never read or copied, and only the segments or chunks that change become new bytes.
- *
- * Never throws for bad bytes and never sends a location it could not walk past: a block it
- * cannot walk safely is dropped whole, and a file whose structure breaks off is sent only up to
- * the break (the segment or chunk before it excluded, as its length may be the lie). A file that
- * does not even start as `format` says breaks off at its first byte: the cut is empty.
- *
- * @returns undefined when there is nothing to remove, so the file goes byte for byte, and for
- * formats other than JPEG and PNG.
+ * Strings that mark EXIF or XMP wherever they are: a segment or chunk that is not where EXIF or
+ * XMP belongs but carries them (one whose marker or type byte was damaged, a Photoshop resource
+ * block, a text chunk holding ImageMagick's hex profile) is dropped rather than sent unread.
+ * One regular expression, so that a segment is scanned once: this runs on every segment sent.
  */
-export async function planLocationCut(
-  reader: ByteReader,
-  format: MediaFormat,
-): Promise<LocationCut | undefined> {
-  switch (format) {
-    case 'jpeg':
-      return planJpegCut(reader);
-    case 'png':
-      return planPngCut(reader);
-    default:
-      return undefined;
-  }
+const MARKS = new RegExp(
+  [
+    '(Exif|EXIF|exif)\\0', // an EXIF header, its "Exif" damaged or not
+    '8BIM\\x04\\x22', // Photoshop image resource 0x0422: EXIF
+    // ImageMagick's hex profiles; "iptc" may be a Photoshop resource block, EXIF and all.
+    'Raw profile type (exif|APP1|8bim|iptc)',
+    '(?<xmp>http://ns\\.adobe\\.com/(xap/1\\.0|xmp/extension)/|XML:com\\.adobe\\.xmp|' +
+      'Raw profile type xmp|<x:xmpmeta|<\\?xpacket|adobe:ns:meta)',
+  ].join('|'),
+);
+
+/** A TIFF header, as EXIF starts: "II*\0" or "MM\0*", within a segment's first 16 bytes. */
+const TIFF_HEADER = /II\*\0|MM\0\*/;
+const TIFF_HEADER_WITHIN = 16;
+/** Segments that are TIFF-shaped and not EXIF: MPF's APP2 (CIPA DC-007), Kodak's APP3 "Meta". */
+const TIFF_SHAPED = /^(MPF|Meta|META)\0/;
+
+/**
+ * Which metadata `bytes` (a segment's or chunk's data) seem to carry: `'exif'` for an EXIF or TIFF
+ * header (near the start, but for MPF's and Kodak's; past a damaged "Exif\0\0") or a Photoshop EXIF resource,
+ * `'xmp'` for an XMP packet or its namespace, else undefined.
+ */
+export function carriedMetadata(bytes: Uint8Array): 'exif' | 'xmp' | undefined {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  const head = text.slice(0, TIFF_HEADER_WITHIN + 3);
+  if (!TIFF_SHAPED.test(head) && TIFF_HEADER.test(head)) return 'exif';
+  const mark = MARKS.exec(text);
+  if (mark === null) return undefined;
+  return mark.groups?.['xmp'] === undefined ? 'exif' : 'xmp';
 }

@@ -10,7 +10,7 @@ import {
   type Duration,
   type Timeline,
 } from './mp4-timeline.js';
-import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './read-budget.js';
+import { BudgetReader, describeLimits, ReadLimitReached, type ReadLimits } from './byte-reader.js';
 
 /**
  * The bound on one inspection, hostile file or not. Each box header visited costs a read, so a

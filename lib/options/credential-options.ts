@@ -1,5 +1,5 @@
 import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
-import { isCorpId } from '../rules/corp-id.js';
+import { isCorpId } from '../rules/attachment-rules.js';
 import {
   check,
   describeKind,

@@ -111,6 +111,14 @@ export const WECOM_MEDIA_OPTIONS = shape(
           : [],
     ),
     /**
+     * What of a photo's metadata goes to WeCom. `'strip-location'`: every JPEG and PNG leaves
+     * without its location — the EXIF GPS block, XMP GPS properties — and the camera's serial
+     * number, losslessly (the image data is sent as it is); orientation, make, model and the
+     * colour profile stay. Albums and moments are shown to customers, and PIPL counts a precise
+     * location as sensitive personal information. `'keep'` sends the bytes as given. Per call too.
+     */
+    metadata: oneOf(['strip-location', 'keep'], 'strip-location'),
+    /**
      * Files given as a `URL` (object storage behind signed URLs): where they may come from. Without
      * it, a URL is refused before any request. A URL's query never reaches a log line or an error.
      */

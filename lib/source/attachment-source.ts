@@ -77,6 +77,8 @@ export interface AttachmentSource {
   readonly path?: string;
   /** A fresh stream of the whole file, or the buffer itself. */
   body(): Buffer | Readable;
+  /** A fresh stream of bytes [start, end), or a view of the buffer. */
+  slice(start: number, end: number): Buffer | Readable;
   dispose(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ function bufferSource(buffer: Buffer, filename: string): AttachmentSource {
     sizeExceeded: false,
     reader: new BufferReader(buffer),
     body: () => buffer,
+    slice: (start, end) => buffer.subarray(start, end),
     dispose: () => Promise.resolve(),
   };
 }
@@ -176,6 +179,14 @@ export async function resolveSource(
   throw new TypeError(
     'file must be a Buffer, a Uint8Array, a Readable, a path, { path }, a multer file or a URL',
   );
+}
+
+/**
+ * Releases a stream the caller handed over when a call ends before reading it (a refused corp,
+ * fit without sharp), as a read one is released: the caller's file or socket is not left open.
+ */
+export function releaseStream(file: unknown): void {
+  if (file instanceof Readable) file.destroy();
 }
 
 /** A file the module spooled (a stream, a download): removed with the source. */

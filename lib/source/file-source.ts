@@ -53,6 +53,7 @@ export async function fileSource(path: string, filename: string): Promise<Attach
         sizeExceeded: false,
         reader: new BufferReader(bytes),
         body: () => bytes,
+        slice: (start, end) => bytes.subarray(start, end),
         path,
         identity,
         dispose: () => {
@@ -77,7 +78,8 @@ export async function fileSource(path: string, filename: string): Promise<Attach
       identity,
       sizeExceeded: false,
       reader: new HeadFirstReader(head, new FileHandleReader(handle, size)),
-      body: () => (head.length >= size ? head : readRange(handle, size, head)),
+      body: () => (head.length >= size ? head : readRange(handle, 0, size, head)),
+      slice: (start, end) => readRange(handle, start, end, head),
       dispose: () => handle.close(),
     };
   } catch (error) {
@@ -135,17 +137,20 @@ export const WHOLE_FILES = new BufferPool(
  * Unlike fs.ReadStream, destroying it (an aborted attempt) leaves the handle open for the next
  * attempt.
  */
-function readRange(handle: OpenFile, size: number, head: Buffer): Readable {
-  let position = 0;
+function readRange(handle: OpenFile, start: number, end: number, head: Buffer): Readable {
+  let position = start;
   return new Readable({
     highWaterMark: CHUNK_BYTES,
     read() {
-      if (position === 0 && head.length > 0) {
-        position = head.length;
-        this.push(head);
+      // What the head holds is sent from memory, once.
+      if (position < head.length) {
+        const upTo = Math.min(end, head.length);
+        this.push(head.subarray(position, upTo));
+        position = upTo;
+        if (position >= end) this.push(null);
         return;
       }
-      const length = Math.min(CHUNK_BYTES, size - position);
+      const length = Math.min(CHUNK_BYTES, end - position);
       if (length <= 0) {
         this.push(null);
         return;
@@ -153,7 +158,7 @@ function readRange(handle: OpenFile, size: number, head: Buffer): Readable {
       handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
         ({ bytesRead, buffer }) => {
           if (bytesRead === 0) {
-            this.destroy(new Error(`the file shrank below ${size} bytes while it was being sent`));
+            this.destroy(new Error(`the file shrank below ${end} bytes while it was being sent`));
             return;
           }
           position += bytesRead;

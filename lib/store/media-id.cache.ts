@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RemovedMetadata } from '../media/location-cut.js';
 import type { FittedAttachment } from '../media/fit/fit-options.interface.js';
 import type { UploadedAttachment } from '../uploaded-attachment.interface.js';
 import type { WecomStore } from './wecom-store.interface.js';
@@ -22,6 +23,7 @@ interface CachedMedia {
   createdAt: number;
   expiresAt: number;
   fitted?: FittedAttachment;
+  cleaned?: RemovedMetadata[];
 }
 
 /**
@@ -135,6 +137,7 @@ export class MediaIdCache {
       expiresAt: new Date(cached.expiresAt),
       reused: true,
       ...(cached.fitted ? { fitted: cached.fitted } : {}),
+      ...(cached.cleaned ? { cleaned: cached.cleaned } : {}),
     };
   }
 
@@ -147,6 +150,7 @@ export class MediaIdCache {
       createdAt: result.createdAt.getTime(),
       expiresAt: result.expiresAt.getTime(),
       ...(result.fitted ? { fitted: result.fitted } : {}),
+      ...(result.cleaned ? { cleaned: result.cleaned } : {}),
     };
     await this.store.set(key, JSON.stringify(value), ttl);
   }

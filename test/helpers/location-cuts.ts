@@ -2,7 +2,8 @@
 // check that no recognisable position is left in them.
 import { expect } from 'vitest';
 import { BufferReader, CountingReader } from '../../lib/media/byte-reader.js';
-import { planLocationCut, type LocationCut } from '../../lib/media/location-cut.js';
+import { planLocationCut } from '../../lib/media/inspect-media.js';
+import type { LocationCut } from '../../lib/media/location-cut.js';
 import { latitudeBytes } from './exif-builder.js';
 import { assemble } from './location-files.js';
 

@@ -1,7 +1,7 @@
 import { assert, asyncProperty, constantFrom, integer, nat, tuple, uint8Array } from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BufferReader, type ByteReader } from '../../lib/media/byte-reader.js';
-import { planLocationCut } from '../../lib/media/location-cut.js';
+import { planLocationCut } from '../../lib/media/inspect-media.js';
 import { fixture } from '../helpers/fixtures.js';
 import { assemble } from '../helpers/location-files.js';
 

@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { BufferReader, CountingReader, FileHandleReader } from '../../lib/media/byte-reader.js';
-import { planLocationCut, type LocationCut } from '../../lib/media/location-cut.js';
+import { planLocationCut } from '../../lib/media/inspect-media.js';
+import type { LocationCut } from '../../lib/media/location-cut.js';
 import { fixture, fixturePath } from '../helpers/fixtures.js';
 import {
   assemble,
