@@ -12,9 +12,10 @@ import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { Messages } from './messages/index.js';
 import { WECOM_MEDIA_OPTIONS } from './options/option-table.js';
 import type { ResolvedFit, ResolvedWecomMediaOptions } from './options/resolve-options.js';
-import { receiveLimit } from './rules/attachment-rules.js';
 import { checkAttachment } from './rules/check-attachment.js';
-import { checkCorpId, type ServedCorps } from './rules/attachment-rules.js';
+import { checkCorpId, receiveLimit } from './rules/attachment-rules.js';
+import { checkMomentImagePixels } from './rules/publish-rules.js';
+import { AttachmentType } from './attachment-type.enum.js';
 import { MediaType } from './media-type.enum.js';
 import type { Violation } from './rules/violation.interface.js';
 import type { AttachmentSource } from './source/attachment-source.js';
@@ -32,11 +33,13 @@ import {
 } from './wecom-media.constants.js';
 
 /** An input whose bytes have been read and judged: what `check` reports and `upload` acts on. */
-interface Judged extends JudgedImage {
+export interface Judged extends JudgedImage {
   corpId: string;
   violations: Violation[];
   /** What of a photo's metadata goes to WeCom. */
   metadata: 'strip-location' | 'keep';
+  /** The most pixels of a moments image, when publishing sets one (`rules.moment`). */
+  maxPixels?: number;
   /** How to fit it, when fitting is on for this call. */
   fit: ResolvedFit | false;
 }
@@ -53,7 +56,6 @@ export class AttachmentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   /** Uploads under way, each with the means to cut it short at shutdown. */
   private readonly inFlight = new InFlight();
-  private readonly served: ServedCorps;
 
   /** @internal Nest injects these; apps get the service from the module. */
   constructor(
@@ -64,12 +66,7 @@ export class AttachmentService implements OnModuleDestroy {
     @Inject(WECOM_MESSAGES) private readonly messages: Messages,
     private readonly fitter: ImageFitter,
     @Optional() private readonly cache?: MediaIdCache,
-  ) {
-    this.served = {
-      defaultCorpId: options.corpId,
-      onlyDefault: options.credentials.kind === 'secret',
-    };
-  }
+  ) {}
 
   /**
    * Every rule `input` breaks, without uploading; with `fit`, only what fitting cannot repair.
@@ -77,7 +74,7 @@ export class AttachmentService implements OnModuleDestroy {
    */
   async check(input: AttachmentInput): Promise<Violation[]> {
     const judged = await this.judge(input);
-    if (!('source' in judged)) return judged.violations;
+    if (!isJudged(judged)) return judged.violations;
     try {
       const { fit, violations } = judged;
       if (!fit || violations.length === 0) return violations;
@@ -95,9 +92,7 @@ export class AttachmentService implements OnModuleDestroy {
    */
   async upload(input: AttachmentInput): Promise<UploadedAttachment> {
     try {
-      return await this.inFlight.run(input.signal, (signal) =>
-        this.uploadJudged({ ...input, signal }),
-      );
+      return await this.inFlight.run(input.signal, (signal) => this.finish({ ...input, signal }));
     } catch (error) {
       // Not a failure of the module's, but worth a line: the media_id was never given to anyone.
       if (error instanceof WecomAbortedError && error.reason === 'client-gone') {
@@ -121,8 +116,17 @@ export class AttachmentService implements OnModuleDestroy {
    * Resolve the source → inspect its bytes → judge them: for no corp, or the wrong one, nothing
    * is read at all. The caller disposes the source.
    */
-  private async judge(input: AttachmentInput): Promise<Judged | { violations: Violation[] }> {
-    const corp = checkCorpId(input.corpId, this.served, this.messages);
+  /**
+   * @internal Publishing's way in too: every file of a moment or an album is judged before any
+   * is sent; `maxPixels` caps a moments image (what fitting then aims under).
+   */
+  async judge(
+    input: AttachmentInput,
+    maxPixels?: number,
+  ): Promise<Judged | { violations: Violation[] }> {
+    const { corpId: defaultCorpId, credentials } = this.options;
+    const served = { defaultCorpId, onlyDefault: credentials.kind === 'secret' };
+    const corp = checkCorpId(input.corpId, served, this.messages);
     if (corp) {
       releaseStream(input.file);
       return { violations: [corp] };
@@ -144,9 +148,9 @@ export class AttachmentService implements OnModuleDestroy {
     try {
       const media = await inspectMedia(source.reader);
       const filename = sanitizeFilename(source.filename);
-      const violations = this.violationsOf(input, source, media, filename);
+      const violations = this.violationsOf(input, source, media, filename, maxPixels);
       const corpId = input.corpId ?? (this.options.corpId as string);
-      return { corpId, fit, metadata, source, media, filename, violations };
+      return { corpId, fit, metadata, maxPixels, source, media, filename, violations };
     } catch (error) {
       await source.dispose();
       throw error;
@@ -159,6 +163,7 @@ export class AttachmentService implements OnModuleDestroy {
     source: AttachmentSource,
     media: MediaInfo,
     filename: string,
+    maxPixels: number | undefined,
   ): Violation[] {
     const { size, sizeExceeded } = source;
     // Undefined would mean "not fixed" (a FileValidator's); from a caller it is simply invalid.
@@ -171,49 +176,45 @@ export class AttachmentService implements OnModuleDestroy {
       filename,
       media,
     };
-    return checkAttachment(facts, this.options.rules, this.messages);
+    const violations = checkAttachment(facts, this.options.rules, this.messages);
+    const pixels = maxPixels && input.attachmentType === AttachmentType.Moment;
+    if (pixels) violations.push(...checkMomentImagePixels(media, maxPixels, this.messages));
+    return violations;
   }
 
-  private async uploadJudged(input: AttachmentInput): Promise<UploadedAttachment> {
-    const judged = await this.judge(input);
-    if (!('source' in judged)) throw this.ruleError(judged.violations);
+  /**
+   * @internal Fits (when asked and needed), reuses a cached media_id, or sends: the rest of an
+   * upload once judged (judged here unless given). Disposes the source.
+   */
+  async finish(
+    input: AttachmentInput,
+    given?: Judged | { violations: Violation[] },
+  ): Promise<UploadedAttachment> {
+    const judged = given ?? (await this.judge(input));
+    if (!isJudged(judged)) throw this.ruleError(judged.violations);
     const { source, violations, fit } = judged;
-    // This caller closes its source, unless an upload shared with others took it over.
-    let owned = true;
+    const fits = violations.length > 0 && fit !== false;
     try {
-      const fits = violations.length > 0 && fit !== false;
-      if (violations.length > 0) {
-        const remaining = fit
-          ? (await this.fitter.plan(judged, input.mediaType, fit, this.messages)).remaining
-          : violations;
-        if (remaining.length > 0) throw this.ruleError(remaining);
-      }
-      const send = (signal: AbortSignal | undefined): Promise<UploadedAttachment> =>
-        fits ? this.fitAndSend(input, judged, signal) : this.send(input, judged, signal);
-      if (!this.cache) return await send(input.signal);
-      // The key is the bytes as given and what shapes what is sent (the JPEG qualities of a fit,
-      // the metadata kept): a repeat is not fitted nor cleaned again, on any replica.
-      const variant = `${fits && fit ? `fit:${fit.jpegQualities.join(',')}` : ''}|${judged.metadata}`;
-      const { corpId, filename } = judged;
-      const at = input.attachmentType;
-      const key = await this.cache.keyFor(
-        corpId,
-        source,
-        input.mediaType as MediaType,
-        at,
-        filename,
-        variant,
-      );
-      // Identical uploads share one call to WeCom, which stops only when all their callers leave;
-      // it reads this caller's source, which must outlive this caller then.
-      const shared = (signal: AbortSignal): Promise<UploadedAttachment> => {
-        owned = false;
-        return send(signal).finally(() => source.dispose());
-      };
-      return await this.cache.getOrUpload(key, shared, input.signal);
-    } finally {
-      if (owned) await source.dispose();
+      // With fit, only what fitting cannot repair refuses the upload.
+      const remaining =
+        !fit || violations.length === 0
+          ? violations
+          : (await this.fitter.plan(judged, input.mediaType, fit, this.messages)).remaining;
+      if (remaining.length > 0) throw this.ruleError(remaining);
+    } catch (error) {
+      await source.dispose();
+      throw error;
     }
+    const send = (signal: AbortSignal | undefined): Promise<UploadedAttachment> =>
+      fits ? this.fitAndSend(input, judged, signal) : this.send(input, judged, signal);
+    if (!this.cache) return send(input.signal).finally(() => source.dispose());
+    // The key is the bytes as given and what shapes what is sent (the JPEG qualities of a fit,
+    // the metadata kept): a repeat is not fitted nor cleaned again, on any replica.
+    const variant = `${fits && fit ? `fit:${fit.jpegQualities.join(',')}` : ''}|${judged.metadata}`;
+    const { corpId, filename } = judged;
+    const { mediaType, attachmentType } = input as { mediaType: MediaType; attachmentType: number };
+    const what = { corpId, source, mediaType, attachmentType, filename, variant };
+    return this.cache.reuseOrUpload(what, send, input.signal);
   }
 
   /** Fits the image of `judged`, judges the result by the same rules, and sends it in its place. */
@@ -233,7 +234,7 @@ export class AttachmentService implements OnModuleDestroy {
     if ('violations' in outcome) throw this.ruleError(outcome.violations);
     const { source, media, filename, fitted } = outcome;
     try {
-      const violations = this.violationsOf(input, source, media, filename);
+      const violations = this.violationsOf(input, source, media, filename, judged.maxPixels);
       if (violations.length > 0) throw this.ruleError(violations);
       const sent = await this.send(input, { ...judged, source, media, filename }, signal);
       return { ...sent, fitted };
@@ -290,3 +291,7 @@ function checked(metadata: unknown): 'strip-location' | 'keep' {
   if (problem) throw new TypeError(problem);
   return metadata as 'strip-location' | 'keep';
 }
+
+/** Whether `judged` read a file (and holds its source), rather than refusing the call at once. */
+export const isJudged = (judged: Judged | { violations: Violation[] }): judged is Judged =>
+  'source' in judged;

@@ -1,3 +1,4 @@
+import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
 import type { MultipartBody } from './multipart-body.js';
 
 /** A request body: a multipart upload, or JSON. */
@@ -44,4 +45,19 @@ export function jsonBody(value: unknown): () => WecomRequestBody {
     headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
     destroy: () => undefined,
   });
+}
+
+/** `provider`'s tokens of `corpId`, as a call carries them: never another corp's. */
+export function corpTokens(provider: AccessTokenProvider, corpId: string): RequestTokens {
+  return {
+    get: (signal) => provider.getToken({ corpId, signal }),
+    invalidate: (token) => provider.invalidate(token, { corpId }),
+  };
+}
+
+/** What every call for a corp carries: the corp, its tokens, the caller's signal. */
+export interface CorpCall {
+  corpId: string;
+  tokens: RequestTokens;
+  signal?: AbortSignal;
 }

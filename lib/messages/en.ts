@@ -127,6 +127,34 @@ export const EN_MESSAGES: Messages = {
     'the corp of this request could not be resolved (the controller option corpId failed; see the server log)',
   corpUnresolved: () =>
     'this request names no corp (the controller option corpId found none): sign in as a member of a corp, or fix the resolver',
+  momentEmpty: () => 'a moment needs text or an attachment: give text, images, a video or a link',
+  momentTextNotText: () => "a moment's text must be a string: give text",
+  momentAttachmentKinds: (kinds) =>
+    `a moment takes images, a video or a link, one kind only; this one has ${kinds.join(' and ')}: send them as separate moments`,
+  momentImageCount: (limit, actual) =>
+    `a moment takes 1 to ${limit} images; this one has ${actual}: send at most ${limit}`,
+  momentTextLength: (limitChars, limitBytes, chars, bytes) =>
+    `a moment's text may be at most ${limitChars} characters and ${limitBytes} bytes; this one is ${chars} characters (${bytes} bytes): shorten it`,
+  momentLinkTitle: (limit, actual) =>
+    actual === 0
+      ? `a link needs a title of 1 to ${limit} bytes; this one has none: give a title`
+      : `a link's title may be at most ${limit} bytes; this one is ${actual}: shorten it`,
+  momentLinkUrl: (scheme) =>
+    `a link must be an http or https URL; this one is ${scheme}: use an http(s) URL`,
+  momentLinkCover: () =>
+    'a link needs its cover image (WeCom refuses a link without one): give link.cover',
+  momentImagePixels: (limit, width, height) =>
+    `moments images may hold at most ${limit} px (1440 × 1080); this one is ${width} × ${height} (${width * height} px): scale it down, or use fit`,
+  albumDescription: (limit, actual) =>
+    actual === 0
+      ? `a product album needs a description of 1 to ${limit} characters; this one has none: give one`
+      : `a product album's description may be at most ${limit} characters; this one is ${actual}: shorten it`,
+  albumPrice: (min, max, actual) =>
+    `a product album's price is a whole number of fen from ${min} to ${max}; got ${actual}: give the price in fen`,
+  albumProductSn: (limit, actual) =>
+    `a product_sn is 1 to ${limit} letters and digits; this one is ${actual} characters or holds others: use letters and digits only`,
+  albumImageCount: (limit, actual) =>
+    `a product album takes 1 to ${limit} images; this one has ${actual}: give 1 to ${limit}`,
   urlScheme: (actual) =>
     `only http: and https: URLs are downloaded, not ${actual}: use an http(s) URL`,
   urlHost: (host, listed) =>

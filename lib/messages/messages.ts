@@ -96,6 +96,25 @@ export interface Messages {
   /** The caller's file could not be read (a missing path, a stream that failed, a URL down). */
   sourceFailed(kind: 'path' | 'buffer' | 'stream' | 'multer' | 'url'): string;
 
+  /** A moment with neither text nor an attachment. */
+  momentEmpty(): string;
+  /** A moment's text that is no string. */
+  momentTextNotText(): string;
+  /** A moment with more than one kind of attachment (`kinds`: images, video, link). */
+  momentAttachmentKinds(kinds: readonly string[]): string;
+  momentImageCount(limit: number, actual: number): string;
+  momentTextLength(limitChars: number, limitBytes: number, chars: number, bytes: number): string;
+  /** `actual` is the title's bytes (0: none). */
+  momentLinkTitle(limit: number, actual: number): string;
+  /** `scheme` is the link's scheme only (`javascript:`), never the whole URL. */
+  momentLinkUrl(scheme: string): string;
+  momentLinkCover(): string;
+  momentImagePixels(limit: number, width: number, height: number): string;
+  albumDescription(limit: number, actual: number): string;
+  albumPrice(min: number, max: number, actual: string): string;
+  albumProductSn(limit: number, actual: number): string;
+  albumImageCount(limit: number, actual: number): string;
+
   /** The summary of an AttachmentRuleError, for a 400. */
   ruleError(violations: readonly string[]): string;
   /** A credential callback (`secretFor`, `suite.*`) failed; its own words go to the log only. */

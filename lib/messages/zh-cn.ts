@@ -132,6 +132,32 @@ export const ZH_CN_MESSAGES: Messages = {
   corpResolverFailed: () => '无法确定此请求所属的企业（控制器选项 corpId 出错，详见服务端日志）',
   corpUnresolved: () =>
     '无法确定此请求所属的企业（控制器的 corpId 选项未返回企业）：请以企业成员身份登录，或检查该函数',
+  momentEmpty: () => '朋友圈内容需要文本或附件：请提供文本、图片、视频或链接',
+  momentTextNotText: () => '朋友圈文本必须是字符串：请提供文本',
+  momentAttachmentKinds: (kinds) =>
+    `朋友圈附件只能是图片、视频或链接中的一种；此条包含 ${kinds.join('、')}：请分成多条发表`,
+  momentImageCount: (limit, actual) =>
+    `朋友圈最多 ${limit} 张图片；此条有 ${actual} 张：请最多提供 ${limit} 张`,
+  momentTextLength: (limitChars, limitBytes, chars, bytes) =>
+    `朋友圈文本最多 ${limitChars} 个字（${limitBytes} 个字节）；此条为 ${chars} 个字（${bytes} 个字节）：请缩短`,
+  momentLinkTitle: (limit, actual) =>
+    actual === 0
+      ? `链接需要 1 到 ${limit} 字节的标题；此链接没有：请提供标题`
+      : `链接标题最多 ${limit} 字节；此标题为 ${actual} 字节：请缩短`,
+  momentLinkUrl: (scheme) => `链接必须是 http 或 https URL；此链接为 ${scheme}：请使用 http(s) URL`,
+  momentLinkCover: () => '链接需要封面图片（企业微信拒绝没有封面的链接）：请提供 link.cover',
+  momentImagePixels: (limit, width, height) =>
+    `朋友圈图片最多 ${limit} 像素（1440 × 1080）；此图为 ${width} × ${height}（${width * height} 像素）：请缩小，或使用 fit`,
+  albumDescription: (limit, actual) =>
+    actual === 0
+      ? `商品图册需要 1 到 ${limit} 个字的描述；此图册没有：请提供描述`
+      : `商品图册描述最多 ${limit} 个字；此描述为 ${actual} 个字：请缩短`,
+  albumPrice: (min, max, actual) =>
+    `商品图册价格以分为单位，是 ${min} 到 ${max} 的整数；收到 ${actual}：请以分为单位提供价格`,
+  albumProductSn: (limit, actual) =>
+    `商品编码（product_sn）是 1 到 ${limit} 个字母或数字；此编码为 ${actual} 个字符或含其他字符：请只用字母和数字`,
+  albumImageCount: (limit, actual) =>
+    `商品图册需要 1 到 ${limit} 张图片；此图册有 ${actual} 张：请提供 1 到 ${limit} 张`,
   urlScheme: (actual) => `只下载 http: 和 https: 的 URL，不支持 ${actual}：请使用 http(s) URL`,
   urlHost: (host, listed) =>
     listed === 0

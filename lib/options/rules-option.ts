@@ -59,6 +59,32 @@ const RULES_FIELDS = shape({
       shownDefault: String(rule.momentVideo.maxDurationSeconds),
     },
   }),
+  /** Publishing a moment (add_moment_task). */
+  moment: shape({
+    /** The text's longest length in characters (the doc: 2000个字). */
+    maxTextChars: { ...whole(1), shownDefault: String(rule.moment.maxTextChars) },
+    /** The text's longest length in UTF-8 bytes (the doc: 4000个字节). */
+    maxTextBytes: { ...whole(1), shownDefault: String(rule.moment.maxTextBytes) },
+    /** The most images of one moment. */
+    maxImages: { ...whole(1), shownDefault: String(rule.moment.maxImages) },
+    /** The most pixels of a moments image (1440 × 1080); `fit` scales a larger one down. */
+    maxImagePixels: { ...whole(1), shownDefault: String(rule.moment.maxImagePixels) },
+    /** The longest link title, in UTF-8 bytes. */
+    maxLinkTitleBytes: { ...whole(1), shownDefault: String(rule.moment.maxLinkTitleBytes) },
+  }),
+  /** Publishing a product album (add_product_album). */
+  album: shape({
+    /** The description's longest length in characters. */
+    maxDescriptionChars: { ...whole(1), shownDefault: String(rule.album.maxDescriptionChars) },
+    /** The lowest price, in fen. */
+    minPriceFen: { ...whole(1), shownDefault: String(rule.album.minPriceFen) },
+    /** The highest price, in fen. */
+    maxPriceFen: { ...whole(1), shownDefault: String(rule.album.maxPriceFen) },
+    /** The longest product_sn (letters and digits). */
+    maxProductSnChars: { ...whole(1), shownDefault: String(rule.album.maxProductSnChars) },
+    /** The most images of one album. */
+    maxImages: { ...whole(1), shownDefault: String(rule.album.maxImages) },
+  }),
   /** The longest filename, in UTF-8 bytes; WeCom documents none, 255 is the file-system bound. */
   maxFilenameBytes: { ...whole(1), shownDefault: String(rule.maxFilenameBytes) },
 });

@@ -9,8 +9,8 @@ import type { Violation } from './violation.interface.js';
 const TEN_MIB = 10 * 1024 * 1024;
 
 /**
- * The limits of the upload doc (developer.work.weixin.qq.com/document/path/95098, formerly 34657):
- * the table every check reads. Override parts of it with the `rules` option.
+ * The limits of the upload doc (developer.work.weixin.qq.com/document/path/95098, formerly 34657)
+ * and of the publishing calls (95095, 95096): the table every check reads. Override parts of it with the `rules` option.
  *
  * @publicApi
  */
@@ -27,6 +27,20 @@ export const DEFAULT_ATTACHMENT_RULES: AttachmentRules = deepFreeze<AttachmentRu
   },
   momentImage: { maxLongEdge: 10_800, maxShortEdge: 1080 },
   momentVideo: { maxDurationSeconds: 30 },
+  moment: {
+    maxTextChars: 2000,
+    maxTextBytes: 4000,
+    maxImages: 9,
+    maxImagePixels: 1440 * 1080,
+    maxLinkTitleBytes: 64,
+  },
+  album: {
+    maxDescriptionChars: 300,
+    minPriceFen: 1,
+    maxPriceFen: 5_000_000,
+    maxProductSnChars: 128,
+    maxImages: 9,
+  },
   maxFilenameBytes: 255,
 });
 
@@ -47,6 +61,8 @@ export function resolveRules(override: AttachmentRulesOverride = {}): Attachment
     attachmentTypes: { ...d.attachmentTypes, ...override.attachmentTypes },
     momentImage: { ...d.momentImage, ...override.momentImage },
     momentVideo: { ...d.momentVideo, ...override.momentVideo },
+    moment: { ...d.moment, ...override.moment },
+    album: { ...d.album, ...override.album },
     maxFilenameBytes: override.maxFilenameBytes ?? d.maxFilenameBytes,
   });
 }

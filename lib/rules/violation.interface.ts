@@ -22,6 +22,16 @@
  * - `multipart-field-name`, `multipart-field-size`: a field name or a text field too long.
  * - `multipart-malformed`: a body that is not well-formed multipart/form-data.
  * - `receive-timeout`: the client did not send its whole upload in time.
+ * - `moment-empty`: a moment with neither text nor an attachment.
+ * - `moment-attachment-kinds`: a moment with images, a video or a link mixed.
+ * - `moment-image-count`: a moment with more images than `rules.moment.maxImages` (9).
+ * - `moment-text-length`: a moment's text over its characters or bytes (2000, 4000), or no text.
+ * - `moment-link-title`, `moment-link-url`, `moment-link-cover`: a link's title (1–64 bytes), its
+ *   URL (http or https), its cover image (required).
+ * - `moment-image-pixels`: a moments image over `rules.moment.maxImagePixels` (1440 × 1080).
+ * - `album-description`, `album-price`, `album-product-sn`, `album-image-count`: a product album's
+ *   description (1–300 characters), price (whole fen, 1–5,000,000), product_sn (letters and digits,
+ *   at most 128) and images (1–9).
  * - `corp-id`: no corp to upload for, a malformed corp id, or a corp the module has no
  *   credentials for.
  * - `url-scheme`: a URL to download that is not http: or https:.
@@ -58,6 +68,18 @@ export type RuleName =
   | 'multipart-field-size'
   | 'multipart-malformed'
   | 'receive-timeout'
+  | 'moment-empty'
+  | 'moment-attachment-kinds'
+  | 'moment-image-count'
+  | 'moment-text-length'
+  | 'moment-link-title'
+  | 'moment-link-url'
+  | 'moment-link-cover'
+  | 'moment-image-pixels'
+  | 'album-description'
+  | 'album-price'
+  | 'album-product-sn'
+  | 'album-image-count'
   | 'corp-id'
   | 'url-scheme'
   | 'url-host'

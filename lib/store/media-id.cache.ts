@@ -16,6 +16,20 @@ interface SharedUpload {
   waiting: number;
 }
 
+/**
+ * What tells uploads apart: the corp (a media_id is valid only there), the bytes, the media and
+ * attachment types, the filename (users see it) and `variant`, what shapes what is sent (a fit's
+ * JPEG qualities, the metadata kept).
+ */
+export interface CachedUpload {
+  corpId: string;
+  source: AttachmentSource;
+  mediaType: MediaType;
+  attachmentType: number;
+  filename: string;
+  variant: string;
+}
+
 /** What the cache keeps per upload. */
 interface CachedMedia {
   type: MediaType;
@@ -46,14 +60,14 @@ export class MediaIdCache {
    * The cache key of an upload; reads the source once to hash it. `variant` tells apart uploads of
    * the same bytes that are sent differently (how an image is fitted).
    */
-  async keyFor(
-    corpId: string,
-    source: AttachmentSource,
-    mediaType: MediaType,
-    attachmentType: number,
-    filename: string,
-    variant = '',
-  ): Promise<string> {
+  async keyFor({
+    corpId,
+    source,
+    mediaType,
+    attachmentType,
+    filename,
+    variant,
+  }: CachedUpload): Promise<string> {
     const bytes = await this.digest(source);
     const identity = createHash('sha256')
       .update(JSON.stringify([bytes, mediaType, attachmentType, filename, variant]))
@@ -67,6 +81,32 @@ export class MediaIdCache {
    * caller that goes away leaves the others' upload running; it is aborted only once every caller
    * has gone.
    */
+  /**
+   * The cached attachment of `what`, or `upload`'s result, shared by identical callers. The cache
+   * owns `what.source` from here: it disposes it once nothing reads it (a shared upload reads the
+   * first caller's source, which must outlive that caller then).
+   */
+  async reuseOrUpload(
+    what: CachedUpload,
+    upload: (signal: AbortSignal) => Promise<UploadedAttachment>,
+    signal?: AbortSignal,
+  ): Promise<UploadedAttachment> {
+    let owned = true;
+    try {
+      const key = await this.keyFor(what);
+      return await this.getOrUpload(
+        key,
+        (shared) => {
+          owned = false;
+          return upload(shared).finally(() => what.source.dispose());
+        },
+        signal,
+      );
+    } finally {
+      if (owned) await what.source.dispose();
+    }
+  }
+
   async getOrUpload(
     key: string,
     upload: (signal: AbortSignal) => Promise<UploadedAttachment>,
