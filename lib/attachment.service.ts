@@ -10,10 +10,13 @@ import { ImageFitter } from './media/fit/image-fitter.js';
 import { inspectMedia, planLocationCut } from './media/inspect-media.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
 import type { Messages } from './messages/index.js';
-import { WECOM_MEDIA_OPTIONS } from './options/option-table.js';
-import type { ResolvedFit, ResolvedWecomMediaOptions } from './options/resolve-options.js';
+import {
+  callMetadata,
+  type ResolvedFit,
+  type ResolvedWecomMediaOptions,
+} from './options/resolve-options.js';
 import { checkAttachment } from './rules/check-attachment.js';
-import { checkCorpId, receiveLimit } from './rules/attachment-rules.js';
+import { checkCorpId, receiveLimit, servedBy } from './rules/attachment-rules.js';
 import { checkMomentImagePixels } from './rules/publish-rules.js';
 import { AttachmentType } from './attachment-type.enum.js';
 import { MediaType } from './media-type.enum.js';
@@ -76,12 +79,17 @@ export class AttachmentService implements OnModuleDestroy {
     const judged = await this.judge(input);
     if (!isJudged(judged)) return judged.violations;
     try {
-      const { fit, violations } = judged;
-      if (!fit || violations.length === 0) return violations;
-      return (await this.fitter.plan(judged, input.mediaType, fit, this.messages)).remaining;
+      return await this.remaining(input, judged);
     } finally {
       await judged.source.dispose();
     }
+  }
+
+  /** @internal What `judged` breaks that fitting (when on) cannot repair: what `check` reports. */
+  async remaining(input: AttachmentInput, judged: Judged): Promise<Violation[]> {
+    const { fit, violations } = judged;
+    if (!fit || violations.length === 0) return violations;
+    return (await this.fitter.plan(judged, input.mediaType, fit, this.messages)).remaining;
   }
 
   /**
@@ -124,9 +132,7 @@ export class AttachmentService implements OnModuleDestroy {
     input: AttachmentInput,
     maxPixels?: number,
   ): Promise<Judged | { violations: Violation[] }> {
-    const { corpId: defaultCorpId, credentials } = this.options;
-    const served = { defaultCorpId, onlyDefault: credentials.kind === 'secret' };
-    const corp = checkCorpId(input.corpId, served, this.messages);
+    const corp = checkCorpId(input.corpId, servedBy(this.options), this.messages);
     if (corp) {
       releaseStream(input.file);
       return { violations: [corp] };
@@ -140,7 +146,8 @@ export class AttachmentService implements OnModuleDestroy {
         releaseStream(input.file);
         throw error;
       });
-    const metadata = input.metadata === undefined ? this.options.metadata : checked(input.metadata);
+    const metadata =
+      input.metadata === undefined ? this.options.metadata : callMetadata(input.metadata);
     const { rules } = this.options;
     // A stream (or a URL) of an image to fit is kept as far as fitting takes.
     const limit = receiveLimit(rules, input.mediaType, fit ? fit.maxInputBytes : undefined);
@@ -196,10 +203,7 @@ export class AttachmentService implements OnModuleDestroy {
     const fits = violations.length > 0 && fit !== false;
     try {
       // With fit, only what fitting cannot repair refuses the upload.
-      const remaining =
-        !fit || violations.length === 0
-          ? violations
-          : (await this.fitter.plan(judged, input.mediaType, fit, this.messages)).remaining;
+      const remaining = await this.remaining(input, judged);
       if (remaining.length > 0) throw this.ruleError(remaining);
     } catch (error) {
       await source.dispose();
@@ -229,6 +233,7 @@ export class AttachmentService implements OnModuleDestroy {
       rules: this.options.rules,
       messages: this.messages,
       settings: judged.fit as ResolvedFit,
+      maxPixels: judged.maxPixels,
       signal,
     });
     if ('violations' in outcome) throw this.ruleError(outcome.violations);
@@ -283,13 +288,6 @@ export class AttachmentService implements OnModuleDestroy {
       this.messages.ruleError(violations.map((v) => v.message)),
     );
   }
-}
-
-/** A call's `metadata`, checked as the option is. */
-function checked(metadata: unknown): 'strip-location' | 'keep' {
-  const [problem] = WECOM_MEDIA_OPTIONS.fields.metadata.problems(metadata, 'metadata');
-  if (problem) throw new TypeError(problem);
-  return metadata as 'strip-location' | 'keep';
 }
 
 /** Whether `judged` read a file (and holds its source), rather than refusing the call at once. */

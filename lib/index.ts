@@ -2,6 +2,9 @@
 // (etc/nestjs-wecom-media.api.md) records this surface, and CI fails when it changes unreviewed.
 export { WecomMediaModule, type WecomMediaModuleAsyncOptions } from './wecom-media.module.js';
 export { AttachmentService } from './attachment.service.js';
+export { MomentService } from './publishing/moment.service.js';
+export { ProductAlbumService } from './publishing/product-album.service.js';
+export type * from './publishing/publishing.interfaces.js';
 export { WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES } from './wecom-media.constants.js';
 export { AttachmentType } from './attachment-type.enum.js';
 export { MediaType } from './media-type.enum.js';

@@ -2,6 +2,8 @@ import { HttpModule } from '@nestjs/axios';
 import { Module, type ConfigurableModuleAsyncOptions, type DynamicModule } from '@nestjs/common';
 import { createAttachmentController } from './http/attachment.controller.js';
 import { AttachmentService } from './attachment.service.js';
+import { MomentService } from './publishing/moment.service.js';
+import { ProductAlbumService } from './publishing/product-album.service.js';
 import {
   WECOM_ACCESS_TOKEN_PROVIDER,
   WECOM_ATTACHMENT_RULES,
@@ -42,6 +44,8 @@ export type WecomMediaModuleAsyncOptions = ConfigurableModuleAsyncOptions<
   providers: createWecomMediaProviders(),
   exports: [
     AttachmentService,
+    MomentService,
+    ProductAlbumService,
     WECOM_ACCESS_TOKEN_PROVIDER,
     WECOM_ATTACHMENT_RULES,
     // What the building blocks of an app's own endpoints inject in the app's modules.

@@ -75,6 +75,11 @@ export class WecomHttpClient implements OnModuleDestroy {
     };
   }
 
+  /** `text` (an answer's errmsg, say) with every token and secret the module knows redacted. */
+  redact(text: string): string {
+    return this.redactor.redact(text);
+  }
+
   /** Set at shutdown, after the uploads under way have had their time: nothing is sent after. */
   private closed = false;
 

@@ -4,3 +4,4 @@ export * from './wecom-api.error.js';
 export * from './wecom-credential-source.error.js';
 export * from './wecom-transport.error.js';
 export * from './wecom.error.js';
+export * from './wecom-task-pending.error.js';

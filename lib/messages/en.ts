@@ -133,8 +133,8 @@ export const EN_MESSAGES: Messages = {
     `a moment takes images, a video or a link, one kind only; this one has ${kinds.join(' and ')}: send them as separate moments`,
   momentImageCount: (limit, actual) =>
     `a moment takes 1 to ${limit} images; this one has ${actual}: send at most ${limit}`,
-  momentTextLength: (limitChars, limitBytes, chars, bytes) =>
-    `a moment's text may be at most ${limitChars} characters and ${limitBytes} bytes; this one is ${chars} characters (${bytes} bytes): shorten it`,
+  momentTextLength: (limitChars, limitBytes, chars, size) =>
+    `a moment's text may be at most ${limitChars} characters and ${limitBytes} bytes; this one is ${chars} characters (${size} bytes): shorten it`,
   momentLinkTitle: (limit, actual) =>
     actual === 0
       ? `a link needs a title of 1 to ${limit} bytes; this one has none: give a title`

@@ -138,8 +138,8 @@ export const ZH_CN_MESSAGES: Messages = {
     `朋友圈附件只能是图片、视频或链接中的一种；此条包含 ${kinds.join('、')}：请分成多条发表`,
   momentImageCount: (limit, actual) =>
     `朋友圈最多 ${limit} 张图片；此条有 ${actual} 张：请最多提供 ${limit} 张`,
-  momentTextLength: (limitChars, limitBytes, chars, bytes) =>
-    `朋友圈文本最多 ${limitChars} 个字（${limitBytes} 个字节）；此条为 ${chars} 个字（${bytes} 个字节）：请缩短`,
+  momentTextLength: (limitChars, limitBytes, chars, size) =>
+    `朋友圈文本最多 ${limitChars} 个字（${limitBytes} 个字节）；此条为 ${chars} 个字（${size} 个字节）：请缩短`,
   momentLinkTitle: (limit, actual) =>
     actual === 0
       ? `链接需要 1 到 ${limit} 字节的标题；此链接没有：请提供标题`

@@ -108,3 +108,10 @@ export function resolveOptions(raw: unknown): ResolvedWecomMediaOptions {
       ca === undefined ? undefined : typeof ca === 'string' || Buffer.isBuffer(ca) ? [ca] : [...ca],
   };
 }
+
+/** A call's `metadata`, checked as the option is. */
+export function callMetadata(metadata: unknown): 'strip-location' | 'keep' {
+  const [problem] = WECOM_MEDIA_OPTIONS.fields.metadata.problems(metadata, 'metadata');
+  if (problem) throw new TypeError(problem);
+  return metadata as 'strip-location' | 'keep';
+}

@@ -108,6 +108,15 @@ function deepFreeze<T>(value: T): T {
 export const isCorpId = (value: unknown): value is string =>
   typeof value === 'string' && /^[\w-]{1,64}$/.test(value);
 
+/** The corps `options` serve: a secret serves its corp alone; the other ways serve any. */
+export const servedBy = (options: {
+  corpId: string | undefined;
+  credentials: { kind: string };
+}): ServedCorps => ({
+  defaultCorpId: options.corpId,
+  onlyDefault: options.credentials.kind === 'secret',
+});
+
 /** What the module serves: its default corp, and whether it serves that corp alone. */
 export interface ServedCorps {
   /** The corp of calls that name none; undefined when every call must name one. */

@@ -25,6 +25,7 @@ const REPAIRABLE: ReadonlySet<RuleName> = new Set([
   'moment-image-short-edge',
   'moment-image-long-edge',
   'max-size',
+  'moment-image-pixels',
 ]);
 
 /** Formats fitting converts from, when the installed sharp decodes them. */
@@ -189,14 +190,24 @@ export function declaredSize(
   return { width, height, orientation: header.orientation, hasAlpha: header.hasAlpha };
 }
 
-/** The size to fit into: the moments edges for a moments image; other scenes keep the size. */
+/**
+ * The size to fit into: the moments edges for a moments image, and under `maxPixels` when
+ * publishing caps it (1440 × 1080); other scenes keep the size.
+ */
 export function fitTarget(
   width: number,
   height: number,
   attachmentType: unknown,
   rules: AttachmentRules,
+  maxPixels?: number,
 ): { width: number; height: number } {
   if (attachmentType !== 1) return { width, height };
   const { maxShortEdge, maxLongEdge } = rules.momentImage;
-  return fitWithin(width, height, maxShortEdge, maxLongEdge);
+  const edges = fitWithin(width, height, maxShortEdge, maxLongEdge);
+  if (maxPixels === undefined || edges.width * edges.height <= maxPixels) return edges;
+  const scale = Math.sqrt(maxPixels / (edges.width * edges.height));
+  return {
+    width: Math.max(1, Math.floor(edges.width * scale)),
+    height: Math.max(1, Math.floor(edges.height * scale)),
+  };
 }

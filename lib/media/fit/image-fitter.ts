@@ -52,6 +52,8 @@ export interface FitRequest {
   rules: AttachmentRules;
   messages: Messages;
   settings: ResolvedFit;
+  /** The most pixels of a moments image, when publishing caps it. */
+  maxPixels?: number;
   signal?: AbortSignal;
 }
 
@@ -139,7 +141,13 @@ export class ImageFitter implements OnModuleInit {
     const original: FittedImage = { format: media.format, width, height, bytes: source.size };
     // Phones store the pixels sideways and an EXIF orientation: 5 to 8 swap the edges.
     const upright = orientation >= 5 ? { w: height, h: width } : { w: width, h: height };
-    const target = fitTarget(upright.w, upright.h, request.attachmentType, request.rules);
+    const target = fitTarget(
+      upright.w,
+      upright.h,
+      request.attachmentType,
+      request.rules,
+      request.maxPixels,
+    );
     const maxBytes = request.rules.mediaTypes[MediaType.Image].maxBytes;
     const deadline = Date.now() + settings.timeoutMs;
     const encode = async (encoding: Encoding): Promise<Encoded> => {

@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { AttachmentService } from '../attachment.service.js';
+import { AttachmentType } from '../attachment-type.enum.js';
+import { InFlight, sleep } from '../client/abort.js';
+import { errorFor } from '../client/errcode-errors.js';
+import {
+  addMomentTask,
+  ADD_MOMENT_TASK,
+  cancelMomentTask,
+  getMomentTaskResult,
+  type MomentAttachmentBody,
+  type MomentTaskBody,
+  type MomentTaskState,
+} from '../client/moment-task.js';
+import { WecomHttpClient } from '../client/wecom-http.client.js';
+import type { CorpCall } from '../client/wecom-request.js';
+import { WecomTaskPendingError } from '../errors/wecom-task-pending.error.js';
+import { MediaType } from '../media-type.enum.js';
+import type { Messages } from '../messages/index.js';
+import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { checkMoment } from '../rules/publish-rules.js';
+import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
+import {
+  LOGGER_CONTEXT,
+  WECOM_ACCESS_TOKEN_PROVIDER,
+  WECOM_MESSAGES,
+  WECOM_RESOLVED_OPTIONS,
+} from '../wecom-media.constants.js';
+import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
+import type {
+  MomentTaskResult,
+  PublishedMoment,
+  PublishMomentInput,
+} from './publishing.interfaces.js';
+
+/** How long a publish waits for WeCom to create the moment, by default. */
+const DEFAULT_WAIT_MS = 60_000;
+/** The first wait between polls, and the longest: a task takes seconds, not minutes. */
+const FIRST_POLL_MS = 200;
+const LONGEST_POLL_MS = 2_000;
+const STATUS = { 1: 'started', 2: 'creating', 3: 'done' } as const;
+
+/**
+ * Publishes to customers' moments feeds (企业发表内容到客户的朋友圈): from photos, a video or a
+ * link to a published moment in one call. Every rule of the moment and of its files is checked
+ * before anything is sent; the files are uploaded side by side (moments, attachment_type 1),
+ * then add_moment_task, then its task is polled until WeCom has created the moment.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class MomentService implements OnModuleDestroy {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly inFlight = new InFlight();
+
+  /** @internal Nest injects these; apps get the service from the module. */
+  constructor(
+    private readonly attachments: AttachmentService,
+    private readonly client: WecomHttpClient,
+    @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
+    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
+    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
+  ) {}
+
+  /**
+   * Publishes a moment and waits (at most `waitMs`) until WeCom has created it.
+   * @throws AttachmentRuleError listing every rule the moment or its files break; nothing sent.
+   * @throws WecomTaskPendingError when the task goes on past `waitMs`: ask `result(jobId)` later,
+   * and do not publish again. WecomApiError when the task ends with an errcode, or a call fails.
+   */
+  publish(input: PublishMomentInput): Promise<PublishedMoment> {
+    return this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal }));
+  }
+
+  /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */
+  async result(
+    jobId: string,
+    options: { corpId?: string; signal?: AbortSignal } = {},
+  ): Promise<MomentTaskResult> {
+    const state = await getMomentTaskResult(this.client, this.call(options), jobId);
+    return this.resultOf(state);
+  }
+
+  /** Stops a moment from reaching more customers (cancel_moment_task, doc 97612). */
+  async cancel(
+    momentId: string,
+    options: { corpId?: string; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    await cancelMomentTask(this.client, this.call(options), momentId);
+  }
+
+  /** Lets publishes under way finish, for at most `shutdownTimeoutMs`, then aborts the rest. */
+  onModuleDestroy(): Promise<void> {
+    return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'publish(es)');
+  }
+
+  private async publishNow(input: PublishMomentInput): Promise<PublishedMoment> {
+    const call = this.call(input);
+    const { images = [], video, link } = input;
+    const rules = this.options.rules.moment;
+    const violations = checkMoment(
+      {
+        text: input.text,
+        images: images.length,
+        video: video !== undefined,
+        ...(link
+          ? { link: { title: link.title, url: link.url, cover: link.cover !== undefined } }
+          : {}),
+      },
+      rules,
+      this.messages,
+    );
+    const files: PublishFile[] = [
+      ...images.map((source, at) =>
+        file(source, `images[${at}]`, MediaType.Image, `image-${at + 1}`),
+      ),
+      ...(video ? [file(video, 'video', MediaType.Video, 'video')] : []),
+      ...(link?.cover ? [file(link.cover, 'link.cover', MediaType.Image, 'cover')] : []),
+    ];
+    const judged = await judgeFiles(this.attachments, files, {
+      ...input,
+      maxPixels: rules.maxImagePixels,
+    });
+    violations.push(...judged.violations);
+    if (violations.length > 0) {
+      await judged.dispose();
+      throw ruleError(violations, this.messages);
+    }
+    const { mediaIds, attachments } = await judged.upload();
+    const jobId = await addMomentTask(this.client, call, this.bodyOf(input, mediaIds));
+    const done = await this.waitFor(jobId, call, input.waitMs ?? DEFAULT_WAIT_MS);
+    const result = this.resultOf(done);
+    return {
+      jobId,
+      momentId: result.momentId ?? '',
+      invalidSenders: result.invalidSenders ?? { userIds: [], departmentIds: [] },
+      invalidCustomerTagIds: result.invalidCustomerTagIds ?? [],
+      attachments,
+    };
+  }
+
+  /** add_moment_task's body: the text, the attachments by their media_ids, who sends and who sees. */
+  private bodyOf(input: PublishMomentInput, mediaIds: readonly string[]): MomentTaskBody {
+    const attachments: MomentAttachmentBody[] = input.link
+      ? [
+          {
+            msgtype: 'link',
+            link: {
+              title: input.link.title,
+              url: input.link.url,
+              ...(mediaIds[0] ? { media_id: mediaIds[0] } : {}),
+            },
+          },
+        ]
+      : input.video
+        ? mediaIds.map((id) => ({ msgtype: 'video', video: { media_id: id } }))
+        : mediaIds.map((id) => ({ msgtype: 'image', image: { media_id: id } }));
+    const { senders, customerTagIds } = input;
+    const senderList = senders && {
+      ...(senders.userIds ? { user_list: [...senders.userIds] } : {}),
+      ...(senders.departmentIds ? { department_list: [...senders.departmentIds] } : {}),
+    };
+    const range = {
+      ...(senderList ? { sender_list: senderList } : {}),
+      ...(customerTagIds ? { external_contact_list: { tag_list: [...customerTagIds] } } : {}),
+    };
+    return {
+      ...(input.text ? { text: { content: input.text } } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(Object.keys(range).length > 0 ? { visible_range: range } : {}),
+    };
+  }
+
+  /** Polls the task, waiting longer each time, until it is done or `waitMs` has passed. */
+  private async waitFor(jobId: string, call: CorpCall, waitMs: number): Promise<MomentTaskState> {
+    const started = Date.now();
+    for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
+      const left = started + waitMs - Date.now();
+      if (left <= 0) throw new WecomTaskPendingError(jobId, waitMs);
+      await sleep(Math.min(pause, left), call.signal);
+      const state = await getMomentTaskResult(this.client, call, jobId);
+      if (state.status === 3) return state;
+    }
+  }
+
+  /** A poll as the caller reads it; a task that ended with an errcode throws it, typed. */
+  private resultOf(state: MomentTaskState): MomentTaskResult {
+    const { status, result } = state;
+    if (!result) return { status: STATUS[status] };
+    if (result.errcode !== 0) {
+      throw errorFor(
+        ADD_MOMENT_TASK,
+        result.errcode,
+        this.client.redact(result.errmsg),
+        1,
+        this.messages,
+      );
+    }
+    return {
+      status: 'done',
+      ...(result.momentId ? { momentId: result.momentId } : {}),
+      invalidSenders: result.invalidSenders,
+      invalidCustomerTagIds: result.invalidCustomerTagIds,
+    };
+  }
+
+  private call(given: { corpId?: string; signal?: AbortSignal }): CorpCall {
+    return corpCall(given, this.options, this.tokens, this.messages);
+  }
+}
+
+/** One file of the moment, uploaded for moments. */
+const file = (
+  source: PublishFile['source'],
+  label: string,
+  mediaType: MediaType,
+  bareName: string,
+): PublishFile => ({ source, label, mediaType, attachmentType: AttachmentType.Moment, bareName });

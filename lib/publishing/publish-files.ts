@@ -1,0 +1,158 @@
+import { Readable } from 'node:stream';
+import type { AttachmentInput } from '../attachment-input.interface.js';
+import { AttachmentService, isJudged, type Judged } from '../attachment.service.js';
+import type { AttachmentType } from '../attachment-type.enum.js';
+import { linkSignals } from '../client/abort.js';
+import { corpTokens, type CorpCall } from '../client/wecom-request.js';
+import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
+import type { MediaType } from '../media-type.enum.js';
+import type { Messages } from '../messages/index.js';
+import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
+import { checkCorpId, servedBy } from '../rules/attachment-rules.js';
+import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
+import type { Violation } from '../rules/violation.interface.js';
+import type { UploadedAttachment } from '../uploaded-attachment.interface.js';
+import type { PublishOptions, PublishSource } from './publishing.interfaces.js';
+
+/** One file of a moment or an album, named by its place (`images[2]`). */
+export interface PublishFile {
+  source: PublishSource;
+  label: string;
+  mediaType: MediaType;
+  attachmentType: AttachmentType;
+  /** The name of a Buffer or a stream given without one: `image-3`, its extension from its bytes. */
+  bareName: string;
+}
+
+/** Each file judged, and what it breaks (labelled), before anything is uploaded. */
+export interface JudgedFiles {
+  violations: Violation[];
+  /** Uploads each file (a `{ mediaId }` as it is); resolves with the media_ids in order. */
+  upload(): Promise<{ mediaIds: string[]; attachments: UploadedAttachment[] }>;
+  /** Lets every file go, when nothing is to be uploaded after all. */
+  dispose(): Promise<void>;
+}
+
+const EXTENSIONS: Partial<Record<string, string>> = { jpeg: 'jpg', png: 'png', mp4: 'mp4' };
+
+/**
+ * Opens and judges every file of a moment or an album — a moments image also by `maxPixels` —
+ * so that nothing is sent unless all of them pass. Then uploads them side by side (within the
+ * corp's limits): when one fails, the others stop, and the error names the file.
+ */
+export async function judgeFiles(
+  service: AttachmentService,
+  files: readonly PublishFile[],
+  options: PublishOptions & { maxPixels?: number },
+): Promise<JudgedFiles> {
+  const opened = await Promise.allSettled(
+    files.map((file) => {
+      const input = inputOf(file, options);
+      return input ? service.judge(input, options.maxPixels) : Promise.resolve(undefined);
+    }),
+  );
+  const judged = opened.map((o) => (o.status === 'fulfilled' ? o.value : undefined));
+  const dispose = async (): Promise<void> => {
+    await Promise.all(judged.map((j) => (j && isJudged(j) ? j.source.dispose() : undefined)));
+  };
+  const failed = opened.findIndex((o) => o.status === 'rejected');
+  if (failed >= 0) {
+    await dispose();
+    throw labelled((opened[failed] as PromiseRejectedResult).reason, files[failed]?.label ?? '');
+  }
+  const violations: Violation[] = [];
+  for (const [at, file] of files.entries()) {
+    const one = judged[at];
+    if (!one) continue;
+    if (isJudged(one) && isBare(file.source)) one.filename = bareName(file, one);
+    const broken = isJudged(one)
+      ? await service.remaining(inputOf(file, options) as AttachmentInput, one)
+      : one.violations;
+    violations.push(...broken.map((v) => ({ ...v, message: `${file.label}: ${v.message}` })));
+  }
+  return {
+    violations,
+    dispose,
+    upload: () => uploadJudged(service, files, judged, options),
+  };
+}
+
+/** Uploads the judged files side by side; one failure stops the others. */
+async function uploadJudged(
+  service: AttachmentService,
+  files: readonly PublishFile[],
+  judged: ReadonlyArray<Judged | { violations: Violation[] } | undefined>,
+  options: PublishOptions,
+): Promise<{ mediaIds: string[]; attachments: UploadedAttachment[] }> {
+  const linked = linkSignals([options.signal]);
+  try {
+    const results = await Promise.all(
+      files.map(async (file, at) => {
+        const one = judged[at];
+        if (!one) return (file.source as { mediaId: string }).mediaId;
+        const input = { ...(inputOf(file, options) as AttachmentInput), signal: linked.signal };
+        return service.finish(input, one).catch((error: unknown) => {
+          linked.abort(error);
+          throw labelled(error, file.label);
+        });
+      }),
+    );
+    const attachments = results.filter((r): r is UploadedAttachment => typeof r !== 'string');
+    return { mediaIds: results.map((r) => (typeof r === 'string' ? r : r.mediaId)), attachments };
+  } finally {
+    linked.dispose();
+  }
+}
+
+/** The upload `file` asks for, or undefined for a media_id given as it is. */
+function inputOf(file: PublishFile, options: PublishOptions): AttachmentInput | undefined {
+  const { source } = file;
+  if (typeof source === 'object' && source !== null && 'mediaId' in source) return undefined;
+  const explicit = typeof source === 'object' && source !== null && 'file' in source;
+  const given = explicit ? source : { file: source };
+  const common = {
+    mediaType: file.mediaType,
+    attachmentType: file.attachmentType,
+    ...(options.corpId === undefined ? {} : { corpId: options.corpId }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.fit === undefined ? {} : { fit: options.fit }),
+  };
+  // A bare Buffer or stream gets a name from its place; its extension comes once the bytes tell.
+  const filename = given.filename ?? (isBare(given.file) ? file.bareName : undefined);
+  return { ...common, file: given.file, ...(filename ? { filename } : {}) } as AttachmentInput;
+}
+
+const isBare = (file: unknown): boolean => file instanceof Uint8Array || file instanceof Readable;
+
+/** `image-3.jpg`: the place's name, and the extension of the format the bytes show. */
+function bareName(file: PublishFile, judged: Judged): string {
+  const extension = EXTENSIONS[judged.media.format];
+  return extension ? `${file.bareName}.${extension}` : file.bareName;
+}
+
+/** `error`, saying which file it was about: a rule error's violations, any other's message. */
+function labelled(error: unknown, label: string): unknown {
+  if (error instanceof AttachmentRuleError) {
+    const violations = error.violations.map((v) => ({ ...v, message: `${label}: ${v.message}` }));
+    return new AttachmentRuleError(violations, `${label}: ${error.message}`);
+  }
+  if (error instanceof Error) error.message = `${label}: ${error.message}`;
+  return error;
+}
+
+/** The rule error of `violations`, summed up in the module's locale. */
+export const ruleError = (violations: Violation[], m: Messages): AttachmentRuleError =>
+  new AttachmentRuleError(violations, m.ruleError(violations.map((v) => v.message)));
+
+/** A publishing call's corp: its id checked as an upload's is, its tokens, the caller's signal. */
+export function corpCall(
+  { corpId, signal }: { corpId?: string; signal?: AbortSignal },
+  options: ResolvedWecomMediaOptions,
+  tokens: AccessTokenProvider,
+  m: Messages,
+): CorpCall {
+  const problem = checkCorpId(corpId, servedBy(options), m);
+  if (problem) throw ruleError([problem], m);
+  const corp = corpId ?? (options.corpId as string);
+  return { corpId: corp, tokens: corpTokens(tokens, corp), ...(signal ? { signal } : {}) };
+}
