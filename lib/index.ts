@@ -5,6 +5,8 @@ export { AttachmentService } from './attachment.service.js';
 export { MomentService } from './publishing/moment.service.js';
 export { ProductAlbumService } from './publishing/product-album.service.js';
 export type * from './publishing/publishing.interfaces.js';
+export { PublishQueue } from './publishing/queue/publish-queue.js';
+export type * from './publishing/queue/publish-queue.interfaces.js';
 export { WECOM_ACCESS_TOKEN_PROVIDER, WECOM_ATTACHMENT_RULES } from './wecom-media.constants.js';
 export { AttachmentType } from './attachment-type.enum.js';
 export { MediaType } from './media-type.enum.js';

@@ -14,7 +14,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createWecomMediaOptions')
     .setExtras<WecomMediaModuleExtras>(
-      { isGlobal: false, controller: false },
+      { isGlobal: false, controller: false, queue: false },
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal === true,

@@ -18,6 +18,7 @@ import type {
 import { WECOM_MEDIA_EXTRAS } from './options/option-table.js';
 import { ConfigurableModuleClass } from './wecom-media.module-definition.js';
 import { createWecomMediaProviders } from './wecom-media.providers.js';
+import { withQueue } from './publishing/queue/queue-providers.js';
 
 /**
  * What `WecomMediaModule.forRootAsync` takes: `useFactory` (with `inject` and `imports`),
@@ -67,20 +68,22 @@ export class WecomMediaModule {
 }
 
 /**
- * The builder's module (the options provider, `global`) as this class, plus the controller: an
- * extra, not an option, because the route must be known when the module is defined.
+ * The builder's module (the options provider, `global`) as this class, plus the controller and
+ * the queue: extras, not options, because the route and the queue must be known when the module
+ * is defined.
  */
 function define(built: DynamicModule, given: WecomMediaModuleExtras): DynamicModule {
   // Checked when the module is defined: the route must be known then, and a bad extra fails at once.
-  const extras = { isGlobal: given.isGlobal, controller: given.controller };
+  const extras = { isGlobal: given.isGlobal, controller: given.controller, queue: given.queue };
   const problems = WECOM_MEDIA_EXTRAS.problems(extras, 'WecomMediaModule');
   if (problems.length > 0) {
     throw new Error(`WecomMediaModule extras are invalid:\n - ${problems.join('\n - ')}`);
   }
-  const { controller } = WECOM_MEDIA_EXTRAS.resolve(extras);
+  const { controller, queue } = WECOM_MEDIA_EXTRAS.resolve(extras);
   return {
     ...built,
     module: WecomMediaModule,
     ...(controller ? { controllers: [createAttachmentController(controller)] } : {}),
+    ...(queue ? withQueue(built, queue) : {}),
   };
 }

@@ -5,3 +5,4 @@ export * from './wecom-credential-source.error.js';
 export * from './wecom-transport.error.js';
 export * from './wecom.error.js';
 export * from './wecom-task-pending.error.js';
+export * from './publish-job.error.js';

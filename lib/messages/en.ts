@@ -155,6 +155,10 @@ export const EN_MESSAGES: Messages = {
     `a product_sn is 1 to ${limit} letters and digits; this one is ${actual} characters or holds others: use letters and digits only`,
   albumImageCount: (limit, actual) =>
     `a product album takes 1 to ${limit} images; this one has ${actual}: give 1 to ${limit}`,
+  queueSource: (kind) =>
+    `a queued file must be a path, a URL or a media_id that every worker can read; got ${kind}: save it to a file first, or upload it and give { mediaId }`,
+  queueKeyContent: (publish, since) =>
+    `this key was enqueued at ${since} with other content, and a key names one ${publish}: use a new key, or change the ${publish === 'album' ? 'album with ProductAlbumService.update' : 'moment by cancelling it and publishing under a new key'}`,
   urlScheme: (actual) =>
     `only http: and https: URLs are downloaded, not ${actual}: use an http(s) URL`,
   urlHost: (host, listed) =>

@@ -114,6 +114,10 @@ export interface Messages {
   albumPrice(min: number, max: number, actual: string): string;
   albumProductSn(limit: number, actual: number): string;
   albumImageCount(limit: number, actual: number): string;
+  /** A file given to a queue that a worker cannot read (`kind`: a Buffer, a stream…). */
+  queueSource(kind: string): string;
+  /** A key enqueued before with other content (`since`: when, ISO 8601). */
+  queueKeyContent(publish: 'album' | 'moment', since: string): string;
 
   /** The summary of an AttachmentRuleError, for a 400. */
   ruleError(violations: readonly string[]): string;

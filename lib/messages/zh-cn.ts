@@ -158,6 +158,10 @@ export const ZH_CN_MESSAGES: Messages = {
     `商品编码（product_sn）是 1 到 ${limit} 个字母或数字；此编码为 ${actual} 个字符或含其他字符：请只用字母和数字`,
   albumImageCount: (limit, actual) =>
     `商品图册需要 1 到 ${limit} 张图片；此图册有 ${actual} 张：请提供 1 到 ${limit} 张`,
+  queueSource: (kind) =>
+    `放入队列的文件必须是每个 worker 都能读取的路径、URL 或 media_id；收到的是 ${kind}：请先保存为文件，或先上传后提供 { mediaId }`,
+  queueKeyContent: (publish, since) =>
+    `此 key 已于 ${since} 以不同的内容加入队列，一个 key 只对应一个${publish === 'album' ? '商品图册' : '朋友圈'}：请使用新的 key，或${publish === 'album' ? '用 ProductAlbumService.update 修改图册' : '取消该朋友圈后以新的 key 发表'}`,
   urlScheme: (actual) => `只下载 http: 和 https: 的 URL，不支持 ${actual}：请使用 http(s) URL`,
   urlHost: (host, listed) =>
     listed === 0

@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { CanActivate, Type } from '@nestjs/common';
-import { bool, check, fn, ms, shape, toggle } from './option-checks.js';
+import { bool, check, fn, ms, positive, shape, toggle, whole } from './option-checks.js';
+
+/** How long a queue remembers an idempotency key's album or moment, by default: 30 days. */
+const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The extras of `forRoot` and `forRootAsync`: known when the module is defined. */
 export const WECOM_MEDIA_EXTRAS = shape({
@@ -38,6 +41,38 @@ export const WECOM_MEDIA_EXTRAS = shape({
           req: IncomingMessage & Record<string, unknown>,
         ) => string | undefined | Promise<string | undefined>
       >('(req) => the corp id of the request'),
+    }),
+  ),
+  /**
+   * Publish through a BullMQ queue (`PublishQueue`): albums and moments enqueued under an
+   * idempotency key, run by workers on every replica. Needs the optional peers `bullmq` and
+   * `@nestjs/bullmq`, and `BullModule.forRoot({ connection })` in the app's imports.
+   */
+  queue: toggle(
+    shape({
+      /** The BullMQ queue's name. */
+      name: check<string, string>(
+        'a queue name (letters, digits, ".", "_" or "-")',
+        (v, at) =>
+          typeof v === 'string' && /^[\w.-]{1,100}$/.test(v)
+            ? undefined
+            : `${at} must be 1 to 100 letters, digits, ".", "_" or "-"; got ${JSON.stringify(v)}`,
+        'wecom-media',
+      ),
+      /** Run jobs in this process; `false` only enqueues (an API replica, say). */
+      worker: bool(true),
+      /** Jobs this process runs at once. */
+      concurrency: whole(1, 4, 1_000),
+      /** How often a worker looks for jobs whose worker died (BullMQ's stalledInterval). */
+      stalledIntervalMs: ms(30_000),
+      /** How long a running job's lock lasts unless its worker renews it (BullMQ's lockDuration). */
+      lockDurationMs: ms(30_000),
+      /** How many times a job may be taken back from a dead worker before it fails. */
+      maxStalledCount: whole(0, 1, 100),
+      /** The first wait before a job's retry; it doubles each retry (a rate limit's own wait wins). */
+      retryDelayMs: ms(1_000),
+      /** How long a key's job and its album or moment are remembered in the module's store. */
+      keyTtlMs: positive(THIRTY_DAYS_MS),
     }),
   ),
 });

@@ -26,7 +26,14 @@ import {
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from '../wecom-media.constants.js';
-import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
+import {
+  corpCall,
+  judgeFiles,
+  ruleError,
+  sendMarked,
+  type PublishFile,
+  type SendMarks,
+} from './publish-files.js';
 import type {
   MomentTaskResult,
   PublishedMoment,
@@ -69,7 +76,17 @@ export class MomentService implements OnModuleDestroy {
    * and do not publish again. WecomApiError when the task ends with an errcode, or a call fails.
    */
   publish(input: PublishMomentInput): Promise<PublishedMoment> {
-    return this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal }));
+    return this.publishMarked(input);
+  }
+
+  /**
+   * @internal `publish`, its add_moment_task between `marks` (a queued job's); with a known jobid,
+   * only its task is waited for.
+   */
+  publishMarked(input: PublishMomentInput, marks?: SendMarks): Promise<PublishedMoment> {
+    return this.inFlight.run(input.signal, (signal) =>
+      this.publishNow({ ...input, signal }, marks),
+    );
   }
 
   /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */
@@ -94,8 +111,9 @@ export class MomentService implements OnModuleDestroy {
     return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'publish(es)');
   }
 
-  private async publishNow(input: PublishMomentInput): Promise<PublishedMoment> {
+  private async publishNow(input: PublishMomentInput, marks?: SendMarks): Promise<PublishedMoment> {
     const call = this.call(input);
+    if (marks?.known) return this.finish(marks.known, call, input.waitMs, []);
     const { images = [], video, link } = input;
     const rules = this.options.rules.moment;
     const violations = checkMoment(
@@ -127,8 +145,20 @@ export class MomentService implements OnModuleDestroy {
       throw ruleError(violations, this.messages);
     }
     const { mediaIds, attachments } = await judged.upload();
-    const jobId = await addMomentTask(this.client, call, this.bodyOf(input, mediaIds));
-    const done = await this.waitFor(jobId, call, input.waitMs ?? DEFAULT_WAIT_MS);
+    const jobId = await sendMarked(marks, () =>
+      addMomentTask(this.client, call, this.bodyOf(input, mediaIds)),
+    );
+    return this.finish(jobId, call, input.waitMs, attachments);
+  }
+
+  /** Waits for the task `jobId` (at most `waitMs`) and reads what it made. */
+  private async finish(
+    jobId: string,
+    call: CorpCall,
+    waitMs: number | undefined,
+    attachments: PublishedMoment['attachments'],
+  ): Promise<PublishedMoment> {
+    const done = await this.waitFor(jobId, call, waitMs ?? DEFAULT_WAIT_MS);
     const result = this.resultOf(done);
     return {
       jobId,

@@ -23,7 +23,14 @@ import {
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from '../wecom-media.constants.js';
-import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
+import {
+  corpCall,
+  judgeFiles,
+  ruleError,
+  sendMarked,
+  type PublishFile,
+  type SendMarks,
+} from './publish-files.js';
 import type {
   CreatedProductAlbum,
   CreateProductAlbumInput,
@@ -63,18 +70,25 @@ export class ProductAlbumService implements OnModuleDestroy {
    * @throws AttachmentRuleError listing every rule the album or its photos break; nothing sent.
    */
   create(input: CreateProductAlbumInput): Promise<CreatedProductAlbum> {
+    return this.createMarked(input);
+  }
+
+  /** @internal `create`, its add_product_album between `marks` (a queued job's). */
+  createMarked(input: CreateProductAlbumInput, marks?: SendMarks): Promise<CreatedProductAlbum> {
     return this.inFlight.run(input.signal, async (signal) => {
       const given = { ...input, signal };
       const call = this.call(given);
       const { description, priceFen, productSn, images } = input;
       const draft = { description, priceFen, productSn, images: images.length };
       const { mediaIds, attachments } = await this.uploaded(draft, images, given);
-      const productId = await addProductAlbum(this.client, call, {
-        description,
-        price: priceFen,
-        ...(productSn === undefined ? {} : { product_sn: productSn }),
-        attachments: imagesOf(mediaIds),
-      });
+      const productId = await sendMarked(marks, () =>
+        addProductAlbum(this.client, call, {
+          description,
+          price: priceFen,
+          ...(productSn === undefined ? {} : { product_sn: productSn }),
+          attachments: imagesOf(mediaIds),
+        }),
+      );
       return { productId, attachments };
     });
   }

@@ -5,6 +5,7 @@ import type { AttachmentType } from '../attachment-type.enum.js';
 import { linkSignals } from '../client/abort.js';
 import { corpTokens, type CorpCall } from '../client/wecom-request.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
+import { WecomApiError } from '../errors/wecom-api.error.js';
 import type { MediaType } from '../media-type.enum.js';
 import type { Messages } from '../messages/index.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
@@ -155,4 +156,35 @@ export function corpCall(
   if (problem) throw ruleError([problem], m);
   const corp = corpId ?? (options.corpId as string);
   return { corpId: corp, tokens: corpTokens(tokens, corp), ...(signal ? { signal } : {}) };
+}
+
+/**
+ * How a queued job sends its one creating call (add_product_album, add_moment_task) at most once:
+ * a mark before it is sent, the id it answered written at once, the mark gone when WeCom refused.
+ */
+export interface SendMarks {
+  /** The id an earlier attempt got: nothing is uploaded or sent again. */
+  known?: string;
+  before(): Promise<void>;
+  after(id: string): Promise<void>;
+  /** WeCom answered with an errcode, or the module held the call back: nothing was made. */
+  refused(): Promise<void>;
+}
+
+/** `send`, between the marks (when given). A call whose outcome is unknown keeps its mark. */
+export async function sendMarked(
+  marks: SendMarks | undefined,
+  send: () => Promise<string>,
+): Promise<string> {
+  if (!marks) return send();
+  await marks.before();
+  let id: string;
+  try {
+    id = await send();
+  } catch (error) {
+    if (error instanceof WecomApiError) await marks.refused();
+    throw error;
+  }
+  await marks.after(id);
+  return id;
 }

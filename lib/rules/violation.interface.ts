@@ -32,6 +32,9 @@
  * - `album-description`, `album-price`, `album-product-sn`, `album-image-count`: a product album's
  *   description (1–300 characters), price (whole fen, 1–5,000,000), product_sn (letters and digits,
  *   at most 128) and images (1–9).
+ * - `queue-source`: a file given to `PublishQueue` that a worker cannot read: a Buffer, a stream,
+ *   a multer file in memory (give a path, a URL or a media_id).
+ * - `queue-key-content`: a key enqueued again with other content (a key names one album or moment).
  * - `corp-id`: no corp to upload for, a malformed corp id, or a corp the module has no
  *   credentials for.
  * - `url-scheme`: a URL to download that is not http: or https:.
@@ -80,6 +83,8 @@ export type RuleName =
   | 'album-price'
   | 'album-product-sn'
   | 'album-image-count'
+  | 'queue-source'
+  | 'queue-key-content'
   | 'corp-id'
   | 'url-scheme'
   | 'url-host'

@@ -9,6 +9,12 @@ const CJK = /[\u4e00-\u9fff]/;
 
 /** Every message, called with sample values: `[name, (m) => text, values the text must show]`. */
 const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
+  ['queueSource', (m) => m.queueSource('a Buffer'), ['a Buffer', 'mediaId']],
+  [
+    'queueKeyContent',
+    (m) => m.queueKeyContent('album', '2026-01-02T03:04:05.000Z'),
+    ['2026-01-02T03:04:05.000Z', 'ProductAlbumService.update'],
+  ],
   ['minSize', (m) => m.minSize(5, 3), ['5', '3']],
   [
     'maxSize',
