@@ -118,8 +118,12 @@ export async function bootRootApp(
 export function bootApp(
   emulator: WecomEmulator,
   options: EmulatorAppOptions = {},
+  /** Modules the app imports before this one: `BullModule.forRoot(…)` for the queue, say. */
+  before: NonNullable<ModuleMetadata['imports']> = [],
 ): Promise<TestApp> {
-  return bootRootApp({ imports: [WecomMediaModule.forRoot(emulatorOptions(emulator, options))] });
+  return bootRootApp({
+    imports: [...before, WecomMediaModule.forRoot(emulatorOptions(emulator, options))],
+  });
 }
 
 /**

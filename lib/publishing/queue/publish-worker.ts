@@ -29,6 +29,8 @@ import {
 
 /** The longest wait before a retry (a rate limit's own wait aside). */
 const LONGEST_RETRY_DELAY_MS = 5 * 60_000;
+/** A limiter that never binds by itself: the shared budget sets the queue's waits. */
+const NO_LIMIT = { max: 1_000_000, duration: 1_000 };
 /** WeCom errcodes that a later try can get past: busy, the frequency and concurrency limits. */
 const RETRYABLE_ERRCODES: ReadonlySet<number> = new Set([
   Errcode.SystemBusy,
@@ -92,6 +94,8 @@ export class PublishWorker implements OnApplicationBootstrap, OnModuleDestroy {
         stalledInterval: s.stalledIntervalMs,
         lockDuration: s.lockDurationMs,
         maxStalledCount: s.maxStalledCount,
+        // BullMQ honours a manual rate limit (queue.rateLimit) only on a worker with a limiter.
+        limiter: NO_LIMIT,
         settings: { backoffStrategy: (attempts, _type, error) => this.backoff(attempts, error) },
       },
     );
