@@ -72,6 +72,8 @@ export interface QueueFleet {
     emulator: WecomEmulator,
     queue?: Record<string, unknown>,
     options?: EmulatorAppOptions,
+    /** BullMQ's default job options (BullModule.forRoot's `defaultJobOptions`). */
+    jobs?: Record<string, unknown>,
   ): Promise<void>;
   /** An album input of `key` with photos of the directory. */
   album(key: string, photos?: number): QueuedAlbumInput;
@@ -106,7 +108,7 @@ export function queueFleet(): QueueFleet {
     await client.flushall();
     client.disconnect();
   });
-  fleet.boot = async (emulator, queue = {}, options = {}) => {
+  fleet.boot = async (emulator, queue = {}, options = {}, jobs = {}) => {
     const { RedisStore } = await import('../../lib/index.js');
     const { Redis } = await import('ioredis');
     const client = new Redis(fleet.redis.url, { maxRetriesPerRequest: 1 });
@@ -118,7 +120,7 @@ export function queueFleet(): QueueFleet {
         queue: { worker: false, retryDelayMs: 10, ...queue },
         ...options,
       },
-      [BullModule.forRoot({ connection })],
+      [BullModule.forRoot({ connection, defaultJobOptions: jobs })],
     );
     fleet.app = { ...app, close: () => app.close().finally(() => client.disconnect()) };
     fleet.queue = app.app.get(PublishQueue);

@@ -88,7 +88,7 @@ export class PublishQueue {
    * field, price or count the album rules refuse, or a key enqueued before with other content
    * (`queue-key-content`); nothing is enqueued then. File rules are judged by the worker.
    */
-  createAlbum(input: QueuedAlbumInput): Promise<EnqueuedPublish> {
+  async createAlbum(input: QueuedAlbumInput): Promise<EnqueuedPublish> {
     checkKey(input.key);
     const { job, violations } = albumJob(input, this.options.rules.album, this.messages);
     return this.enqueue('album', input, job, violations);
@@ -99,7 +99,7 @@ export class PublishQueue {
    * one window where add_moment_task, which has no lookup, can publish twice).
    * @throws AttachmentRuleError as {@link PublishQueue.createAlbum} does, for the moment rules.
    */
-  publishMoment(input: QueuedMomentInput): Promise<EnqueuedPublish> {
+  async publishMoment(input: QueuedMomentInput): Promise<EnqueuedPublish> {
     checkKey(input.key);
     const { job, violations } = momentJob(input, this.options.rules.moment, this.messages);
     return this.enqueue('moment', input, job, violations);

@@ -85,9 +85,10 @@ export function jobSource(source: QueuedSource, label: string, m: Messages): Job
   const file = named.file;
   if (typeof file === 'string' && file !== '') return { path: resolve(file), ...filename };
   if (file instanceof URL) return { url: file.href, ...filename };
-  if (isObject(file) && typeof file.path === 'string' && !('buffer' in file && file.buffer)) {
+  const path = isObject(file) && !(file instanceof Readable) ? file.path : undefined;
+  if (typeof path === 'string' && isObject(file) && !('buffer' in file && file.buffer)) {
     const original = typeof file.originalname === 'string' ? { filename: file.originalname } : {};
-    return { path: resolve(file.path), ...original, ...filename };
+    return { path: resolve(path), ...original, ...filename };
   }
   const kind =
     file instanceof Uint8Array
