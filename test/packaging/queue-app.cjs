@@ -16,7 +16,11 @@ async function main() {
   writeFileSync(photo, Buffer.from(pngBase64, 'base64'));
   const emulator = await WecomEmulator.start();
   const { hostname, port } = new URL(redisUrl);
-  class CjsQueueModule {}
+  class CjsQueueModule {
+    name() {
+      return 'a CommonJS app of the queue';
+    }
+  }
   const app = await NestFactory.createApplicationContext(
     {
       module: CjsQueueModule,
