@@ -32,11 +32,12 @@ const LAYERS: Record<string, number> = {
   'attachment-input.interface.ts': 8,
   'uploaded-attachment.interface.ts': 8,
   http: 9, // the controller, interceptors, the error filter, the DTOs, the file validator
-  publishing: 9, // moments and product albums, from photos to a published one
+  publishing: 9, // moments and product albums, from photos to a published one; queue/ on BullMQ
   'wecom-media.providers.ts': 10,
   'wecom-media.module.ts': 11,
   'wecom-media.module-definition.ts': 0, // loads nothing of the module's (see below)
   'index.ts': 12,
+  cli: 12, // the `wecom-media` command: catalogue imports and one-off uploads
 };
 
 interface Import {
