@@ -84,8 +84,6 @@ async function csvRows(text: string): Promise<Array<Record<string, unknown>>> {
 /** A record as an album: its fields as given, its price in fen, its images' paths resolved. */
 function rowOf(record: Record<string, unknown>, row: number, base: string): CatalogueRow {
   const field = (name: string): unknown => record[name] ?? record[COLUMNS[name] ?? name];
-  const text = (v: unknown): string | undefined =>
-    v === undefined || v === null || v === '' ? undefined : String(v);
   const productSn = text(field('productSn') ?? record.product_sn);
   const key = text(field('key')) ?? productSn;
   const images = imagesOf(field('images')).map((image) =>
@@ -100,6 +98,9 @@ function rowOf(record: Record<string, unknown>, row: number, base: string): Cata
   };
   return { row, key, input };
 }
+
+const text = (v: unknown): string | undefined =>
+  v === undefined || v === null || v === '' ? undefined : String(v);
 
 function imagesOf(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : [];

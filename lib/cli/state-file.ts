@@ -25,7 +25,9 @@ export class StateFile implements WecomStore {
       state.entries = new Map(Object.entries(saved));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`cannot read the state file ${path}: ${(error as Error).message}`);
+        throw new Error(`cannot read the state file ${path}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     return state;
