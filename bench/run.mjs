@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: measures the module side by side with its baselines in one run,
+// `npm run bench [-- --quick]` (`-- --scale`: the queue on 1 and 2 workers, see scale.mjs): measures the module side by side with its baselines in one run,
 // interleaving the variants so that machine drift hits all of them alike. Writes
 // bench/results/{latest|quick}.json, a Markdown table and an SVG chart. To iterate on the upload
 // path: `--only uploads` runs the upload cells alone (and writes no results), `--rounds N` sets
@@ -82,6 +82,10 @@ import { machineFacts, startChild } from './ipc.mjs';
  * @property {{ target: string, met: boolean }[]} targets
  */
 
+if (process.argv.includes('--scale')) {
+  await import('./scale.mjs'); // a catalogue import through the queue on 1 and 2 workers, alone
+  process.exit(0);
+}
 if (process.argv.includes('--wan')) {
   await import('./wan.mjs'); // the upload variants over an emulated WAN link, alone
   process.exit(0);

@@ -16,6 +16,7 @@ import { wecomRootModule } from '../helpers/wecom-root-module.mjs';
  * @property {string} redisUrl
  * @property {Record<string, unknown>} [queue] the queue extra (worker on)
  * @property {Record<string, unknown>} [options] more module options (rateLimit, timeoutMs, fit…)
+ * @property {boolean} [sharpCacheOff] as the README advises an app that fits: `sharp.cache(false)`
  */
 
 const send = process.send?.bind(process);
@@ -23,6 +24,7 @@ if (!send) throw new Error('a queue worker answers its spec over IPC: fork() it'
 const [configJson] = process.argv.slice(2);
 if (!configJson) throw new Error('usage: queue-worker.mjs <QueueWorkerConfig JSON>');
 const config = /** @type {QueueWorkerConfig} */ (JSON.parse(configJson));
+if (config.sharpCacheOff) (await import('sharp')).default.cache(false);
 const { hostname, port } = new URL(config.redisUrl);
 const redis = new Redis(config.redisUrl, { commandTimeout: 1_000, maxRetriesPerRequest: 1 });
 const root = wecomRootModule(
