@@ -23,6 +23,11 @@ const RUNTIME_EXPORTS = [
   'DEFAULT_ATTACHMENT_RULES',
   'MediaType',
   'MemoryStore',
+  'MomentService',
+  'ProductAlbumService',
+  'PublishJobFailedError',
+  'PublishJobPendingError',
+  'PublishQueue',
   'RedisStore',
   'SharpMissingError',
   'UploadAttachmentQueryDto',
@@ -41,6 +46,7 @@ const RUNTIME_EXPORTS = [
   'WecomNetworkError',
   'WecomProtocolError',
   'WecomRateLimitError',
+  'WecomTaskPendingError',
   'WecomTimeoutError',
 ];
 

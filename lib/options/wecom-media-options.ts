@@ -153,3 +153,10 @@ export type WecomMediaControllerOptions = Exclude<
   WecomMediaModuleExtras['controller'],
   boolean | undefined
 >;
+
+/**
+ * The publishing queue's settings (the `queue` extra): see docs/scale.md.
+ *
+ * @publicApi
+ */
+export type WecomMediaQueueOptions = Exclude<WecomMediaModuleExtras['queue'], boolean | undefined>;

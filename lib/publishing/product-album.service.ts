@@ -94,17 +94,20 @@ export class ProductAlbumService implements OnModuleDestroy {
   }
 
   /** One album (get_product_album). Its `mediaIds` are WeCom's download ids, not media_ids to reuse. */
-  async get(productId: string, options: CorpOptions = {}): Promise<ProductAlbum> {
+  async get(
+    productId: string,
+    options: { corpId?: string; signal?: AbortSignal } = {},
+  ): Promise<ProductAlbum> {
     return getProductAlbum(this.client, this.call(options), productId);
   }
 
   /**
    * Every album of the corp, page after page (get_product_album_list, following next_cursor).
-   * @param options.limit - albums per page, 1 to 100 (WeCom's bound). @default 50
-   * @param options.cursor - where to start: a cursor of an earlier listing.
+   * @param options - the corp and the signal; `limit`, albums per page, 1 to 100 (WeCom's bound,
+   * 50 by default); `cursor`, where to start: a cursor of an earlier listing.
    */
   list(
-    options: CorpOptions & { limit?: number; cursor?: string } = {},
+    options: { corpId?: string; signal?: AbortSignal; limit?: number; cursor?: string } = {},
   ): AsyncIterableIterator<ProductAlbum> {
     const { limit = 50 } = options;
     // Thrown at the call, not at the first page: a wrong limit is the caller's bug.
@@ -157,7 +160,10 @@ export class ProductAlbumService implements OnModuleDestroy {
   }
 
   /** Deletes an album (delete_product_album). */
-  async delete(productId: string, options: CorpOptions = {}): Promise<void> {
+  async delete(
+    productId: string,
+    options: { corpId?: string; signal?: AbortSignal } = {},
+  ): Promise<void> {
     await deleteProductAlbum(this.client, this.call(options), productId);
   }
 
