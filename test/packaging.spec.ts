@@ -13,6 +13,7 @@ const png = makePng(4, 4).toString('base64');
 const RUNTIME_EXPORTS = [
   'AttachmentFileInterceptor',
   'AttachmentFileValidator',
+  'AttachmentFilesInterceptor',
   'AttachmentQuery',
   'AttachmentQueryInterceptor',
   'AttachmentRuleError',
@@ -20,9 +21,16 @@ const RUNTIME_EXPORTS = [
   'AttachmentSourceError',
   'AttachmentType',
   'ClientAbortSignal',
+  'CreateProductAlbumDto',
   'DEFAULT_ATTACHMENT_RULES',
+  'FollowsPublishRule',
   'MediaType',
   'MemoryStore',
+  'MomentLinkDto',
+  'MomentService',
+  'ProductAlbumService',
+  'PublishMomentDto',
+  'PublishRuleConstraint',
   'RedisStore',
   'SharpMissingError',
   'UploadAttachmentQueryDto',
@@ -41,6 +49,7 @@ const RUNTIME_EXPORTS = [
   'WecomNetworkError',
   'WecomProtocolError',
   'WecomRateLimitError',
+  'WecomTaskPendingError',
   'WecomTimeoutError',
 ];
 

@@ -13,7 +13,7 @@ import { WECOM_MESSAGES } from '../wecom-media.constants.js';
 import { WECOM_MEDIA_EXTRAS } from '../options/option-table.js';
 import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
-import { UploadReceiver } from './upload-receiver.js';
+import { UploadReceiver, type ReceiveSettings } from './upload-receiver.js';
 
 /**
  * Settings of an {@link AttachmentFileInterceptor}.
@@ -46,10 +46,30 @@ export function AttachmentFileInterceptor(
   fieldName = 'media',
   options: AttachmentFileInterceptorOptions = {},
 ): Type<NestInterceptor> {
+  return receivingInterceptor(
+    'AttachmentFileInterceptor',
+    fieldName,
+    { min: 1, max: 1, list: false },
+    options,
+  );
+}
+
+/**
+ * The interceptor behind {@link AttachmentFileInterceptor} and `AttachmentFilesInterceptor`:
+ * receives `count.min` to `count.max` files of `fieldName` (as `req.files` when `count.list`,
+ * else as `req.file`) and removes them once the handler is done, whatever its outcome.
+ * @internal
+ */
+export function receivingInterceptor(
+  name: string,
+  fieldName: string,
+  count: ReceiveSettings['count'],
+  options: AttachmentFileInterceptorOptions,
+): Type<NestInterceptor> {
   // The controller's own setting, checked and defaulted the same way.
   const setting = WECOM_MEDIA_EXTRAS.fields.controller.fields.receiveTimeoutMs;
   const [problem] = setting.problems(options.receiveTimeoutMs, 'receiveTimeoutMs');
-  if (problem) throw new Error(`AttachmentFileInterceptor: ${problem}`);
+  if (problem) throw new Error(`${name}: ${problem}`);
   const receiveTimeoutMs = setting.resolve(options.receiveTimeoutMs);
 
   class MixinInterceptor implements NestInterceptor {
@@ -64,16 +84,20 @@ export function AttachmentFileInterceptor(
       await this.receiver.receive(req, http.getResponse<Response>(), fieldName, {
         receiveTimeoutMs,
         forFit: options.fit === true,
+        count,
       });
-      const { file } = req;
-      if (!file) {
+      const files = count.list ? ((req.files ?? []) as File[]) : req.file ? [req.file] : [];
+      // Remove the files before the answer goes out, so that no one sees them linger; finalize
+      // covers an unsubscription (the client went away) too.
+      const remove = async (): Promise<void> => {
+        await Promise.all(files.map((file) => rm(file.path, { force: true })));
+      };
+      if (files.length < count.min) {
+        await remove();
         throw badUpload(this.messages.noFile(fieldName), [
           { rule: 'file-missing', message: this.messages.sendFileIn(fieldName) },
         ]);
       }
-      // Remove the file before the answer goes out, so that no one sees it linger; finalize
-      // covers an unsubscription (the client went away) too.
-      const remove = (): Promise<void> => rm(file.path, { force: true });
       return next.handle().pipe(
         concatMap(async (value: unknown) => {
           await remove();
@@ -89,3 +113,5 @@ export function AttachmentFileInterceptor(
   }
   return mixin(MixinInterceptor);
 }
+
+type File = Express.Multer.File;

@@ -156,10 +156,11 @@ export class MomentService implements OnModuleDestroy {
         ? mediaIds.map((id) => ({ msgtype: 'video', video: { media_id: id } }))
         : mediaIds.map((id) => ({ msgtype: 'image', image: { media_id: id } }));
     const { senders, customerTagIds } = input;
-    const senderList = senders && {
-      ...(senders.userIds ? { user_list: [...senders.userIds] } : {}),
-      ...(senders.departmentIds ? { department_list: [...senders.departmentIds] } : {}),
-    };
+    const senderList = senders &&
+      (senders.userIds || senders.departmentIds) && {
+        ...(senders.userIds ? { user_list: [...senders.userIds] } : {}),
+        ...(senders.departmentIds ? { department_list: [...senders.departmentIds] } : {}),
+      };
     const range = {
       ...(senderList ? { sender_list: senderList } : {}),
       ...(customerTagIds ? { external_contact_list: { tag_list: [...customerTagIds] } } : {}),
