@@ -25,7 +25,10 @@ export interface AttachmentFileInterceptorOptions {
   receiveTimeoutMs?: number;
   /**
    * Receive images as large as fitting takes (`fit.maxInputBytes`, 50 MiB by default), for a
-   * handler that uploads with `fit`. Without it, an image is received that large only when the
+   * handler that uploads with `fit`, whatever the module's `fit`. Only what the query says is an
+   * image (`media_type=image`: the URL is read before the body, a part's Content-Type is never
+   * trusted) goes past the rules' size; a video, a file or a query without `media_type` is cut off
+   * at the rules' size with 413. Without it, an image is received that large only when the
    * module's `fit` is on and the query says `media_type=image`.
    * @default false
    */
@@ -36,7 +39,8 @@ export interface AttachmentFileInterceptorOptions {
  * Like Nest's `FileInterceptor(fieldName)`, for attachments: spools the one file of `fieldName`
  * to the module's private temp directory (never memory), reads its filename as UTF-8 (Nest's
  * reads it as latin1: 春季新品.jpg would reach WeCom garbled), refuses a body over the largest
- * rule's size — for an image to fit, `fit.maxInputBytes` (see `options.fit`) — (413), a missing or second file (400) and a client slower than the receive timeout
+ * rule's size — for an image to fit (`media_type=image` in the query), `fit.maxInputBytes` (see
+ * `options.fit`) — (413), a missing or second file (400) and a client slower than the receive timeout
  * (408), and removes the file once the handler is done, whatever its outcome. The file is
  * `@UploadedFile()`, ready for `AttachmentService.upload({ file })`.
  *
