@@ -12,6 +12,8 @@ import { catchError, concatMap, finalize, type Observable } from 'rxjs';
 import { WECOM_MESSAGES } from '../wecom-media.constants.js';
 import { WECOM_MEDIA_EXTRAS } from '../options/option-table.js';
 import type { Messages } from '../messages/index.js';
+import type { MediaType } from '../media-type.enum.js';
+import { isMediaType } from '../rules/attachment-rules.js';
 import { badUpload } from './upload-error.responses.js';
 import { UploadReceiver, type ReceiveSettings } from './upload-receiver.js';
 
@@ -25,18 +27,28 @@ export interface AttachmentFileInterceptorOptions {
   receiveTimeoutMs?: number;
   /**
    * Receive images as large as fitting takes (`fit.maxInputBytes`, 50 MiB by default), for a
-   * handler that uploads with `fit`. Without it, an image is received that large only when the
-   * module's `fit` is on and the query says `media_type=image`.
+   * handler that uploads with `fit`, whatever the module's `fit`. Only what the query says is an
+   * image (`media_type=image`, or the route's `mediaType`: the URL is read before the body, a
+   * part's Content-Type is never trusted) goes past the rules' size; a video, a file or a query
+   * without `media_type` is cut off at the rules' size with 413. Without it, an image is received
+   * that large only when the module's `fit` is on and the query (or `mediaType`) says image.
    * @default false
    */
   fit?: boolean;
+  /**
+   * The media type of a route whose query names none, such as a photos endpoint
+   * (`MediaType.Image`): its files get that type's size limit, and with `fit`, as much as fitting
+   * takes. A `media_type` in the query still wins.
+   */
+  mediaType?: MediaType;
 }
 
 /**
  * Like Nest's `FileInterceptor(fieldName)`, for attachments: spools the one file of `fieldName`
  * to the module's private temp directory (never memory), reads its filename as UTF-8 (Nest's
  * reads it as latin1: 春季新品.jpg would reach WeCom garbled), refuses a body over the largest
- * rule's size — for an image to fit, `fit.maxInputBytes` (see `options.fit`) — (413), a missing or second file (400) and a client slower than the receive timeout
+ * rule's size — for an image to fit (`media_type=image` in the query), `fit.maxInputBytes` (see
+ * `options.fit`) — (413), a missing or second file (400) and a client slower than the receive timeout
  * (408), and removes the file once the handler is done, whatever its outcome. The file is
  * `@UploadedFile()`, ready for `AttachmentService.upload({ file })`.
  *
@@ -70,6 +82,11 @@ export function receivingInterceptor(
   const setting = WECOM_MEDIA_EXTRAS.fields.controller.fields.receiveTimeoutMs;
   const [problem] = setting.problems(options.receiveTimeoutMs, 'receiveTimeoutMs');
   if (problem) throw new Error(`${name}: ${problem}`);
+  if (options.mediaType !== undefined && !isMediaType(options.mediaType)) {
+    throw new Error(
+      `${name}: mediaType must be image, video or file; got ${JSON.stringify(options.mediaType)}`,
+    );
+  }
   const receiveTimeoutMs = setting.resolve(options.receiveTimeoutMs);
 
   class MixinInterceptor implements NestInterceptor {
@@ -84,6 +101,7 @@ export function receivingInterceptor(
       await this.receiver.receive(req, http.getResponse<Response>(), fieldName, {
         receiveTimeoutMs,
         forFit: options.fit === true,
+        ...(options.mediaType ? { mediaType: options.mediaType } : {}),
         count,
       });
       const files = count.list ? ((req.files ?? []) as File[]) : req.file ? [req.file] : [];

@@ -3,8 +3,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { MediaType } from '../media-type.enum.js';
 import { defaultFit } from '../media/fit/fit-plan.js';
+import type { MediaType } from '../media-type.enum.js';
 import { receiveLimit } from '../rules/attachment-rules.js';
 import type { RuleName } from '../rules/violation.interface.js';
 import type { Messages } from '../messages/index.js';
@@ -35,14 +35,17 @@ const limitsFor = ({ max, list }: ReceiveSettings['count']): typeof BODY_LIMITS 
 export interface ReceiveSettings {
   receiveTimeoutMs: number;
   forFit: boolean;
+  /** The media type of a route whose query names none (a photos endpoint: image). */
+  mediaType?: MediaType;
   /** How many files: `req.files`, `min` to `max` of them, when `list`; else `req.file`, one. */
   count: { min: number; max: number; list: boolean };
 }
 
 /**
- * Receives a multipart file (or several) into the module's private temp directory (never memory): UTF-8
- * filenames, the largest configured size as the cut-off (for an image with `fit` on, as much as
- * fitting takes: `fit.maxInputBytes`), small bounds on the rest, a receive
+ * Receives a multipart file (or several) into the module's private temp directory (never memory):
+ * UTF-8 filenames, the largest configured size as the cut-off (for an image to fit —
+ * `media_type=image` in the query or the route's `mediaType`, and `fit` on in the module or the
+ * interceptor — as much as fitting takes: `fit.maxInputBytes`), small bounds on the rest, a receive
  * timeout, and every failure turned into a 400/408/413 with violations. multer is loaded on the
  * first upload, so an app that never receives one never loads it.
  */
@@ -75,15 +78,19 @@ export class UploadReceiver {
     req: Request,
     res: Response,
     fieldName: string,
-    { receiveTimeoutMs, forFit, count }: ReceiveSettings,
+    settings: ReceiveSettings,
   ): Promise<void> {
+    const { receiveTimeoutMs, forFit, count } = settings;
     const multer = await this.loadMulter();
-    // The query, in the URL, is known before the body: an image to fit may be larger. A handler
-    // that fits per call says so (forFit), whatever the query and the module's option.
+    // The query, in the URL, is known before the body: only what it says is an image may be
+    // larger than the rules' size, as much as fitting takes (fit.maxInputBytes). A handler that
+    // fits per call says so (forFit), whatever the module's option; but a video, a file, or a
+    // query that names no media type is cut off at the rules' size, early, with 413 — never judged
+    // by the part's Content-Type, which is the client's word.
     const { rules, fit } = this.options;
-    const maxBytes = forFit
-      ? receiveLimit(rules, MediaType.Image, (fit || defaultFit()).maxInputBytes)
-      : receiveLimit(rules, req.query.media_type, fit ? fit.maxInputBytes : undefined);
+    const fitting = forFit ? fit || defaultFit() : fit || undefined;
+    const mediaType = req.query.media_type ?? settings.mediaType;
+    const maxBytes = receiveLimit(rules, mediaType, fitting?.maxInputBytes);
     const key = `${maxBytes} ${count.max} ${count.list} ${fieldName}`;
     let handler = this.handlers.get(key);
     if (!handler) {

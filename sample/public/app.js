@@ -28,7 +28,8 @@ const TEXT = {
     fileType: '普通文件',
     emulator:
       '当前连接的是内置的企业微信模拟器：文件不会离开本机，media_id 也不是真的。设置 WECOM_CORP_ID 和 WECOM_CORP_SECRET 后才会上传到企业微信。',
-    hint: '文件会发到 POST /wecom/attachments，它会在发往企业微信之前检查 upload_attachment 的每一条规则。',
+    // `…` marks code, shown as the English page shows it.
+    hint: '文件会发到 `POST /wecom/attachments`，它会在发往企业微信之前检查 `upload_attachment` 的每一条规则。',
     attachmentType: '附件类型',
     mediaType: '媒体文件类型',
     drop: '把文件拖到这里，或点击选择文件',
@@ -45,12 +46,24 @@ const TEXT = {
     fitted: (before, after) => `已自动调整：${before} → ${after}`,
     making: '正在生成一张 4032 × 3024 的手机照片…',
     fitHint:
-      '不符合规则的图片会被自动调整（模块的 fit 选项）：手机照片缩小到朋友圈的尺寸，WebP、GIF 转为 JPEG，过大的图片重新压缩。',
+      '不符合规则的图片会被自动调整（模块的 `fit` 选项）：手机照片缩小到朋友圈的尺寸，WebP、GIF 转为 JPEG，过大的图片重新压缩。',
     photoExample: '手机照片 (4032 × 3024)',
     badExample: '400（伪装成图片的文本文件）',
   },
 };
 let text = TEXT.en;
+
+/** Puts `words` in `element`, each `…` part as a <code>, the rest as text (never as HTML). */
+function render(element, words) {
+  element.replaceChildren(
+    ...words.split('`').map((part, i) => {
+      if (i % 2 === 0) return part;
+      const code = document.createElement('code');
+      code.textContent = part;
+      return code;
+    }),
+  );
+}
 
 // A valid 8 × 8 PNG, for the examples.
 const PNG =
@@ -128,7 +141,10 @@ async function upload(file, query = {}) {
   verdict.dataset.status = String(res.status);
   const answer = await res.json().catch(() => ({}));
   if (res.status === 201) {
-    const expires = new Date(answer.expires_at * 1000).toLocaleString();
+    // In the page's language, not the browser's: a Chinese page shows a Chinese date.
+    const expires = new Date(answer.expires_at * 1000).toLocaleString(
+      document.documentElement.lang,
+    );
     const lines = [
       `media_id: ${answer.media_id}`,
       `type: ${answer.type}`,
@@ -215,7 +231,7 @@ fetch('/sample/info')
     if (text.documentTitle) document.title = text.documentTitle;
     for (const element of document.querySelectorAll('[data-text]')) {
       const words = text[element.dataset.text];
-      if (typeof words === 'string') element.textContent = words;
+      if (typeof words === 'string') render(element, words);
     }
     document.getElementById('emulator').hidden = !info.emulator;
     for (const button of document.querySelectorAll('[data-needs-emulator]')) {

@@ -53,6 +53,14 @@ export async function startSample(options: SampleOptions): Promise<SampleApp> {
   } else {
     logger.log(`Uploading to the real WeCom for corp ${config.corpId}`);
   }
+  // glibc keeps the image memory sharp's threads free in arenas of their own; sharp advises
+  // capping them. glibc reads the variable when the process starts: `npm start` sets it.
+  const arenas = process.env.MALLOC_ARENA_MAX;
+  logger.log(
+    arenas
+      ? `MALLOC_ARENA_MAX=${arenas}: glibc's arenas capped for fitting, as sharp advises (docs/fit.md)`
+      : 'MALLOC_ARENA_MAX is unset: on glibc Linux, fitting takes more memory (docs/fit.md); npm start sets it to 2',
+  );
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     logger: options.logger,
   });
