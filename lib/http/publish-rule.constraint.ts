@@ -12,7 +12,11 @@ import { checkAlbum, checkMoment } from '../rules/publish-rules.js';
 import type { RuleName, Violation } from '../rules/violation.interface.js';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 
-/** The publishing rules a DTO field follows, one each. */
+/**
+ * The publishing rules a DTO field follows, one each.
+ *
+ * @publicApi
+ */
 export type PublishFieldRule =
   | 'moment-text-length'
   | 'moment-link-title'
@@ -30,8 +34,11 @@ const ALBUM_FIELDS = {
 /**
  * class-validator constraint: a field of a publishing DTO follows its rule of the rule table, in
  * words of the module's locale. Nest builds it, with the module's rules and messages, when the app
- * lets class-validator use Nest's container (`useContainer(app.select(AppModule),
- * { fallbackOnErrors: true })`); class-validator's own `new` gives it the doc's rules, in English.
+ * lets class-validator use Nest's container (class-validator's `useContainer`, given
+ * `app.select(AppModule)` and `fallbackOnErrors: true`); class-validator's own `new` gives it the
+ * doc's rules, in English.
+ *
+ * @publicApi
  */
 @Injectable()
 @ValidatorConstraint({ name: 'wecomPublishRule', async: false })
@@ -39,6 +46,7 @@ export class PublishRuleConstraint implements ValidatorConstraintInterface {
   private readonly rules: ResolvedWecomMediaOptions['rules'];
   private readonly messages: Messages;
 
+  /** @internal Nest injects the module's options and messages; class-validator gives none. */
   constructor(
     @Optional() @Inject(WECOM_RESOLVED_OPTIONS) options?: ResolvedWecomMediaOptions,
     @Optional() @Inject(WECOM_MESSAGES) messages?: Messages,
@@ -47,10 +55,12 @@ export class PublishRuleConstraint implements ValidatorConstraintInterface {
     this.messages = messages ?? EN_MESSAGES;
   }
 
+  /** Whether the field follows its rule. */
   validate(value: unknown, args: ValidationArguments): boolean {
     return this.broken(value, args) === undefined;
   }
 
+  /** What the field breaks: the rule's message, with its limit and the actual value. */
   defaultMessage(args: ValidationArguments): string {
     return this.broken(args.value, args)?.message ?? `${args.property} breaks its rule`;
   }
@@ -90,6 +100,8 @@ export class PublishRuleConstraint implements ValidatorConstraintInterface {
 /**
  * The field follows the publishing rule `rule`, with its limit from the module's rule table
  * (see {@link PublishRuleConstraint}).
+ *
+ * @publicApi
  */
 export function FollowsPublishRule(rule: PublishFieldRule): PropertyDecorator {
   return (target, propertyName) => {
