@@ -126,6 +126,24 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (English)', () 
     expect(await s.page.textContent('#verdict')).not.toContain('undefined');
   });
 
+  it('publishes a moment of two photos, the phone photo fitted, and shows its moment_id', async () => {
+    const { makePng } = await import('../helpers/media-bytes.mjs');
+    await s.page.fill('#moment-text', '春季新品上市');
+    await s.page.fill('#moment-senders', 'zhangsan, invalid-li');
+    await s.page.setInputFiles('#photos', [
+      { name: '新品.png', mimeType: 'image/png', buffer: fixture('photo.png') },
+      { name: 'IMG_0002.png', mimeType: 'image/png', buffer: makePng(4032, 3024) },
+    ]);
+    await s.page.click('#moment button[type="submit"]');
+    await s.page.waitForSelector('#moment-verdict.ok, #moment-verdict.bad', { timeout: 30_000 });
+    const moment = s.sample.emulator?.moments.at(-1);
+    expect(moment).toMatchObject({ text: '春季新品上市', attachments: [{}, {}] });
+    const shown = await s.page.textContent('#moment-verdict');
+    expect(shown).toContain(`moment_id: ${moment?.momentId}`);
+    expect(shown).toMatch(/photo 2: \S+ \(fitted\)/);
+    expect(shown).toContain('not senders: invalid-li');
+  });
+
   it('has a favicon, and logs no console error but the examples\u2019 own answers', async () => {
     const icon = await s.page.request.get(`${s.page.url()}favicon.ico`);
     expect(icon.status()).toBe(200);
@@ -203,6 +221,19 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () =
       /已自动调整：PNG 4032 × 3024, \d+ KiB → PNG 1440 × 1080, \d+ KiB/,
     );
     expect(s.sample.emulator?.uploads.at(-1)?.upload?.filename).toBe('手机照片.png');
+  });
+
+  it('refuses a moment text of 2,001 characters before anything is sent, in Chinese', async () => {
+    const uploads = s.sample.emulator?.uploads.length;
+    await s.page.fill('#moment-text', 'a'.repeat(2001));
+    await s.page.setInputFiles('#photos', [
+      { name: '新品.png', mimeType: 'image/png', buffer: fixture('photo.png') },
+    ]);
+    await s.page.click('#moment button[type="submit"]');
+    await s.page.waitForSelector('#moment-verdict.bad');
+    expect(await s.page.textContent('#moment-verdict strong')).toBe('未发表');
+    expect(await s.page.textContent('#moment-verdict li')).toMatch(/^朋友圈文本最多 2000 个字/);
+    expect(s.sample.emulator?.uploads.length).toBe(uploads);
   });
 
   it.each(['400', '413', '502', '503', '504'])(
