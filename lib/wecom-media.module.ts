@@ -19,6 +19,7 @@ import { WECOM_MEDIA_EXTRAS } from './options/option-table.js';
 import { ConfigurableModuleClass } from './wecom-media.module-definition.js';
 import { createWecomMediaProviders } from './wecom-media.providers.js';
 import { withQueue } from './publishing/queue/queue-providers.js';
+import { RegistrationCheck } from './token/registrations.js';
 
 /**
  * What `WecomMediaModule.forRootAsync` takes: `useFactory` (with `inject` and `imports`),
@@ -42,7 +43,8 @@ export type WecomMediaModuleAsyncOptions = ConfigurableModuleAsyncOptions<
  */
 @Module({
   imports: [HttpModule],
-  providers: createWecomMediaProviders(),
+  // The check of a second registration in the same app is the module's own, not an upload's.
+  providers: [...createWecomMediaProviders(), RegistrationCheck],
   exports: [
     AttachmentService,
     MomentService,

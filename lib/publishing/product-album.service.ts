@@ -33,15 +33,14 @@ import {
 } from './publish-files.js';
 import type {
   CreatedProductAlbum,
+  CorpOptions,
   CreateProductAlbumInput,
   ProductAlbum,
+  ProductAlbumListOptions,
   ProductAlbumChanges,
   PublishOptions,
   PublishSource,
 } from './publishing.interfaces.js';
-
-/** A corp to act for, and the caller's signal. */
-type CorpOptions = { corpId?: string; signal?: AbortSignal };
 
 /**
  * Product albums (商品图册): creates an album from its photos in one call — every rule of the
@@ -94,21 +93,15 @@ export class ProductAlbumService implements OnModuleDestroy {
   }
 
   /** One album (get_product_album). Its `mediaIds` are WeCom's download ids, not media_ids to reuse. */
-  async get(
-    productId: string,
-    options: { corpId?: string; signal?: AbortSignal } = {},
-  ): Promise<ProductAlbum> {
+  async get(productId: string, options: CorpOptions = {}): Promise<ProductAlbum> {
     return getProductAlbum(this.client, this.call(options), productId);
   }
 
   /**
    * Every album of the corp, page after page (get_product_album_list, following next_cursor).
-   * @param options - the corp and the signal; `limit`, albums per page, 1 to 100 (WeCom's bound,
-   * 50 by default); `cursor`, where to start: a cursor of an earlier listing.
+   * @throws RangeError at once for a limit that is not a whole number from 1 to 100.
    */
-  list(
-    options: { corpId?: string; signal?: AbortSignal; limit?: number; cursor?: string } = {},
-  ): AsyncIterableIterator<ProductAlbum> {
+  list(options: ProductAlbumListOptions = {}): AsyncIterableIterator<ProductAlbum> {
     const { limit = 50 } = options;
     // Thrown at the call, not at the first page: a wrong limit is the caller's bug.
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
@@ -160,10 +153,7 @@ export class ProductAlbumService implements OnModuleDestroy {
   }
 
   /** Deletes an album (delete_product_album). */
-  async delete(
-    productId: string,
-    options: { corpId?: string; signal?: AbortSignal } = {},
-  ): Promise<void> {
+  async delete(productId: string, options: CorpOptions = {}): Promise<void> {
     await deleteProductAlbum(this.client, this.call(options), productId);
   }
 
