@@ -241,11 +241,12 @@ for (const r of rows) {
 }
 console.log(`\n2 workers ÷ 1: ${results.speedUp}× (target ≥ 1.6)`);
 await mkdir(join(here, 'results'), { recursive: true });
-const name = argument('--vips-threads')
-  ? `scale-vips-${VIPS_THREADS}`
-  : NO_FIT
-    ? 'scale-no-fit'
-    : 'scale';
+const name = [
+  'scale',
+  ...(FITS_PER_WORKER === undefined ? [] : [`fits-${FITS_PER_WORKER}`]),
+  ...(VIPS_THREADS === undefined ? [] : [`vips-${VIPS_THREADS}`]),
+  ...(NO_FIT ? ['no-fit'] : []),
+].join('-');
 await writeFile(join(here, 'results', `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
 await enqueuer.close();
 client.disconnect();

@@ -194,3 +194,39 @@ describe.skipIf(!requireRedisServer())('wecom-media albums import with WECOM_RED
     client.disconnect();
   });
 });
+
+describe('wecom-media with a third-party app (the suite variables)', () => {
+  const corpId = 'wwsuitecorp00001';
+  const suite = {
+    suiteId: 'wwsuite0000001',
+    suiteSecret: 'suite-secret',
+    suiteTicket: 'ticket-1',
+    permanentCodes: { [corpId]: 'permanent-1' },
+  };
+  const s = emulatorSuite({ app: false, emulator: { suites: [suite] } });
+  const dir = scratchDir();
+
+  it('gets the corp token through get_suite_token and get_corp_token', async () => {
+    await writeFile(join(dir.path, 'photo.png'), makePng(40, 30));
+    const env = {
+      PATH: process.env.PATH,
+      WECOM_BASE_URL: s.emulator.url,
+      WECOM_CORP_ID: corpId,
+      WECOM_SUITE_ID: suite.suiteId,
+      WECOM_SUITE_SECRET: suite.suiteSecret,
+      WECOM_SUITE_TICKET: suite.suiteTicket,
+      WECOM_PERMANENT_CODE: 'permanent-1',
+    };
+    const { stdout } = await run(process.execPath, [cli, 'upload', 'photo.png', '--album'], {
+      cwd: dir.path,
+      env,
+    });
+    expect(stdout).toMatch(/uploaded photo\.png → \S+/);
+    expect(s.emulator.requests.map((r) => r.api)).toEqual([
+      'get_suite_token',
+      'get_corp_token',
+      'upload_attachment',
+    ]);
+    expect(s.emulator.uploads[0]?.corpId).toBe(corpId);
+  });
+});

@@ -57,6 +57,24 @@ describe.skipIf(!requireRedisServer())('queued albums and moments on worker proc
     expect(s.emulator.callsOf('get_product_album_list').length).toBeGreaterThan(0);
   });
 
+  it('gives a deploy shutdownTimeoutMs: the job still running is aborted, retried by another worker, one album', async () => {
+    await fleet.boot(s.emulator, { worker: true, ...QUICK_STALLS }, { shutdownTimeoutMs: 100 });
+    const { jobId } = await fleet.queue.createAlbum(fleet.album('SN250'));
+    await s.emulator.waitFor((r) => r.api === 'upload_attachment');
+    s.emulator.setDelay(120_000); // longer than the test may take: close must not wait for it
+    await vi.waitFor(async () => {
+      if (!(await fleet.job(jobId))?.data.mark) throw new Error('add_product_album not sent yet');
+    }, WAIT);
+    await fleet.app.close();
+    s.emulator.setDelay(0);
+    await fleet.boot(s.emulator);
+    const left = await fleet.queue.status('SN250', { kind: 'album' });
+    expect(left).toMatchObject({ attempts: 1, error: { name: 'WecomAbortedError' } });
+    fleet.workers = [await QueueWorker.start(s.emulator, fleet.redis, QUICK_STALLS)];
+    const { productId } = await fleet.queue.wait('SN250', { kind: 'album', timeoutMs: 20_000 });
+    expect(s.emulator.albums.map((a) => a.productId)).toEqual([productId]);
+  });
+
   it('retries transient faults (busy, a reset connection) without a second album', async () => {
     await fleet.boot(s.emulator);
     fleet.workers = [await QueueWorker.start(s.emulator, fleet.redis)];

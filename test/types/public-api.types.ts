@@ -7,6 +7,9 @@ import {
   WecomMediaModule,
   type AccessTokenProvider,
   type AttachmentInput,
+  type PublishJobStatus,
+  type PublishQueue,
+  type QueuedMomentResult,
 } from '../../lib/index.js';
 
 const provider: AccessTokenProvider = {
@@ -52,3 +55,34 @@ export const modules = [
   // @ts-expect-error corpId is required
   WecomMediaModule.forRoot({ corpSecret: 'secret' }),
 ];
+
+/** The queue takes only what a worker elsewhere can read, and asks which kind a key is of. */
+export async function queueMisuse(queue: PublishQueue): Promise<void> {
+  const album = { key: 'SN1', description: 'd', priceFen: 100 } as const;
+  await queue.createAlbum({
+    ...album,
+    images: ['/tmp/a.png', new URL('https://cdn.example.com/a.png')],
+  });
+  await queue.createAlbum({
+    ...album,
+    images: [{ mediaId: 'm' }, { file: '/tmp/a.png', filename: 'a.png' }],
+  });
+  // @ts-expect-error a Buffer cannot wait in a queue
+  await queue.createAlbum({ ...album, images: [Buffer.alloc(10)] });
+  // @ts-expect-error nor a stream
+  await queue.publishMoment({ key: 'k', video: Readable.from([]) });
+  // @ts-expect-error a key is required
+  await queue.createAlbum({ description: 'd', priceFen: 100, images: [] });
+  const status: PublishJobStatus<'album'> = await queue.status('SN1', { kind: 'album' });
+  const productId: string | undefined = status.result?.productId;
+  const { momentId }: QueuedMomentResult = await queue.wait('k', { kind: 'moment', timeoutMs: 1 });
+  void [productId, momentId];
+  // @ts-expect-error a key is per kind: status must say which
+  await queue.status('SN1', {});
+  // @ts-expect-error no such kind
+  await queue.status('SN1', { kind: 'video' });
+  // @ts-expect-error wait needs its own timeout
+  await queue.wait('SN1', { kind: 'album' });
+  // @ts-expect-error an album's result has no momentId
+  void (await queue.wait('SN1', { kind: 'album', timeoutMs: 1 })).momentId;
+}

@@ -116,7 +116,11 @@ export class PublishQueue {
       Job<PublishJobData> | undefined;
     const state = job ? (STATES[await job.getState()] ?? 'unknown') : stateOf(record);
     const result = (job?.returnvalue ?? record?.result) as QueuedResult<K> | undefined;
-    const error = state === 'completed' ? undefined : record?.error;
+    // The store's summary names the error; BullMQ's failedReason stands in when the store lost it.
+    const failedReason = job?.failedReason
+      ? { name: 'Error', message: job.failedReason }
+      : undefined;
+    const error = state === 'completed' ? undefined : (record?.error ?? failedReason);
     return {
       state,
       attempts: job?.attemptsMade ?? record?.attempts ?? 0,

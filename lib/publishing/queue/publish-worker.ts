@@ -13,7 +13,12 @@ import { AttachmentSourceError } from '../../errors/attachment-source.error.js';
 import { Errcode } from '../../errors/errcodes.js';
 import { WecomApiError, WecomRateLimitError } from '../../errors/wecom-api.error.js';
 import type { WecomStore } from '../../store/wecom-store.interface.js';
-import { LOGGER_CONTEXT, WECOM_STORE } from '../../wecom-media.constants.js';
+import type { ResolvedWecomMediaOptions } from '../../options/resolve-options.js';
+import {
+  LOGGER_CONTEXT,
+  WECOM_RESOLVED_OPTIONS,
+  WECOM_STORE,
+} from '../../wecom-media.constants.js';
 import { MomentService } from '../moment.service.js';
 import { ProductAlbumService } from '../product-album.service.js';
 import { createAlbumOnce, publishMomentOnce, type MarkLedger } from './publish-once.js';
@@ -72,6 +77,7 @@ export class PublishWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(WECOM_BULL) private readonly bull: BullHandle,
     @Inject(WECOM_QUEUE_SETTINGS) private readonly settings: QueueSettings,
     @Inject(WECOM_STORE) store: WecomStore,
+    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     private readonly albums: ProductAlbumService,
     private readonly moments: MomentService,
     private readonly redactor: SecretRedactor,
@@ -105,9 +111,29 @@ export class PublishWorker implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  /** Lets the jobs under way finish (within the services' own shutdown bounds), then stops. */
+  /**
+   * Takes no new job, and lets those under way finish for at most `shutdownTimeoutMs`. Past that
+   * the services' own shutdown aborts their calls (they run after this), which ends the jobs: each
+   * is retried, by this worker's peers. A process killed first leaves them to stall recovery.
+   */
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    const { worker } = this;
+    if (!worker) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.shutdownTimeoutMs);
+    });
+    const closed = worker.close();
+    try {
+      if ((await Promise.race([closed, late])) === 'late') {
+        this.logger.warn(
+          `queue ${this.bull.queue.name}: jobs still running after ${this.options.shutdownTimeoutMs} ms; their calls are aborted now, and they will be retried`,
+        );
+        void closed.catch(() => undefined);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async run(job: Job<PublishJobData>, signal?: AbortSignal): Promise<unknown> {
