@@ -58,6 +58,7 @@ export async function addMomentTask(
     query: {},
     ...call,
     body: jsonBody(body),
+    once: true,
   });
   if (typeof answer.jobid !== 'string' || answer.jobid === '') {
     throw new WecomProtocolError(ADD_MOMENT_TASK, 200, 'a success answer without jobid');
@@ -85,14 +86,25 @@ export async function getMomentTaskResult(
   if (typeof result !== 'object' || result === null) {
     throw new WecomProtocolError(GET_MOMENT_TASK_RESULT, 200, 'a finished task without its result');
   }
+  const errcode = result.errcode ?? 0;
+  if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode)) {
+    throw new WecomProtocolError(
+      GET_MOMENT_TASK_RESULT,
+      200,
+      'a result whose errcode is no number',
+    );
+  }
+  // Done, without error, must name the moment: else there is nothing to cancel or to show.
+  const momentId = result.moment_id;
+  if (errcode === 0 && (typeof momentId !== 'string' || momentId === '')) {
+    throw new WecomProtocolError(GET_MOMENT_TASK_RESULT, 200, 'a finished task without moment_id');
+  }
   return {
     status,
     result: {
-      errcode: typeof result.errcode === 'number' ? result.errcode : Number(result.errcode ?? 0),
+      errcode,
       errmsg: typeof result.errmsg === 'string' ? result.errmsg : '',
-      ...(typeof result.moment_id === 'string' && result.moment_id !== ''
-        ? { momentId: result.moment_id }
-        : {}),
+      ...(typeof momentId === 'string' && momentId !== '' ? { momentId } : {}),
       invalidSenders: {
         userIds: strings(result.invalid_sender_list?.user_list),
         departmentIds: numbers(result.invalid_sender_list?.department_list),

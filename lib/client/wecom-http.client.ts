@@ -150,7 +150,9 @@ export class WecomHttpClient implements OnModuleDestroy {
           throw new WecomTimeoutError(req.api, this.options.timeoutMs, attempts);
         if (!(error instanceof WecomNetworkError)) throw error;
         if (this.closed) throw new WecomAbortedError('shutdown');
-        if (RESET_CODES.has(error.code) && !resetRetried) {
+        // A refused connection never reached WeCom; a reset one may have (see WecomRequest.once).
+        const resendable = !req.once || error.code === 'ECONNREFUSED';
+        if (RESET_CODES.has(error.code) && !resetRetried && resendable) {
           resetRetried = true;
           this.logger.warn(`${callName(req)}: connection failed (${error.code}); retrying once`);
           continue;
@@ -179,7 +181,7 @@ export class WecomHttpClient implements OnModuleDestroy {
         await req.tokens.invalidate(token);
         continue;
       }
-      if (errcode === Errcode.SystemBusy && busyRetries < retry.busyRetries) {
+      if (errcode === Errcode.SystemBusy && busyRetries < retry.busyRetries && !req.once) {
         busyRetries += 1;
         const delay = backoffDelay(busyRetries, retry);
         this.logger.warn(

@@ -114,6 +114,10 @@ export interface Messages {
   albumPrice(min: number, max: number, actual: string): string;
   albumProductSn(limit: number, actual: number): string;
   albumImageCount(limit: number, actual: number): string;
+  momentVisibleRange(field: string, actual: string): string;
+  mediaIdInvalid(actual: string): string;
+  /** A moment WeCom accepted and goes on creating: the 202 of WecomErrorFilter. */
+  taskPending(jobId: string): string;
 
   /** The summary of an AttachmentRuleError, for a 400. */
   ruleError(violations: readonly string[]): string;

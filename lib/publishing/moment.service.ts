@@ -14,7 +14,11 @@ import {
 } from '../client/moment-task.js';
 import { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { CorpCall } from '../client/wecom-request.js';
-import { WecomTaskPendingError } from '../errors/wecom-task-pending.error.js';
+import {
+  WecomTaskPendingError,
+  type TaskPendingReason,
+} from '../errors/wecom-task-pending.error.js';
+import { WecomAbortedError } from '../errors/wecom-transport.error.js';
 import { MediaType } from '../media-type.enum.js';
 import type { Messages } from '../messages/index.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
@@ -26,7 +30,7 @@ import {
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from '../wecom-media.constants.js';
-import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
+import { corpCall, judgeAll, releaseSources, type PublishFile } from './publish-files.js';
 import type {
   CorpOptions,
   MomentTaskResult,
@@ -40,6 +44,8 @@ const DEFAULT_WAIT_MS = 60_000;
 const FIRST_POLL_MS = 200;
 const LONGEST_POLL_MS = 2_000;
 const STATUS = { 1: 'started', 2: 'creating', 3: 'done' } as const;
+/** A jobid lasts a day: no publish waits longer. */
+const DAY_MS = 86_400_000;
 
 /**
  * Publishes to customers' moments feeds (企业发表内容到客户的朋友圈): from photos, a video or a
@@ -90,8 +96,23 @@ export class MomentService implements OnModuleDestroy {
   }
 
   private async publishNow(input: PublishMomentInput): Promise<PublishedMoment> {
-    const call = this.call(input);
     const { images = [], video, link } = input;
+    const files: PublishFile[] = [
+      ...images.map((source, at) =>
+        file(source, `images[${at}]`, MediaType.Image, `image-${at + 1}`),
+      ),
+      ...(video ? [file(video, 'video', MediaType.Video, 'video')] : []),
+      ...(link?.cover ? [file(link.cover, 'link.cover', MediaType.Image, 'cover')] : []),
+    ];
+    let call: CorpCall;
+    let waitMs: number;
+    try {
+      call = this.call(input);
+      waitMs = waitOf(input.waitMs);
+    } catch (error) {
+      releaseSources(files);
+      throw error;
+    }
     const rules = this.options.rules.moment;
     const violations = checkMoment(
       {
@@ -101,29 +122,22 @@ export class MomentService implements OnModuleDestroy {
         ...(link
           ? { link: { title: link.title, url: link.url, cover: link.cover !== undefined } }
           : {}),
+        ...(input.senders === undefined ? {} : { senders: input.senders }),
+        ...(input.customerTagIds === undefined ? {} : { customerTagIds: input.customerTagIds }),
       },
       rules,
       this.messages,
     );
-    const files: PublishFile[] = [
-      ...images.map((source, at) =>
-        file(source, `images[${at}]`, MediaType.Image, `image-${at + 1}`),
-      ),
-      ...(video ? [file(video, 'video', MediaType.Video, 'video')] : []),
-      ...(link?.cover ? [file(link.cover, 'link.cover', MediaType.Image, 'cover')] : []),
-    ];
-    const judged = await judgeFiles(this.attachments, files, {
-      ...input,
-      maxPixels: rules.maxImagePixels,
-    });
-    violations.push(...judged.violations);
-    if (violations.length > 0) {
-      await judged.dispose();
-      throw ruleError(violations, this.messages);
-    }
+    const judged = await judgeAll(
+      this.attachments,
+      files,
+      { ...input, maxPixels: rules.maxImagePixels },
+      violations,
+      this.messages,
+    );
     const { mediaIds, attachments } = await judged.upload();
     const jobId = await addMomentTask(this.client, call, this.bodyOf(input, mediaIds));
-    const done = await this.waitFor(jobId, call, input.waitMs ?? DEFAULT_WAIT_MS);
+    const done = await this.waitFor(jobId, call, waitMs);
     const result = this.resultOf(done);
     return {
       jobId,
@@ -167,14 +181,26 @@ export class MomentService implements OnModuleDestroy {
     };
   }
 
-  /** Polls the task, waiting longer each time, until it is done or `waitMs` has passed. */
+  /**
+   * Polls the task, waiting longer each time, until it is done or `waitMs` has passed. Once WeCom
+   * has the task, whatever stops the wait — the time, an abort, shutdown, a poll that fails — is
+   * a WecomTaskPendingError with the jobId: the moment may still appear, and must not be sent again.
+   */
   private async waitFor(jobId: string, call: CorpCall, waitMs: number): Promise<MomentTaskState> {
     const started = Date.now();
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
       const left = started + waitMs - Date.now();
       if (left <= 0) throw new WecomTaskPendingError(jobId, waitMs);
-      await sleep(Math.min(pause, left), call.signal);
-      const state = await getMomentTaskResult(this.client, call, jobId);
+      let state: MomentTaskState;
+      try {
+        await sleep(Math.min(pause, left), call.signal);
+        state = await getMomentTaskResult(this.client, call, jobId);
+      } catch (error) {
+        throw new WecomTaskPendingError(jobId, Date.now() - started, {
+          reason: pendingReason(error, call.signal),
+          cause: error,
+        });
+      }
       if (state.status === 3) return state;
     }
   }
@@ -203,6 +229,24 @@ export class MomentService implements OnModuleDestroy {
   private call(given: CorpOptions): CorpCall {
     return corpCall(given, this.options, this.tokens, this.messages);
   }
+}
+
+/** `waitMs` as given, or the default; anything but a number of milliseconds up to a day is a bug. */
+function waitOf(waitMs: unknown): number {
+  if (waitMs === undefined) return DEFAULT_WAIT_MS;
+  if (typeof waitMs !== 'number' || !Number.isFinite(waitMs) || waitMs < 0 || waitMs > DAY_MS) {
+    throw new RangeError(
+      `waitMs must be a number of milliseconds from 0 to ${DAY_MS} (a jobid lasts a day); got ${String(waitMs)}`,
+    );
+  }
+  return waitMs;
+}
+
+/** Why a wait for a task ended early: the caller's abort, shutdown, or a poll that failed. */
+function pendingReason(error: unknown, signal: AbortSignal | undefined): TaskPendingReason {
+  if (error instanceof WecomAbortedError) return 'shutdown';
+  if (signal?.aborted) return 'aborted';
+  return 'poll-failed';
 }
 
 /** One file of the moment, uploaded for moments. */

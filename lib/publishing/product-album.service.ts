@@ -7,11 +7,13 @@ import {
   deleteProductAlbum,
   getProductAlbum,
   getProductAlbumList,
+  GET_PRODUCT_ALBUM_LIST,
   updateProductAlbum,
   type AlbumBody,
 } from '../client/product-album.js';
 import { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { CorpCall } from '../client/wecom-request.js';
+import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import { MediaType } from '../media-type.enum.js';
 import type { Messages } from '../messages/index.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
@@ -23,7 +25,13 @@ import {
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from '../wecom-media.constants.js';
-import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
+import {
+  corpCall,
+  judgeAll,
+  releaseSources,
+  type JudgedFiles,
+  type PublishFile,
+} from './publish-files.js';
 import type {
   CreatedProductAlbum,
   CorpOptions,
@@ -64,10 +72,12 @@ export class ProductAlbumService implements OnModuleDestroy {
   create(input: CreateProductAlbumInput): Promise<CreatedProductAlbum> {
     return this.inFlight.run(input.signal, async (signal) => {
       const given = { ...input, signal };
-      const call = this.call(given);
-      const { description, priceFen, productSn, images } = input;
+      const { description, priceFen, productSn } = input;
+      // A caller without types may leave images out: the count rule says so, not a TypeError.
+      const images = Array.isArray(input.images) ? input.images : [];
       const draft = { description, priceFen, productSn, images: images.length };
-      const { mediaIds, attachments } = await this.uploaded(draft, images, given);
+      const { call, uploaded } = await this.uploaded(draft, images, given);
+      const { mediaIds, attachments } = uploaded;
       const productId = await addProductAlbum(this.client, call, {
         description,
         price: priceFen,
@@ -102,6 +112,8 @@ export class ProductAlbumService implements OnModuleDestroy {
     from: string | undefined,
   ): AsyncIterableIterator<ProductAlbum> {
     let cursor = from;
+    // A cursor WeCom hands back again would list the same pages for ever.
+    const seen = new Set<string>(from ? [from] : []);
     do {
       const page = await getProductAlbumList(this.client, call, {
         limit,
@@ -109,6 +121,10 @@ export class ProductAlbumService implements OnModuleDestroy {
       });
       yield* page.albums;
       cursor = page.nextCursor;
+      if (cursor !== undefined && seen.has(cursor)) {
+        throw new WecomProtocolError(GET_PRODUCT_ALBUM_LIST, 200, 'a next_cursor seen before');
+      }
+      if (cursor !== undefined) seen.add(cursor);
     } while (cursor);
   }
 
@@ -124,16 +140,18 @@ export class ProductAlbumService implements OnModuleDestroy {
   ): Promise<void> {
     return this.inFlight.run(options.signal, async (signal) => {
       const given = { ...options, signal };
-      const call = this.call(given);
       const { description, priceFen, productSn, images } = changes;
       const draft = { description, priceFen, productSn, images: images?.length };
-      const { mediaIds } = await this.uploaded(draft, images ?? [], given, true);
+      const { call, uploaded } = await this.uploaded(draft, images ?? [], given, true);
+      const { mediaIds } = uploaded;
       const body: AlbumBody = {
         ...(description === undefined ? {} : { description }),
         ...(priceFen === undefined ? {} : { price: priceFen }),
         ...(productSn === undefined ? {} : { product_sn: productSn }),
         ...(images === undefined ? {} : { attachments: imagesOf(mediaIds) }),
       };
+      // Nothing to change: nothing to send.
+      if (Object.keys(body).length === 0) return;
       await updateProductAlbum(this.client, call, productId, body);
     });
   }
@@ -148,14 +166,16 @@ export class ProductAlbumService implements OnModuleDestroy {
     return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'album call(s)');
   }
 
-  /** The album's rules and its photos' judged first; then the photos uploaded side by side. */
+  /**
+   * The corp, the album's rules and its photos' judged first; then the photos uploaded side by
+   * side. Resolves with the corp's call and the uploads.
+   */
   private async uploaded(
     draft: Parameters<typeof checkAlbum>[0],
     images: readonly PublishSource[],
     options: PublishOptions,
     partial = false,
-  ): ReturnType<Awaited<ReturnType<typeof judgeFiles>>['upload']> {
-    const violations = checkAlbum(draft, this.options.rules.album, this.messages, partial);
+  ): Promise<{ call: CorpCall; uploaded: Awaited<ReturnType<JudgedFiles['upload']>> }> {
     const files: PublishFile[] = images.map((source, at) => ({
       source,
       label: `images[${at}]`,
@@ -163,13 +183,16 @@ export class ProductAlbumService implements OnModuleDestroy {
       attachmentType: AttachmentType.ProductAlbum,
       bareName: `image-${at + 1}`,
     }));
-    const judged = await judgeFiles(this.attachments, files, options);
-    violations.push(...judged.violations);
-    if (violations.length > 0) {
-      await judged.dispose();
-      throw ruleError(violations, this.messages);
+    let call: CorpCall;
+    try {
+      call = this.call(options);
+    } catch (error) {
+      releaseSources(files);
+      throw error;
     }
-    return judged.upload();
+    const violations = checkAlbum(draft, this.options.rules.album, this.messages, partial);
+    const judged = await judgeAll(this.attachments, files, options, violations, this.messages);
+    return { call, uploaded: await judged.upload() };
   }
 
   private call(given: CorpOptions): CorpCall {
