@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AttachmentService } from './attachment.service.js';
 import { MomentService } from './publishing/moment.service.js';
 import { ProductAlbumService } from './publishing/product-album.service.js';
+import { PublishingContext } from './publishing/publishing-context.js';
 import { SecretTokenProvider } from './token/secret-token.provider.js';
 import { SuiteTokenProvider } from './token/suite-token.provider.js';
 import { MediaIdCache } from './store/media-id.cache.js';
@@ -119,6 +120,7 @@ export function createWecomMediaProviders(): Provider[] {
     SourceResolver,
     ImageFitter,
     AttachmentService,
+    PublishingContext,
     MomentService,
     ProductAlbumService,
     UploadReceiver,

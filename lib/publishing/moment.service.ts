@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AttachmentService } from '../attachment.service.js';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight, sleep } from '../client/abort.js';
 import { errorFor } from '../client/errcode-errors.js';
@@ -12,7 +11,6 @@ import {
   type MomentTaskBody,
   type MomentTaskState,
 } from '../client/moment-task.js';
-import { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { CorpCall } from '../client/wecom-request.js';
 import {
   WecomTaskPendingError,
@@ -20,17 +18,10 @@ import {
 } from '../errors/wecom-task-pending.error.js';
 import { WecomAbortedError } from '../errors/wecom-transport.error.js';
 import { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { checkMoment } from '../rules/publish-rules.js';
-import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
-import {
-  LOGGER_CONTEXT,
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_MESSAGES,
-  WECOM_RESOLVED_OPTIONS,
-} from '../wecom-media.constants.js';
-import { corpCall, judgeAll, releaseSources, type PublishFile } from './publish-files.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { PublishingContext } from './publishing-context.js';
+import { judgeAll, releaseSources, type PublishFile } from './publish-files.js';
 import type {
   CorpOptions,
   MomentTaskResult,
@@ -60,14 +51,8 @@ export class MomentService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
-  /** @internal Nest injects these; apps get the service from the module. */
-  constructor(
-    private readonly attachments: AttachmentService,
-    private readonly client: WecomHttpClient,
-    @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
-    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
-    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
-  ) {}
+  /** @internal Nest injects it; apps get the service from the module. */
+  constructor(private readonly context: PublishingContext) {}
 
   /**
    * Publishes a moment and waits (at most `waitMs`) until WeCom has created it.
@@ -81,18 +66,18 @@ export class MomentService implements OnModuleDestroy {
 
   /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */
   async result(jobId: string, options: CorpOptions = {}): Promise<MomentTaskResult> {
-    const state = await getMomentTaskResult(this.client, this.call(options), jobId);
+    const state = await getMomentTaskResult(this.context.client, this.context.call(options), jobId);
     return this.resultOf(state);
   }
 
   /** Stops a moment from reaching more customers (cancel_moment_task, doc 97612). */
   async cancel(momentId: string, options: CorpOptions = {}): Promise<void> {
-    await cancelMomentTask(this.client, this.call(options), momentId);
+    await cancelMomentTask(this.context.client, this.context.call(options), momentId);
   }
 
   /** Lets publishes under way finish, for at most `shutdownTimeoutMs`, then aborts the rest. */
   onModuleDestroy(): Promise<void> {
-    return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'publish(es)');
+    return this.inFlight.drain(this.context.options.shutdownTimeoutMs, this.logger, 'publish(es)');
   }
 
   private async publishNow(input: PublishMomentInput): Promise<PublishedMoment> {
@@ -107,13 +92,13 @@ export class MomentService implements OnModuleDestroy {
     let call: CorpCall;
     let waitMs: number;
     try {
-      call = this.call(input);
+      call = this.context.call(input);
       waitMs = waitOf(input.waitMs);
     } catch (error) {
       releaseSources(files);
       throw error;
     }
-    const rules = this.options.rules.moment;
+    const rules = this.context.options.rules.moment;
     const violations = checkMoment(
       {
         text: input.text,
@@ -126,17 +111,17 @@ export class MomentService implements OnModuleDestroy {
         ...(input.customerTagIds === undefined ? {} : { customerTagIds: input.customerTagIds }),
       },
       rules,
-      this.messages,
+      this.context.messages,
     );
     const judged = await judgeAll(
-      this.attachments,
+      this.context.attachments,
       files,
       { ...input, maxPixels: rules.maxImagePixels },
       violations,
-      this.messages,
+      this.context.messages,
     );
     const { mediaIds, attachments } = await judged.upload();
-    const jobId = await addMomentTask(this.client, call, this.bodyOf(input, mediaIds));
+    const jobId = await addMomentTask(this.context.client, call, this.bodyOf(input, mediaIds));
     const done = await this.waitFor(jobId, call, waitMs);
     const result = this.resultOf(done);
     return {
@@ -194,7 +179,7 @@ export class MomentService implements OnModuleDestroy {
       let state: MomentTaskState;
       try {
         await sleep(Math.min(pause, left), call.signal);
-        state = await getMomentTaskResult(this.client, call, jobId);
+        state = await getMomentTaskResult(this.context.client, call, jobId);
       } catch (error) {
         throw new WecomTaskPendingError(jobId, Date.now() - started, {
           reason: pendingReason(error, call.signal),
@@ -213,9 +198,9 @@ export class MomentService implements OnModuleDestroy {
       throw errorFor(
         ADD_MOMENT_TASK,
         result.errcode,
-        this.client.redact(result.errmsg),
+        this.context.client.redact(result.errmsg),
         1,
-        this.messages,
+        this.context.messages,
       );
     }
     return {
@@ -224,10 +209,6 @@ export class MomentService implements OnModuleDestroy {
       invalidSenders: result.invalidSenders,
       invalidCustomerTagIds: result.invalidCustomerTagIds,
     };
-  }
-
-  private call(given: CorpOptions): CorpCall {
-    return corpCall(given, this.options, this.tokens, this.messages);
   }
 }
 

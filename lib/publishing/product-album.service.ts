@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AttachmentService } from '../attachment.service.js';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight } from '../client/abort.js';
 import {
@@ -11,27 +10,13 @@ import {
   updateProductAlbum,
   type AlbumBody,
 } from '../client/product-album.js';
-import { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { CorpCall } from '../client/wecom-request.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { checkAlbum } from '../rules/publish-rules.js';
-import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
-import {
-  LOGGER_CONTEXT,
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_MESSAGES,
-  WECOM_RESOLVED_OPTIONS,
-} from '../wecom-media.constants.js';
-import {
-  corpCall,
-  judgeAll,
-  releaseSources,
-  type JudgedFiles,
-  type PublishFile,
-} from './publish-files.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { PublishingContext } from './publishing-context.js';
+import { judgeAll, releaseSources, type JudgedFiles, type PublishFile } from './publish-files.js';
 import type {
   CreatedProductAlbum,
   CorpOptions,
@@ -56,14 +41,8 @@ export class ProductAlbumService implements OnModuleDestroy {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
-  /** @internal Nest injects these; apps get the service from the module. */
-  constructor(
-    private readonly attachments: AttachmentService,
-    private readonly client: WecomHttpClient,
-    @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
-    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
-    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
-  ) {}
+  /** @internal Nest injects it; apps get the service from the module. */
+  constructor(private readonly context: PublishingContext) {}
 
   /**
    * Creates an album: its photos uploaded, then add_product_album.
@@ -78,7 +57,7 @@ export class ProductAlbumService implements OnModuleDestroy {
       const draft = { description, priceFen, productSn, images: images.length };
       const { call, uploaded } = await this.uploaded(draft, images, given);
       const { mediaIds, attachments } = uploaded;
-      const productId = await addProductAlbum(this.client, call, {
+      const productId = await addProductAlbum(this.context.client, call, {
         description,
         price: priceFen,
         ...(productSn === undefined ? {} : { product_sn: productSn }),
@@ -90,7 +69,7 @@ export class ProductAlbumService implements OnModuleDestroy {
 
   /** One album (get_product_album). Its `mediaIds` are WeCom's download ids, not media_ids to reuse. */
   async get(productId: string, options: CorpOptions = {}): Promise<ProductAlbum> {
-    return getProductAlbum(this.client, this.call(options), productId);
+    return getProductAlbum(this.context.client, this.context.call(options), productId);
   }
 
   /**
@@ -103,7 +82,7 @@ export class ProductAlbumService implements OnModuleDestroy {
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
       throw new RangeError(`limit must be a whole number from 1 to 100; got ${String(limit)}`);
     }
-    return this.pages(this.call(options), limit, options.cursor);
+    return this.pages(this.context.call(options), limit, options.cursor);
   }
 
   private async *pages(
@@ -115,7 +94,7 @@ export class ProductAlbumService implements OnModuleDestroy {
     // A cursor WeCom hands back again would list the same pages for ever.
     const seen = new Set<string>(from ? [from] : []);
     do {
-      const page = await getProductAlbumList(this.client, call, {
+      const page = await getProductAlbumList(this.context.client, call, {
         limit,
         ...(cursor ? { cursor } : {}),
       });
@@ -152,18 +131,22 @@ export class ProductAlbumService implements OnModuleDestroy {
       };
       // Nothing to change: nothing to send.
       if (Object.keys(body).length === 0) return;
-      await updateProductAlbum(this.client, call, productId, body);
+      await updateProductAlbum(this.context.client, call, productId, body);
     });
   }
 
   /** Deletes an album (delete_product_album). */
   async delete(productId: string, options: CorpOptions = {}): Promise<void> {
-    await deleteProductAlbum(this.client, this.call(options), productId);
+    await deleteProductAlbum(this.context.client, this.context.call(options), productId);
   }
 
   /** Lets creations under way finish, for at most `shutdownTimeoutMs`, then aborts the rest. */
   onModuleDestroy(): Promise<void> {
-    return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'album call(s)');
+    return this.inFlight.drain(
+      this.context.options.shutdownTimeoutMs,
+      this.logger,
+      'album call(s)',
+    );
   }
 
   /**
@@ -185,18 +168,25 @@ export class ProductAlbumService implements OnModuleDestroy {
     }));
     let call: CorpCall;
     try {
-      call = this.call(options);
+      call = this.context.call(options);
     } catch (error) {
       releaseSources(files);
       throw error;
     }
-    const violations = checkAlbum(draft, this.options.rules.album, this.messages, partial);
-    const judged = await judgeAll(this.attachments, files, options, violations, this.messages);
+    const violations = checkAlbum(
+      draft,
+      this.context.options.rules.album,
+      this.context.messages,
+      partial,
+    );
+    const judged = await judgeAll(
+      this.context.attachments,
+      files,
+      options,
+      violations,
+      this.context.messages,
+    );
     return { call, uploaded: await judged.upload() };
-  }
-
-  private call(given: CorpOptions): CorpCall {
-    return corpCall(given, this.options, this.tokens, this.messages);
   }
 }
 

@@ -4,13 +4,9 @@ import { AttachmentService, isJudged, type Judged } from '../attachment.service.
 import type { AttachmentType } from '../attachment-type.enum.js';
 import { linkSignals } from '../client/abort.js';
 import { releaseStream } from '../source/attachment-source.js';
-import { corpTokens, type CorpCall } from '../client/wecom-request.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import type { MediaType } from '../media-type.enum.js';
 import type { Messages } from '../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { checkCorpId, servedBy } from '../rules/attachment-rules.js';
-import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
 import type { RuleName, Violation } from '../rules/violation.interface.js';
 import type { UploadedAttachment } from '../uploaded-attachment.interface.js';
 import type { PublishOptions, PublishSource } from './publishing.interfaces.js';
@@ -206,16 +202,3 @@ function labelled(error: unknown, label: string): unknown {
 /** The rule error of `violations`, summed up in the module's locale. */
 export const ruleError = (violations: Violation[], m: Messages): AttachmentRuleError =>
   new AttachmentRuleError(violations, m.ruleError(violations.map((v) => v.message)));
-
-/** A publishing call's corp: its id checked as an upload's is, its tokens, the caller's signal. */
-export function corpCall(
-  { corpId, signal }: { corpId?: string; signal?: AbortSignal },
-  options: ResolvedWecomMediaOptions,
-  tokens: AccessTokenProvider,
-  m: Messages,
-): CorpCall {
-  const problem = checkCorpId(corpId, servedBy(options), m);
-  if (problem) throw ruleError([problem], m);
-  const corp = corpId ?? (options.corpId as string);
-  return { corpId: corp, tokens: corpTokens(tokens, corp), ...(signal ? { signal } : {}) };
-}
