@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -14,6 +13,7 @@ import type { WecomStore } from '../store/wecom-store.interface.js';
 import { MemoryStore } from '../store/memory.store.js';
 import { OutageGuard } from '../store/outage-guard.js';
 import { RedisStore } from '../store/redis.store.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** One of the two windows WeCom counts calls in. */
 interface Window {
@@ -51,7 +51,7 @@ export interface CallBudgetSettings {
  * a while (one warning per outage), then asks Redis again.
  */
 export class CallBudget {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly windows: Window[];
   private readonly maxWaitMs: number;
   /** Bounds each Redis count, and counts locally for a while after one fails. */

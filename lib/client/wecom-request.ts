@@ -35,6 +35,8 @@ export interface WecomRequest {
   corpId?: string;
   /** A token call: it never waits in the corp's line (maxConcurrentCalls); the calls in it need it. */
   urgent?: boolean;
+  /** Told how many times the call has been sent so far (telemetry's `wecom.attempts`). */
+  tally?: { attempts: number };
 }
 
 /** A JSON request body. */
@@ -61,3 +63,6 @@ export interface CorpCall {
   tokens: RequestTokens;
   signal?: AbortSignal;
 }
+
+/** The span of a call to `api`: `wecom.add_moment_task` for `/cgi-bin/externalcontact/add_moment_task`. */
+export const spanName = (api: string): string => `wecom.${api.slice(api.lastIndexOf('/') + 1)}`;

@@ -1,5 +1,4 @@
 import {
-  Logger,
   Catch,
   HttpStatus,
   Inject,
@@ -26,6 +25,7 @@ import {
 import { WecomCredentialSourceError } from '../errors/wecom-credential-source.error.js';
 import { WecomError } from '../errors/wecom.error.js';
 import { EN_MESSAGES, type Messages } from '../messages/index.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** How long to tell clients to wait after -1 persisted through every retry, or a shutdown. */
 const TRANSIENT_RETRY_AFTER_SECONDS = 5;
@@ -46,7 +46,7 @@ interface Answer {
  */
 @Catch(WecomError)
 export class WecomErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
 
   /** @internal Nest injects the module's messages; `new WecomErrorFilter()` speaks English. */
   constructor(

@@ -249,6 +249,17 @@ export const WECOM_MEDIA_OPTIONS = shape(
       ),
     ),
     /**
+     * Traces and metrics through OpenTelemetry (the optional peer @opentelemetry/api; without an
+     * SDK registered they cost nothing). See docs/operations.md.
+     */
+    telemetry: shape({
+      /**
+       * Put `corp_id` on the metrics; `false` for a provider serving thousands of corps, whose
+       * metric series would grow with each corp. Spans keep `wecom.corp_id` either way.
+       */
+      corpIdOnMetrics: bool(true),
+    }),
+    /**
      * At application bootstrap, fetch the default corp's token and open a pooled connection to
      * WeCom in the background, so that the first upload costs what a warm one costs. Never delays
      * nor fails the boot.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentService } from '../attachment.service.js';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight, sleep } from '../client/abort.js';
@@ -32,6 +32,8 @@ import type {
   PublishedMoment,
   PublishMomentInput,
 } from './publishing.interfaces.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 /** How long a publish waits for WeCom to create the moment, by default. */
 const DEFAULT_WAIT_MS = 60_000;
@@ -50,7 +52,7 @@ const STATUS = { 1: 'started', 2: 'creating', 3: 'done' } as const;
  */
 @Injectable()
 export class MomentService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
   /** @internal Nest injects these; apps get the service from the module. */
@@ -69,7 +71,13 @@ export class MomentService implements OnModuleDestroy {
    * and do not publish again. WecomApiError when the task ends with an errcode, or a call fails.
    */
   publish(input: PublishMomentInput): Promise<PublishedMoment> {
-    return this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal }));
+    const attributes = { 'wecom.corp_id': input.corpId ?? this.options.corpId ?? '' };
+    return traced(
+      'wecom.publish_moment',
+      attributes,
+      () => this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal })),
+      'internal',
+    );
   }
 
   /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */

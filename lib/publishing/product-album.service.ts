@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentService } from '../attachment.service.js';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight } from '../client/abort.js';
@@ -32,6 +32,8 @@ import type {
   PublishOptions,
   PublishSource,
 } from './publishing.interfaces.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 /** A corp to act for, and the caller's signal. */
 type CorpOptions = { corpId?: string; signal?: AbortSignal };
@@ -46,7 +48,7 @@ type CorpOptions = { corpId?: string; signal?: AbortSignal };
  */
 @Injectable()
 export class ProductAlbumService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
   /** @internal Nest injects these; apps get the service from the module. */
@@ -63,6 +65,16 @@ export class ProductAlbumService implements OnModuleDestroy {
    * @throws AttachmentRuleError listing every rule the album or its photos break; nothing sent.
    */
   create(input: CreateProductAlbumInput): Promise<CreatedProductAlbum> {
+    const attributes = { 'wecom.corp_id': input.corpId ?? this.options.corpId ?? '' };
+    return traced(
+      'wecom.create_product_album',
+      attributes,
+      () => this.createNow(input),
+      'internal',
+    );
+  }
+
+  private createNow(input: CreateProductAlbumInput): Promise<CreatedProductAlbum> {
     return this.inFlight.run(input.signal, async (signal) => {
       const given = { ...input, signal };
       const call = this.call(given);

@@ -6,7 +6,7 @@ import { linkSignals } from '../client/abort.js';
 import { corpTokens, type CorpCall } from '../client/wecom-request.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import type { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
+import { ruleError, type Messages } from '../messages/index.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { checkCorpId, servedBy } from '../rules/attachment-rules.js';
 import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
@@ -140,9 +140,7 @@ function labelled(error: unknown, label: string): unknown {
   return error;
 }
 
-/** The rule error of `violations`, summed up in the module's locale. */
-export const ruleError = (violations: Violation[], m: Messages): AttachmentRuleError =>
-  new AttachmentRuleError(violations, m.ruleError(violations.map((v) => v.message)));
+export { ruleError };
 
 /** A publishing call's corp: its id checked as an upload's is, its tokens, the caller's signal. */
 export function corpCall(
