@@ -23,6 +23,8 @@ const RUNTIME_EXPORTS = [
   'DEFAULT_ATTACHMENT_RULES',
   'MediaType',
   'MemoryStore',
+  'MomentService',
+  'ProductAlbumService',
   'RedisStore',
   'SharpMissingError',
   'UploadAttachmentQueryDto',
@@ -41,6 +43,7 @@ const RUNTIME_EXPORTS = [
   'WecomNetworkError',
   'WecomProtocolError',
   'WecomRateLimitError',
+  'WecomTaskPendingError',
   'WecomTimeoutError',
 ];
 
@@ -54,26 +57,49 @@ async function script<T>(name: string, ...args: string[]): Promise<T> {
 
 // dist is built by `npm test` (or test/global-setup.ts) before this runs.
 describe('the built package, loaded by its name in plain Node', () => {
-  it('imports as ESM and uploads through a real Nest app', async () => {
-    const result = await script<{ mediaId?: string; uploads?: number }>('smoke.mjs', png);
+  it('imports as ESM (/health too) and uploads through a real Nest app', async () => {
+    const result = await script<{ mediaId?: string; uploads?: number; health?: unknown }>(
+      'smoke.mjs',
+      png,
+    );
     expect(result.mediaId).toMatch(/\S{20,}/);
     expect(result.uploads).toBe(1);
+    // nestjs-wecom-media/health, in a Terminus app: the upload's token is held.
+    expect(result.health).toEqual({
+      status: 'up',
+      corpId: 'wwemulator0000001',
+      token: 'held',
+      store: 'memory',
+    });
   });
 
   it('loads through require() (require(esm)), exporting exactly the documented names', async () => {
-    const { exports, testing } = await script<{ exports: string[]; testing: string[] }>(
-      'smoke.cjs',
-    );
+    const { exports, testing, health } = await script<Record<string, string[]>>('smoke.cjs');
     expect(exports).toEqual(RUNTIME_EXPORTS);
     expect(testing).toEqual(['WecomEmulator']);
+    expect(health).toEqual(['WecomHealthIndicator', 'WecomHealthModule']);
   });
 
   it('loads neither multer nor sharp when the app receives no uploads and fits no image', async () => {
-    const result = await script<{ multerLoaded: boolean; sharpLoaded: boolean; uploads: number }>(
-      'lazy-peers.mjs',
-      png,
+    const result = await script<Record<string, unknown>>('lazy-peers.mjs', png);
+    expect(result).toEqual({
+      multerLoaded: false,
+      sharpLoaded: false,
+      otelAtImport: false, // @opentelemetry/api: only at boot
+      otelAtBoot: true,
+      uploads: 1,
+    });
+  });
+
+  it('boots and uploads without @nestjs/terminus and @opentelemetry/api: the main entry never imports them', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', './test/helpers/hide-packages.mjs', 'test/packaging/without-peers.mjs', png],
+      { cwd: root, env: { ...process.env, HIDE_PACKAGES: '@nestjs/terminus,@opentelemetry/api' } },
     );
-    expect(result).toEqual({ multerLoaded: false, sharpLoaded: false, uploads: 1 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    // /health needs Terminus: its failing to load shows that the hiding works.
+    expect(result).toEqual({ uploaded: true, health: 'ERR_MODULE_NOT_FOUND', otelLoaded: false });
   });
 
   it('packs only dist, the README, the CHANGELOG and the licence', async () => {

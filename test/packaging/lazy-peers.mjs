@@ -16,6 +16,9 @@ const loaded = (name) =>
     path.includes(`/node_modules/${name}/`),
   );
 
+// The optional peer @opentelemetry/api (installed here) is loaded while the module boots, never
+// when the package is imported: CommonJS, like multer and sharp.
+const otelAtImport = loaded('@opentelemetry/api');
 const emulator = await WecomEmulator.start();
 const app = await NestFactory.createApplicationContext(
   {
@@ -42,6 +45,15 @@ await app.get(AttachmentService).upload({
 });
 const multerLoaded = loaded('multer');
 const sharpLoaded = loaded('sharp');
+const otelAtBoot = loaded('@opentelemetry/api');
 await app.close();
 await emulator.close();
-console.log(JSON.stringify({ multerLoaded, sharpLoaded, uploads: emulator.uploads.length }));
+console.log(
+  JSON.stringify({
+    multerLoaded,
+    sharpLoaded,
+    otelAtImport,
+    otelAtBoot,
+    uploads: emulator.uploads.length,
+  }),
+);
