@@ -9,7 +9,9 @@ import { serve } from './ipc.mjs';
  * What the emulator process takes.
  * @typedef {{ cmd: 'stats' }
  *   | { cmd: 'faults', faults: import('nestjs-wecom-media/testing').EmulatorFaults }
- *   | { cmd: 'issued-tokens' }} EmulatorCommand
+ *   | { cmd: 'issued-tokens' }
+ *   | { cmd: 'moment-times' }
+ *   | { cmd: 'delay', ms: number }} EmulatorCommand
  */
 
 /**
@@ -30,9 +32,12 @@ const emulator = await WecomEmulator.start({ hashUploads: false, tls });
 // Counted here rather than from the record, which is trimmed.
 let gettoken = 0;
 let uploads = 0;
+/** When each add_moment_task was answered, epoch ms (comparable across processes). */
+let momentTimes = /** @type {number[]} */ ([]);
 emulator.on('request', (r) => {
   if (r.api === 'gettoken') gettoken += 1;
   if (r.api === 'upload_attachment') uploads += 1;
+  if (r.api === 'add_moment_task') momentTimes.push(performance.timeOrigin + performance.now());
 });
 /** @type {import('../test/helpers/wecom-calls.mjs').WecomTarget} */
 const hello = { url: emulator.url, corpId: emulator.corpId, corpSecret: emulator.corpSecret };
@@ -53,6 +58,14 @@ serve(
         return {};
       case 'issued-tokens':
         return [...emulator.issuedTokens];
+      case 'delay':
+        emulator.setDelay(message.ms);
+        return {};
+      case 'moment-times': {
+        const times = momentTimes;
+        momentTimes = [];
+        return times;
+      }
       default:
         throw new Error(`unknown command ${/** @type {{ cmd: string }} */ (message).cmd}`);
     }

@@ -44,6 +44,17 @@ export {
   type AttachmentFileInterceptorOptions,
 } from './http/attachment-file.interceptor.js';
 export {
+  AttachmentFilesInterceptor,
+  type AttachmentFilesInterceptorOptions,
+} from './http/attachment-files.interceptor.js';
+export { PublishMomentDto, MomentLinkDto } from './http/publish-moment.dto.js';
+export { CreateProductAlbumDto } from './http/create-product-album.dto.js';
+export {
+  FollowsPublishRule,
+  PublishRuleConstraint,
+  type PublishFieldRule,
+} from './http/publish-rule.constraint.js';
+export {
   AttachmentQuery,
   AttachmentQueryInterceptor,
 } from './http/attachment-query.interceptor.js';

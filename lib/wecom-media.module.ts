@@ -18,6 +18,7 @@ import type {
 import { WECOM_MEDIA_EXTRAS } from './options/option-table.js';
 import { ConfigurableModuleClass } from './wecom-media.module-definition.js';
 import { createWecomMediaProviders } from './wecom-media.providers.js';
+import { RegistrationCheck } from './token/registrations.js';
 
 /**
  * What `WecomMediaModule.forRootAsync` takes: `useFactory` (with `inject` and `imports`),
@@ -41,7 +42,8 @@ export type WecomMediaModuleAsyncOptions = ConfigurableModuleAsyncOptions<
  */
 @Module({
   imports: [HttpModule],
-  providers: createWecomMediaProviders(),
+  // The check of a second registration in the same app is the module's own, not an upload's.
+  providers: [...createWecomMediaProviders(), RegistrationCheck],
   exports: [
     AttachmentService,
     MomentService,

@@ -19,6 +19,7 @@ import {
 import { ImageFitter } from './media/fit/image-fitter.js';
 import { UploadReceiver } from './http/upload-receiver.js';
 import { WecomErrorFilter } from './http/wecom-error.filter.js';
+import { PublishRuleConstraint } from './http/publish-rule.constraint.js';
 import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
 import type { WecomStore } from './store/wecom-store.interface.js';
 import { resolveOptions, type ResolvedWecomMediaOptions } from './options/resolve-options.js';
@@ -141,5 +142,6 @@ export function createWecomMediaProviders(): Provider[] {
     ProductAlbumService,
     UploadReceiver,
     WecomErrorFilter,
+    PublishRuleConstraint,
   ];
 }

@@ -1,4 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 import { CONCURRENCY_RETRY_AFTER_MS, Errcode } from '../errors/errcodes.js';
 import { WecomRateLimitError } from '../errors/wecom-api.error.js';
@@ -21,7 +26,7 @@ export interface LimitedCall {
  * of a call passes here: WeCom counts retries too.
  */
 @Injectable()
-export class CallLimits {
+export class CallLimits implements OnApplicationBootstrap, OnModuleDestroy {
   /** One line per corp that has calls running or waiting; dropped when it empties. */
   private readonly lines = new Map<string, Semaphore>();
   private readonly budget: CallBudget | undefined;
@@ -31,6 +36,16 @@ export class CallLimits {
     this.budget = rateLimit
       ? new CallBudget({ limits: rateLimit, store, storeTimeoutMs, storeRetryAfterMs })
       : undefined;
+  }
+
+  /** With a budget shared in Redis, this replica's heartbeat starts (what it divides by in an outage). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.budget?.start();
+  }
+
+  /** …and stops, taking this replica out of the count. */
+  async onModuleDestroy(): Promise<void> {
+    await this.budget?.stop();
   }
 
   /**

@@ -3,8 +3,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Multer, MulterError } from 'multer';
 import { WECOM_MESSAGES, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { MediaType } from '../media-type.enum.js';
 import { defaultFit } from '../media/fit/fit-plan.js';
+import type { MediaType } from '../media-type.enum.js';
 import { receiveLimit } from '../rules/attachment-rules.js';
 import type { RuleName } from '../rules/violation.interface.js';
 import type { Messages } from '../messages/index.js';
@@ -23,9 +23,29 @@ const BODY_LIMITS = {
 };
 
 /**
- * Receives one multipart file into the module's private temp directory (never memory): UTF-8
- * filenames, the largest configured size as the cut-off (for an image with `fit` on, as much as
- * fitting takes: `fit.maxInputBytes`), small bounds on the rest, a receive
+ * The bounds of a body of several files: room for a publish form's fields beside them (a moment's
+ * text is up to 4,000 bytes, a list of senders more), still small.
+ */
+const limitsFor = ({ max, list }: ReceiveSettings['count']): typeof BODY_LIMITS =>
+  !list
+    ? BODY_LIMITS
+    : { ...BODY_LIMITS, files: max, fields: 32, fieldSize: 16_384, parts: max + 32 };
+
+/** What one interceptor receives: how many files, how long it waits, whether images may be fitted. */
+export interface ReceiveSettings {
+  receiveTimeoutMs: number;
+  forFit: boolean;
+  /** The media type of a route whose query names none (a photos endpoint: image). */
+  mediaType?: MediaType;
+  /** How many files: `req.files`, `min` to `max` of them, when `list`; else `req.file`, one. */
+  count: { min: number; max: number; list: boolean };
+}
+
+/**
+ * Receives a multipart file (or several) into the module's private temp directory (never memory):
+ * UTF-8 filenames, the largest configured size as the cut-off (for an image to fit —
+ * `media_type=image` in the query or the route's `mediaType`, and `fit` on in the module or the
+ * interceptor — as much as fitting takes: `fit.maxInputBytes`), small bounds on the rest, a receive
  * timeout, and every failure turned into a 400/408/413 with violations. multer is loaded on the
  * first upload, so an app that never receives one never loads it.
  */
@@ -33,7 +53,11 @@ const BODY_LIMITS = {
 export class UploadReceiver {
   private readonly storage: SpoolStorage;
   private multer?: Promise<{
-    create: (fieldName: string, maxBytes: number) => RequestHandler;
+    create: (
+      fieldName: string,
+      maxBytes: number,
+      count: ReceiveSettings['count'],
+    ) => RequestHandler;
     isMulterError: (e: unknown) => e is MulterError;
   }>;
   private readonly handlers = new Map<string, RequestHandler>();
@@ -46,24 +70,31 @@ export class UploadReceiver {
     this.storage = new SpoolStorage(temp);
   }
 
-  /** Spools the one file of `fieldName` and sets `req.file`; rejects with an HTTP exception. */
+  /**
+   * Spools the file(s) of `fieldName` and sets `req.file` (or `req.files`, see `count`);
+   * rejects with an HTTP exception, every file spooled so far removed.
+   */
   async receive(
     req: Request,
     res: Response,
     fieldName: string,
-    { receiveTimeoutMs, forFit }: { receiveTimeoutMs: number; forFit: boolean },
+    settings: ReceiveSettings,
   ): Promise<void> {
+    const { receiveTimeoutMs, forFit, count } = settings;
     const multer = await this.loadMulter();
-    // The query, in the URL, is known before the body: an image to fit may be larger. A handler
-    // that fits per call says so (forFit), whatever the query and the module's option.
+    // The query, in the URL, is known before the body: only what it says is an image may be
+    // larger than the rules' size, as much as fitting takes (fit.maxInputBytes). A handler that
+    // fits per call says so (forFit), whatever the module's option; but a video, a file, or a
+    // query that names no media type is cut off at the rules' size, early, with 413 — never judged
+    // by the part's Content-Type, which is the client's word.
     const { rules, fit } = this.options;
-    const maxBytes = forFit
-      ? receiveLimit(rules, MediaType.Image, (fit || defaultFit()).maxInputBytes)
-      : receiveLimit(rules, req.query.media_type, fit ? fit.maxInputBytes : undefined);
-    const key = `${maxBytes} ${fieldName}`;
+    const fitting = forFit ? fit || defaultFit() : fit || undefined;
+    const mediaType = req.query.media_type ?? settings.mediaType;
+    const maxBytes = receiveLimit(rules, mediaType, fitting?.maxInputBytes);
+    const key = `${maxBytes} ${count.max} ${count.list} ${fieldName}`;
     let handler = this.handlers.get(key);
     if (!handler) {
-      handler = multer.create(fieldName, maxBytes);
+      handler = multer.create(fieldName, maxBytes, count);
       this.handlers.set(key, handler);
     }
     const receive = handler;
@@ -87,20 +118,22 @@ export class UploadReceiver {
         settled = true;
         if (!error) return resolve();
         // multer answers a broken body at once; a file it was still writing is removed just after.
-        reject(this.toHttpError(error, fieldName, maxBytes, multer.isMulterError));
+        reject(this.toHttpError(error, fieldName, maxBytes, count, multer.isMulterError));
       });
     });
   }
 
   private loadMulter(): NonNullable<UploadReceiver['multer']> {
     this.multer ??= import('multer').then(({ default: multer }) => ({
-      create: (fieldName: string, maxBytes: number) =>
-        (multer as unknown as (options: Parameters<typeof multer>[0]) => Multer)({
+      create: (fieldName: string, maxBytes: number, count: ReceiveSettings['count']) => {
+        const receiver = (multer as unknown as (options: Parameters<typeof multer>[0]) => Multer)({
           storage: this.storage,
-          limits: { ...BODY_LIMITS, fileSize: maxBytes },
+          limits: { ...limitsFor(count), fileSize: maxBytes },
           // Browsers send the filename as raw UTF-8; multer's default would read it as latin1.
           defParamCharset: 'utf8',
-        }).single(fieldName),
+        });
+        return count.list ? receiver.array(fieldName, count.max) : receiver.single(fieldName);
+      },
       isMulterError: (e: unknown): e is MulterError => e instanceof multer.MulterError,
     }));
     return this.multer;
@@ -110,9 +143,11 @@ export class UploadReceiver {
     error: unknown,
     fieldName: string,
     maxBytes: number,
+    count: ReceiveSettings['count'],
     isMulterError: (e: unknown) => e is MulterError,
   ): Error {
     const m = this.messages;
+    const limits = limitsFor(count);
     if (!isMulterError(error)) {
       const detail = error instanceof Error ? error.message : String(error);
       const message = m.bodyUnreadable(detail);
@@ -128,20 +163,30 @@ export class UploadReceiver {
       });
     }
     if (error.code === 'LIMIT_FIELD_VALUE') {
-      const message = m.fieldTooLarge(BODY_LIMITS.fieldSize);
+      const message = m.fieldTooLarge(limits.fieldSize);
       return tooLarge(message, {
         rule: 'multipart-field-size',
         message,
-        limit: BODY_LIMITS.fieldSize,
-        actual: `>${BODY_LIMITS.fieldSize}`,
+        limit: limits.fieldSize,
+        actual: `>${limits.fieldSize}`,
       });
+    }
+    // Several files: one more than maxCount in the field, or past the body's file count.
+    const extraFile =
+      error.code === 'LIMIT_FILE_COUNT' ||
+      (error.code === 'LIMIT_UNEXPECTED_FILE' && error.field === fieldName);
+    if (count.list && extraFile) {
+      const message = m.atMostFilesIn(fieldName, count.max);
+      return badUpload(message, [
+        { rule: 'file-count', message, limit: count.max, actual: `>${count.max}` },
+      ]);
     }
     // One rule name for each of multer's refusals.
     const refusals: Partial<Record<MulterError['code'], [RuleName, string]>> = {
       LIMIT_UNEXPECTED_FILE: ['file-unexpected', m.oneFileIn(fieldName)],
       LIMIT_FILE_COUNT: ['file-count', m.oneFile()],
-      LIMIT_PART_COUNT: ['multipart-parts', m.tooManyParts(BODY_LIMITS.parts)],
-      LIMIT_FIELD_COUNT: ['multipart-fields', m.tooManyFields(BODY_LIMITS.fields)],
+      LIMIT_PART_COUNT: ['multipart-parts', m.tooManyParts(limits.parts)],
+      LIMIT_FIELD_COUNT: ['multipart-fields', m.tooManyFields(limits.fields)],
       LIMIT_FIELD_KEY: ['multipart-field-name', m.fieldNameTooLong()],
       MISSING_FIELD_NAME: ['multipart-field-name', m.fieldNameMissing()],
     };

@@ -180,6 +180,7 @@ export const EN_MESSAGES: Messages = {
   list: (messages) => messages.join('; '),
   noFile: (field) => `no file in the multipart field "${field}"`,
   sendFileIn: (field) => `send the file as multipart/form-data in a field named "${field}"`,
+  atMostFilesIn: (field, limit) => `send at most ${limit} files, in the field "${field}"`,
   oneFileIn: (field) => `send exactly one file, in the field "${field}"`,
   oneFile: () => 'send exactly one file',
   tooManyParts: (limit) => `send at most ${limit} multipart parts`,

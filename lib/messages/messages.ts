@@ -123,6 +123,7 @@ export interface Messages {
   list(messages: readonly string[]): string;
   noFile(field: string): string;
   sendFileIn(field: string): string;
+  atMostFilesIn(field: string, limit: number): string;
   oneFileIn(field: string): string;
   oneFile(): string;
   tooManyParts(limit: number): string;

@@ -181,6 +181,7 @@ export const ZH_CN_MESSAGES: Messages = {
   list: (messages) => messages.join('；'),
   noFile: (field) => `请求中没有 multipart 字段 "${field}" 的文件`,
   sendFileIn: (field) => `请以 multipart/form-data 上传，文件字段名为 "${field}"`,
+  atMostFilesIn: (field, limit) => `最多上传 ${limit} 个文件，字段名为 "${field}"`,
   oneFileIn: (field) => `只能上传一个文件，字段名为 "${field}"`,
   oneFile: () => '只能上传一个文件',
   tooManyParts: (limit) => `multipart 请求最多 ${limit} 个部分`,

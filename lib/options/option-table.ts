@@ -216,9 +216,10 @@ export const WECOM_MEDIA_OPTIONS = shape(
      * The most calls this process sends to WeCom at once for one corp; the others wait in line,
      * first come first served, and take their token once placed. A token request never waits in
      * it (one at a time per corp): the calls placed may need that very token. WeCom answers 45033
-     * when a corp runs too many calls at once.
+     * when a corp runs too many calls at once. Ten: a moment's or an album's 9 photos go out at
+     * once, with room for one more call.
      */
-    maxConcurrentCalls: whole(1, 8),
+    maxConcurrentCalls: whole(1, 10),
     /**
      * The longest line of calls waiting for one corp in this process; a call that finds it full
      * fails at once with `WecomRateLimitError` (45033, `local: true`).

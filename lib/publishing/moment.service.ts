@@ -28,6 +28,7 @@ import {
 } from '../wecom-media.constants.js';
 import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
 import type {
+  CorpOptions,
   MomentTaskResult,
   PublishedMoment,
   PublishMomentInput,
@@ -81,19 +82,13 @@ export class MomentService implements OnModuleDestroy {
   }
 
   /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */
-  async result(
-    jobId: string,
-    options: { corpId?: string; signal?: AbortSignal } = {},
-  ): Promise<MomentTaskResult> {
+  async result(jobId: string, options: CorpOptions = {}): Promise<MomentTaskResult> {
     const state = await getMomentTaskResult(this.client, this.call(options), jobId);
     return this.resultOf(state);
   }
 
   /** Stops a moment from reaching more customers (cancel_moment_task, doc 97612). */
-  async cancel(
-    momentId: string,
-    options: { corpId?: string; signal?: AbortSignal } = {},
-  ): Promise<void> {
+  async cancel(momentId: string, options: CorpOptions = {}): Promise<void> {
     await cancelMomentTask(this.client, this.call(options), momentId);
   }
 
@@ -164,10 +159,11 @@ export class MomentService implements OnModuleDestroy {
         ? mediaIds.map((id) => ({ msgtype: 'video', video: { media_id: id } }))
         : mediaIds.map((id) => ({ msgtype: 'image', image: { media_id: id } }));
     const { senders, customerTagIds } = input;
-    const senderList = senders && {
-      ...(senders.userIds ? { user_list: [...senders.userIds] } : {}),
-      ...(senders.departmentIds ? { department_list: [...senders.departmentIds] } : {}),
-    };
+    const senderList = senders &&
+      (senders.userIds || senders.departmentIds) && {
+        ...(senders.userIds ? { user_list: [...senders.userIds] } : {}),
+        ...(senders.departmentIds ? { department_list: [...senders.departmentIds] } : {}),
+      };
     const range = {
       ...(senderList ? { sender_list: senderList } : {}),
       ...(customerTagIds ? { external_contact_list: { tag_list: [...customerTagIds] } } : {}),
@@ -212,7 +208,7 @@ export class MomentService implements OnModuleDestroy {
     };
   }
 
-  private call(given: { corpId?: string; signal?: AbortSignal }): CorpCall {
+  private call(given: CorpOptions): CorpCall {
     return corpCall(given, this.options, this.tokens, this.messages);
   }
 }

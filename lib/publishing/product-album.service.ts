@@ -26,17 +26,16 @@ import {
 import { corpCall, judgeFiles, ruleError, type PublishFile } from './publish-files.js';
 import type {
   CreatedProductAlbum,
+  CorpOptions,
   CreateProductAlbumInput,
   ProductAlbum,
+  ProductAlbumListOptions,
   ProductAlbumChanges,
   PublishOptions,
   PublishSource,
 } from './publishing.interfaces.js';
 import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 import { traced } from '../operations/telemetry/wecom-telemetry.js';
-
-/** A corp to act for, and the caller's signal. */
-type CorpOptions = { corpId?: string; signal?: AbortSignal };
 
 /**
  * Product albums (商品图册): creates an album from its photos in one call — every rule of the
@@ -98,12 +97,9 @@ export class ProductAlbumService implements OnModuleDestroy {
 
   /**
    * Every album of the corp, page after page (get_product_album_list, following next_cursor).
-   * @param options.limit - albums per page, 1 to 100 (WeCom's bound). @default 50
-   * @param options.cursor - where to start: a cursor of an earlier listing.
+   * @throws RangeError at once for a limit that is not a whole number from 1 to 100.
    */
-  list(
-    options: CorpOptions & { limit?: number; cursor?: string } = {},
-  ): AsyncIterableIterator<ProductAlbum> {
+  list(options: ProductAlbumListOptions = {}): AsyncIterableIterator<ProductAlbum> {
     const { limit = 50 } = options;
     // Thrown at the call, not at the first page: a wrong limit is the caller's bug.
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {

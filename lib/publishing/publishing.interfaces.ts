@@ -14,15 +14,35 @@ export type PublishSource =
   | { mediaId: string };
 
 /**
- * What every publishing call may take besides its content.
+ * What every publishing call may take: the corp, and a signal.
  *
  * @publicApi
  */
-export interface PublishOptions {
-  /** The corp to publish for. @default the module's `corpId` */
+export interface CorpOptions {
+  /** The corp to act for. @default the module's `corpId` */
   corpId?: string;
   /** Aborts the uploads and the calls. */
   signal?: AbortSignal;
+}
+
+/**
+ * How to list albums: a page size, and where to start.
+ *
+ * @publicApi
+ */
+export interface ProductAlbumListOptions extends CorpOptions {
+  /** Albums per page, 1 to 100 (WeCom's bound). @default 50 */
+  limit?: number;
+  /** Where to start: a cursor of an earlier listing. */
+  cursor?: string;
+}
+
+/**
+ * What every publishing call that uploads may take besides its content.
+ *
+ * @publicApi
+ */
+export interface PublishOptions extends CorpOptions {
   /** Fit images that break a rule (needs `sharp`). @default the module's `fit` option */
   fit?: boolean | FitOptions;
 }

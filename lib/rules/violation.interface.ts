@@ -17,7 +17,7 @@
  * - `filename-empty`, `filename-length`: the name users see is empty, or too long.
  * - `file-missing`: an upload request has no file in its file field (`media`).
  * - `file-unexpected`: a file in another field, or a second file in the file field.
- * - `file-count`: more files than the one an upload takes.
+ * - `file-count`: more files than the one an upload takes (or the most an `AttachmentFilesInterceptor` takes).
  * - `multipart-parts`, `multipart-fields`: too many parts, or too many text fields.
  * - `multipart-field-name`, `multipart-field-size`: a field name or a text field too long.
  * - `multipart-malformed`: a body that is not well-formed multipart/form-data.

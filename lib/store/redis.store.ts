@@ -23,6 +23,23 @@ export interface RedisClientLike {
 const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /**
+ * Refreshes ARGV[1]'s heartbeat in the sorted set KEYS[1] (score: when it lapses, by Redis's own
+ * clock, so that the replicas' clocks need not agree), drops the lapsed ones, and returns how many
+ * are left. Replicated by its effects (the default from Redis 5 on), so TIME may precede the writes.
+ */
+const HEARTBEAT = `if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return redis.call('ZCARD', KEYS[1])`;
+/** Removes ARGV[1]'s heartbeat from KEYS[1]: a replica that stops says so. */
+const LEAVE = `return redis.call('ZREM', KEYS[1], ARGV[1])`;
+/** The sorted set of the replicas' heartbeats. */
+const REPLICAS_KEY = 'wecom-media:replicas';
+
+/**
  * Settings of a {@link RedisStore}.
  *
  * @publicApi
@@ -54,6 +71,22 @@ export class RedisStore implements WecomStore {
   /** @internal The client and the key prefix, for the counters of the `rateLimit` budget. */
   redisClient(): { client: RedisClientLike; keyPrefix: string } {
     return { client: this.client, keyPrefix: this.prefix };
+  }
+
+  /**
+   * @internal Refreshes the heartbeat of replica `id` for `ttlMs` and resolves with how many
+   * replicas (this one included) have a heartbeat that has not lapsed: what the `rateLimit`
+   * budget is divided by while Redis fails.
+   */
+  async heartbeat(id: string, ttlMs: number): Promise<number> {
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const live = Number(await this.client.eval(HEARTBEAT, 1, this.prefix + REPLICAS_KEY, id, ttl));
+    return Number.isInteger(live) && live >= 1 ? live : 1;
+  }
+
+  /** @internal Removes the heartbeat of replica `id`: it stops, and is no longer counted. */
+  async leave(id: string): Promise<void> {
+    await this.client.eval(LEAVE, 1, this.prefix + REPLICAS_KEY, id);
   }
 
   /** {@inheritDoc WecomStore.get} */

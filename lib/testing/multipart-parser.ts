@@ -6,7 +6,10 @@
  * @internal
  */
 export interface ParsedPart {
-  /** The raw Content-Disposition line's value, bytes read as latin1 (so UTF-8 is kept as-is). */
+  /**
+   * The Content-Disposition line's value, its bytes decoded as UTF-8 as WeCom reads them: a
+   * Chinese filename shows as it is, not as latin1 mojibake.
+   */
   disposition: string;
   /** Parameters of Content-Disposition; values are decoded as UTF-8. */
   params: Record<string, string>;
@@ -81,5 +84,12 @@ function parseHeaders(lines: string[]): Omit<ParsedPart, 'content'> | string {
     params[key] = raw.toString('utf8');
     if (key === 'filename') filenameBytes = raw;
   }
-  return { disposition, params, filenameBytes, contentType };
+  // Read as latin1 above, one char per byte, so that the filename's own bytes are kept; the line
+  // itself is recorded as WeCom reads it: UTF-8.
+  return {
+    disposition: Buffer.from(disposition, 'latin1').toString('utf8'),
+    params,
+    filenameBytes,
+    contentType,
+  };
 }

@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * @publicApi
  */
 export interface RecordedUpload {
-  /** The Content-Disposition of the `media` part, raw. */
+  /** The Content-Disposition of the `media` part, its bytes decoded as UTF-8 (as WeCom reads them). */
   disposition: string;
   /** The part's name. */
   name?: string;

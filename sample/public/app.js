@@ -17,6 +17,11 @@ const TEXT = {
     retry: (seconds) => `try again in ${seconds} s`,
     fitted: (before, after) => `fitted: ${before} → ${after}`,
     making: 'Making a 4032 × 3024 phone photo…',
+    publishing: (count) => `Publishing a moment of ${count} photo(s)…`,
+    published: 'Published',
+    notPublished: 'Not published',
+    momentPhoto: (n, mediaId, fitted) => `photo ${n}: ${mediaId}${fitted ? ' (fitted)' : ''}`,
+    invalidSenders: (ids) => `not senders: ${ids}`,
   },
   'zh-CN': {
     documentTitle: 'nestjs-wecom-media 示例：上传企业微信附件',
@@ -28,7 +33,8 @@ const TEXT = {
     fileType: '普通文件',
     emulator:
       '当前连接的是内置的企业微信模拟器：文件不会离开本机，media_id 也不是真的。设置 WECOM_CORP_ID 和 WECOM_CORP_SECRET 后才会上传到企业微信。',
-    hint: '文件会发到 POST /wecom/attachments，它会在发往企业微信之前检查 upload_attachment 的每一条规则。',
+    // `…` marks code, shown as the English page shows it.
+    hint: '文件会发到 `POST /wecom/attachments`，它会在发往企业微信之前检查 `upload_attachment` 的每一条规则。',
     attachmentType: '附件类型',
     mediaType: '媒体文件类型',
     drop: '把文件拖到这里，或点击选择文件',
@@ -45,12 +51,36 @@ const TEXT = {
     fitted: (before, after) => `已自动调整：${before} → ${after}`,
     making: '正在生成一张 4032 × 3024 的手机照片…',
     fitHint:
-      '不符合规则的图片会被自动调整（模块的 fit 选项）：手机照片缩小到朋友圈的尺寸，WebP、GIF 转为 JPEG，过大的图片重新压缩。',
+      '不符合规则的图片会被自动调整（模块的 `fit` 选项）：手机照片缩小到朋友圈的尺寸，WebP、GIF 转为 JPEG，过大的图片重新压缩。',
     photoExample: '手机照片 (4032 × 3024)',
+    publishTitle: '发表到客户朋友圈',
+    publishHint:
+      '最多 9 张照片和一段文字，一次调用发表到客户的朋友圈：`MomentService.publish` 先检查每一条规则，并行上传照片，再等企业微信创建好这条朋友圈。',
+    momentText: '文字',
+    momentSenders: '发表成员（成员 ID，用逗号分隔；留空表示全部成员）',
+    momentPhotos: '照片（最多 9 张）',
+    publishButton: '发表',
+    publishing: (count) => `正在发表一条含 ${count} 张照片的朋友圈…`,
+    published: '发表成功',
+    notPublished: '未发表',
+    momentPhoto: (n, mediaId, fitted) => `照片 ${n}：${mediaId}${fitted ? '（已自动调整）' : ''}`,
+    invalidSenders: (ids) => `无效的发表成员：${ids}`,
     badExample: '400（伪装成图片的文本文件）',
   },
 };
 let text = TEXT.en;
+
+/** Puts `words` in `element`, each `…` part as a <code>, the rest as text (never as HTML). */
+function render(element, words) {
+  element.replaceChildren(
+    ...words.split('`').map((part, i) => {
+      if (i % 2 === 0) return part;
+      const code = document.createElement('code');
+      code.textContent = part;
+      return code;
+    }),
+  );
+}
 
 // A valid 8 × 8 PNG, for the examples.
 const PNG =
@@ -88,12 +118,12 @@ function choice(name) {
 }
 
 /** Shows a verdict: a title and a list, each line a text or a [rule, message] pair. */
-function show(kind, title, lines) {
-  verdict.className = kind;
-  verdict.replaceChildren();
+function show(kind, title, lines, where = verdict) {
+  where.className = kind;
+  where.replaceChildren();
   const heading = document.createElement('strong');
   heading.textContent = title;
-  verdict.append(heading);
+  where.append(heading);
   if (lines.length === 0) return;
   const list = document.createElement('ul');
   for (const line of lines) {
@@ -107,7 +137,7 @@ function show(kind, title, lines) {
     }
     list.append(item);
   }
-  verdict.append(list);
+  where.append(list);
 }
 
 async function upload(file, query = {}) {
@@ -128,7 +158,10 @@ async function upload(file, query = {}) {
   verdict.dataset.status = String(res.status);
   const answer = await res.json().catch(() => ({}));
   if (res.status === 201) {
-    const expires = new Date(answer.expires_at * 1000).toLocaleString();
+    // In the page's language, not the browser's: a Chinese page shows a Chinese date.
+    const expires = new Date(answer.expires_at * 1000).toLocaleString(
+      document.documentElement.lang,
+    );
     const lines = [
       `media_id: ${answer.media_id}`,
       `type: ${answer.type}`,
@@ -206,6 +239,45 @@ drop.addEventListener('drop', (event) => {
   if (file) upload(file);
 });
 
+// Publishes a moment: the text, the senders and the photos, in one request to the app.
+const momentForm = document.getElementById('moment');
+const momentVerdict = document.getElementById('moment-verdict');
+momentForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const photos = document.getElementById('photos').files;
+  show('', text.publishing(photos.length), [], momentVerdict);
+  const body = new FormData(momentForm);
+  if (!body.get('senderUserIds')) body.delete('senderUserIds');
+  if (!body.get('text')) body.delete('text');
+  let res;
+  try {
+    res = await fetch('/sample/moments', { method: 'POST', body });
+  } catch (error) {
+    show('bad', text.unreachable, [String(error)], momentVerdict);
+    return;
+  }
+  const answer = await res.json().catch(() => ({}));
+  momentVerdict.dataset.status = String(res.status);
+  if (res.status === 201) {
+    const lines = [`moment_id: ${answer.momentId}`, `jobid: ${answer.jobId}`];
+    answer.photos.forEach((p, i) => lines.push(text.momentPhoto(i + 1, p.mediaId, p.fitted)));
+    if (answer.invalidSenders.length > 0)
+      lines.push(text.invalidSenders(answer.invalidSenders.join(', ')));
+    show('ok', text.published, lines, momentVerdict);
+    return;
+  }
+  // The rules the moment broke (the service's), or the DTO's messages, or WeCom's errcode.
+  const lines = (answer.violations ?? []).map((v) => [v.rule, v.message]);
+  if (lines.length === 0) {
+    const messages = Array.isArray(answer.message)
+      ? answer.message
+      : [answer.message ?? res.statusText];
+    lines.push(...messages);
+  }
+  if (answer.errcode !== undefined) lines.push(`errcode ${answer.errcode}`);
+  show('bad', text.notPublished, lines, momentVerdict);
+});
+
 // The app's settings: the language, and whether the emulator stands in for WeCom.
 fetch('/sample/info')
   .then((res) => res.json())
@@ -215,7 +287,7 @@ fetch('/sample/info')
     if (text.documentTitle) document.title = text.documentTitle;
     for (const element of document.querySelectorAll('[data-text]')) {
       const words = text[element.dataset.text];
-      if (typeof words === 'string') element.textContent = words;
+      if (typeof words === 'string') render(element, words);
     }
     document.getElementById('emulator').hidden = !info.emulator;
     for (const button of document.querySelectorAll('[data-needs-emulator]')) {

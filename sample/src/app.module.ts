@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { WecomMediaModule } from 'nestjs-wecom-media';
 import type { WecomEmulator } from 'nestjs-wecom-media/testing';
 import { LoopbackGuard } from './loopback.guard.js';
+import { MomentsController } from './moments.controller.js';
 import { SampleController, SAMPLE_CONFIG } from './sample.controller.js';
 
 /** Where WeCom is, who the app is, and how it speaks. */
@@ -39,7 +40,7 @@ export class AppModule {
           controller: { path: 'wecom/attachments', guards: [LoopbackGuard] },
         }),
       ],
-      controllers: [SampleController],
+      controllers: [SampleController, MomentsController],
       providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
     };
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { useContainer } from 'class-validator';
 import { WecomEmulator } from 'nestjs-wecom-media/testing';
 import { AppModule, type SampleConfig } from './app.module.js';
 
@@ -53,9 +54,20 @@ export async function startSample(options: SampleOptions): Promise<SampleApp> {
   } else {
     logger.log(`Uploading to the real WeCom for corp ${config.corpId}`);
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+  // glibc keeps the image memory sharp's threads free in arenas of their own; sharp advises
+  // capping them. glibc reads the variable when the process starts: `npm start` sets it.
+  const arenas = process.env.MALLOC_ARENA_MAX;
+  logger.log(
+    arenas
+      ? `MALLOC_ARENA_MAX=${arenas}: glibc's arenas capped for fitting, as sharp advises (docs/fit.md)`
+      : 'MALLOC_ARENA_MAX is unset: on glibc Linux, fitting takes more memory (docs/fit.md); npm start sets it to 2',
+  );
+  const root = AppModule.register(config);
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     logger: options.logger,
   });
+  // The publishing DTOs judge by the module's rules, in its locale, through Nest's container.
+  useContainer(app.select(root), { fallbackOnErrors: true });
   app.useStaticAssets(publicDir);
   app.enableShutdownHooks();
   await app.listen(options.port, options.host);

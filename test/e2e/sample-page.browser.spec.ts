@@ -12,9 +12,17 @@ if (!hasChromium && process.env.CI === 'true') {
   );
 }
 
+/** What a {@link samplePage} opened: the app, the page, and the console's errors so far. */
+interface SamplePage {
+  sample: SampleApp;
+  page: Page;
+  /** Each console error, with the URL it is about. */
+  errors: string[];
+}
+
 /** A sample app in `locale`, and a page on it in a real Chromium, ready once its settings load. */
-function samplePage(locale: 'en' | 'zh-CN'): { sample: SampleApp; page: Page } {
-  const opened = {} as { sample: SampleApp; page: Page; browser: Browser };
+function samplePage(locale: 'en' | 'zh-CN'): SamplePage {
+  const opened = { errors: [] } as unknown as SamplePage & { browser: Browser };
   beforeAll(async () => {
     opened.sample = await startSample({ port: 0, host: '127.0.0.1', logger: false, locale });
     opened.browser = await chromium.launch({
@@ -30,7 +38,13 @@ function samplePage(locale: 'en' | 'zh-CN'): { sample: SampleApp; page: Page } {
         '--disable-sync',
       ],
     });
-    opened.page = await opened.browser.newPage();
+    // An English browser, whatever the app's language: the page speaks the app's.
+    opened.page = await opened.browser.newPage({ locale: 'en-US' });
+    opened.page.on('console', (message) => {
+      if (message.type() === 'error') {
+        opened.errors.push(`${message.text()} (${message.location().url})`);
+      }
+    });
     await opened.page.goto(`${opened.sample.url.replace('localhost', '127.0.0.1')}/`);
     await opened.page.waitForSelector('body[data-ready="true"]');
   }, 60_000);
@@ -111,6 +125,32 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (English)', () 
     expect(await s.page.getAttribute('#verdict', 'data-status')).toBe(status);
     expect(await s.page.textContent('#verdict')).not.toContain('undefined');
   });
+
+  it('publishes a moment of two photos, the phone photo fitted, and shows its moment_id', async () => {
+    const { makePng } = await import('../helpers/media-bytes.mjs');
+    await s.page.fill('#moment-text', '春季新品上市');
+    await s.page.fill('#moment-senders', 'zhangsan, invalid-li');
+    await s.page.setInputFiles('#photos', [
+      { name: '新品.png', mimeType: 'image/png', buffer: fixture('photo.png') },
+      { name: 'IMG_0002.png', mimeType: 'image/png', buffer: makePng(4032, 3024) },
+    ]);
+    await s.page.click('#moment button[type="submit"]');
+    await s.page.waitForSelector('#moment-verdict.ok, #moment-verdict.bad', { timeout: 30_000 });
+    const moment = s.sample.emulator?.moments.at(-1);
+    expect(moment).toMatchObject({ text: '春季新品上市', attachments: [{}, {}] });
+    const shown = await s.page.textContent('#moment-verdict');
+    expect(shown).toContain(`moment_id: ${moment?.momentId}`);
+    expect(shown).toMatch(/photo 2: \S+ \(fitted\)/);
+    expect(shown).toContain('not senders: invalid-li');
+  });
+
+  it('has a favicon, and logs no console error but the examples\u2019 own answers', async () => {
+    const icon = await s.page.request.get(`${s.page.url()}favicon.ico`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/icon/);
+    // Collected since the page opened (the browser asks for /favicon.ico once it has loaded).
+    expect(s.errors.filter((e) => !e.includes('/wecom/attachments'))).toEqual([]);
+  });
 });
 
 describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () => {
@@ -136,6 +176,41 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () =
     ]);
   });
 
+  it('keeps the English page\u2019s code styling: each <code> of a text is a <code> in Chinese too', async () => {
+    // Each [data-text] element: its <code>s in the page as served, and in the page now.
+    const counts = await s.page.evaluate(`(async () => {
+      const served = new DOMParser().parseFromString(await (await fetch('/')).text(), 'text/html');
+      return [...served.querySelectorAll('[data-text]')].map((e) => {
+        const now = document.querySelector('[data-text="' + e.dataset.text + '"]');
+        return [e.dataset.text, e.querySelectorAll('code').length, now.querySelectorAll('code').length];
+      });
+    })()`);
+    const lost = (counts as Array<[string, number, number]>).filter(([, was, is]) => was !== is);
+    expect(lost).toEqual([]);
+    expect(await s.page.locator('[data-text="hint"] code').allTextContents()).toEqual([
+      'POST /wecom/attachments',
+      'upload_attachment',
+    ]);
+    expect(await s.page.locator('[data-text="fitHint"] code').allTextContents()).toEqual(['fit']);
+    const background = await s.page.evaluate(
+      `getComputedStyle(document.querySelector('[data-text="hint"] code')).backgroundColor`,
+    );
+    expect(background).toBe('rgb(233, 237, 243)');
+  });
+
+  it('shows the expiry date in the page\u2019s language, not the browser\u2019s', async () => {
+    await s.page.check('input[name="attachment_type"][value="2"]');
+    await s.page.check('input[name="media_type"][value="image"]');
+    const answered = s.page.waitForResponse((r) => r.url().includes('/wecom/attachments'));
+    await pick(s.page, '商品图.png', 'image/png', fixture('photo.png'));
+    const { expires_at: expiresAt } = (await (await answered).json()) as { expires_at: number };
+    const date = (locale: string) =>
+      s.page.evaluate(`new Date(${expiresAt} * 1000).toLocaleString(${JSON.stringify(locale)})`);
+    const chinese = await date('zh-CN');
+    expect(chinese).not.toBe(await date('en-US')); // the browser's own
+    expect(await s.page.textContent('#verdict')).toContain(`有效期至 ${String(chinese)}`);
+  });
+
   it('fits a phone photo for moments and says so in Chinese', async () => {
     await s.page.check('input[name="attachment_type"][value="1"]');
     await s.page.check('input[name="media_type"][value="image"]');
@@ -146,6 +221,19 @@ describe.skipIf(!hasChromium)('the sample page in a real browser (中文)', () =
       /已自动调整：PNG 4032 × 3024, \d+ KiB → PNG 1440 × 1080, \d+ KiB/,
     );
     expect(s.sample.emulator?.uploads.at(-1)?.upload?.filename).toBe('手机照片.png');
+  });
+
+  it('refuses a moment text of 2,001 characters before anything is sent, in Chinese', async () => {
+    const uploads = s.sample.emulator?.uploads.length;
+    await s.page.fill('#moment-text', 'a'.repeat(2001));
+    await s.page.setInputFiles('#photos', [
+      { name: '新品.png', mimeType: 'image/png', buffer: fixture('photo.png') },
+    ]);
+    await s.page.click('#moment button[type="submit"]');
+    await s.page.waitForSelector('#moment-verdict.bad');
+    expect(await s.page.textContent('#moment-verdict strong')).toBe('未发表');
+    expect(await s.page.textContent('#moment-verdict li')).toMatch(/^朋友圈文本最多 2000 个字/);
+    expect(s.sample.emulator?.uploads.length).toBe(uploads);
   });
 
   it.each(['400', '413', '502', '503', '504'])(

@@ -119,18 +119,21 @@ describe('traces and metrics of uploads, with an OpenTelemetry SDK registered', 
   it.each([
     [40004, 'WecomApiError', 'wecom_error'],
     [45009, 'WecomRateLimitError', 'rate_limited'],
-  ])('WeCom answering %i: its errcode on the span, the class %s, outcome %s', async (errcode, type, outcome) => {
-    await s.app.service.upload(input({ filename: 'warm.png' }));
-    newSpans();
-    const before = await otel.sum('wecom.uploads', { outcome });
-    s.emulator.failNext('upload_attachment', errcode);
-    await expect(s.app.service.upload(input())).rejects.toThrow(WecomApiError);
-    const upload = only(newSpans(), 'wecom.upload_attachment');
-    expect(upload.attributes).toMatchObject({ 'wecom.errcode': errcode, 'wecom.attempts': 1 });
-    expect(upload.status.code).toBe(SpanStatusCode.ERROR);
-    expect(exceptionOf(upload)?.['exception.type']).toBe(type);
-    expect(await otel.sum('wecom.uploads', { outcome })).toBe(before + 1);
-  });
+  ])(
+    'WeCom answering %i: its errcode on the span, the class %s, outcome %s',
+    async (errcode, type, outcome) => {
+      await s.app.service.upload(input({ filename: 'warm.png' }));
+      newSpans();
+      const before = await otel.sum('wecom.uploads', { outcome });
+      s.emulator.failNext('upload_attachment', errcode);
+      await expect(s.app.service.upload(input())).rejects.toThrow(WecomApiError);
+      const upload = only(newSpans(), 'wecom.upload_attachment');
+      expect(upload.attributes).toMatchObject({ 'wecom.errcode': errcode, 'wecom.attempts': 1 });
+      expect(upload.status.code).toBe(SpanStatusCode.ERROR);
+      expect(exceptionOf(upload)?.['exception.type']).toBe(type);
+      expect(await otel.sum('wecom.uploads', { outcome })).toBe(before + 1);
+    },
+  );
 
   it('WeCom out of reach: outcome network, the class WecomNetworkError (not its code)', async () => {
     await s.app.service.upload(input({ filename: 'warm.png' }));
@@ -218,13 +221,15 @@ describe('traces and metrics of uploads, with an OpenTelemetry SDK registered', 
     try {
       newSpans();
       await many.service.upload(input());
-      const points = (await otel.collect())
-        .filter((m) => m.descriptor.name !== 'wecom.upload.duration')
-        .flatMap((m) => m.dataPoints);
-      const without = points.filter((p) => p.attributes.corp_id === undefined);
-      expect(without.map((p) => p.attributes).toSorted()).toEqual([
-        { outcome: 'ok', media_type: 'image' },
-        { outcome: 'ok' },
+      const without = (await otel.collect()).flatMap((m) =>
+        (m.dataPoints as Array<{ attributes: Record<string, unknown> }>)
+          .filter((p) => p.attributes.corp_id === undefined)
+          .map((p) => [m.descriptor.name, p.attributes]),
+      );
+      expect(without).toEqual([
+        ['wecom.uploads', { outcome: 'ok', media_type: 'image' }],
+        ['wecom.upload.duration', { outcome: 'ok', media_type: 'image' }],
+        ['wecom.token.fetches', { outcome: 'ok' }],
       ]);
       const upload = only(newSpans(), 'wecom.upload_attachment');
       expect(upload.attributes['wecom.corp_id']).toBe(s.emulator.corpId);

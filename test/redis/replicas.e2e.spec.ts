@@ -1,15 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WecomEmulator } from '../../lib/testing/index.js';
 import { emulatorSuite } from '../helpers/wecom-test-app.js';
-import { makePng } from '../helpers/media-bytes.mjs';
-import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
+import { requireRedisServer } from '../helpers/redis-server.mjs';
+import { Replica, replicaFleet } from '../helpers/replica-fleet.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const png = makePng(64, 64).toString('base64');
 const CORPS = ['wwreplicacorp0001', 'wwreplicacorp0002', 'wwreplicacorp0003'];
 const SUITE = {
   suiteId: 'wwreplicasuite01',
@@ -17,61 +11,6 @@ const SUITE = {
   suiteTicket: 'replica-ticket',
   permanentCodes: Object.fromEntries(CORPS.map((c) => [c, `code-${c}`])),
 };
-
-interface UploadReport {
-  ok: number;
-  errors: string[];
-  failures: Array<{ name: string; errcode?: number; local?: boolean; attempts?: number }>;
-}
-
-/** A replica process running the built package; see test/replicas/replica.mjs. */
-class Replica {
-  private constructor(readonly child: ChildProcess) {}
-
-  static async start(config: Record<string, unknown>): Promise<Replica> {
-    const child = fork(join(root, 'test/replicas/replica.mjs'), [JSON.stringify(config)], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    const [message] = (await once(child, 'message')) as [{ ready?: boolean }];
-    if (!message.ready) throw new Error('the replica did not start');
-    return new Replica(child);
-  }
-
-  /** Uploads `count` at once for the default corp, or as many for each corp as `corps` says. */
-  async upload(count: number, corps?: Record<string, number>): Promise<UploadReport> {
-    const answer = once(this.child, 'message') as Promise<[UploadReport]>;
-    this.child.send({ cmd: 'upload', count, png, corps });
-    return (await answer)[0];
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.send({ cmd: 'exit' });
-    await exited;
-  }
-
-  async kill(): Promise<void> {
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-/** The Redis server of a describe block, and its replicas, stopped after each test. */
-function replicaFleet(): { readonly redis: RedisServer; replicas: Replica[] } {
-  const fleet = { redis: undefined as unknown as RedisServer, replicas: [] as Replica[] };
-  beforeAll(async () => {
-    fleet.redis = await RedisServer.start();
-  });
-  afterAll(() => fleet.redis?.stop());
-  afterEach(async () => {
-    await Promise.all(fleet.replicas.map((r) => r.stop()));
-    fleet.replicas = [];
-  });
-  return fleet;
-}
 
 describe.skipIf(!requireRedisServer())('replicas sharing one Redis', () => {
   const s = emulatorSuite({

@@ -47,6 +47,8 @@ const redis = new Redis(config.redisUrl, {
   maxRetriesPerRequest: 1,
   lazyConnect: true,
 });
+// A spec may stop Redis: ioredis reports that as 'error' events, noise unless someone listens.
+redis.on('error', () => undefined);
 await redis.connect();
 const { suite, secrets } = config;
 const app = await NestFactory.createApplicationContext(
