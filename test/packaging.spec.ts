@@ -131,7 +131,12 @@ describe('docs/api.md, the list of the public API', () => {
   it('names every export the API reports record, and no other', async () => {
     const { readFile } = await import('node:fs/promises');
     const section = await readFile(join(root, 'docs', 'api.md'), 'utf8');
-    for (const report of ['nestjs-wecom-media.api.md', 'nestjs-wecom-media-testing.api.md']) {
+    const reports = [
+      'nestjs-wecom-media.api.md',
+      'nestjs-wecom-media-testing.api.md',
+      'nestjs-wecom-media-health.api.md',
+    ];
+    for (const report of reports) {
       const api = await readFile(join(root, 'etc', report), 'utf8');
       const names = [
         ...api.matchAll(
@@ -142,9 +147,9 @@ describe('docs/api.md, the list of the public API', () => {
       expect(names.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
     }
     const named = [...section.matchAll(/`(\w+)`/g)].map((m) => m[1] ?? '');
-    const exported =
-      (await readFile(join(root, 'etc', 'nestjs-wecom-media.api.md'), 'utf8')) +
-      (await readFile(join(root, 'etc', 'nestjs-wecom-media-testing.api.md'), 'utf8'));
+    const exported = (
+      await Promise.all(reports.map((report) => readFile(join(root, 'etc', report), 'utf8')))
+    ).join('');
     // Every name the section gives as an export is one (methods like `upload` aside).
     const notExported = named.filter(
       (name) =>

@@ -249,15 +249,9 @@ export const WECOM_MEDIA_OPTIONS = shape(
             : [],
       ),
     ),
-    /**
-     * Traces and metrics through OpenTelemetry (the optional peer @opentelemetry/api; without an
-     * SDK registered they cost nothing). See docs/operations.md.
-     */
+    /** OpenTelemetry traces and metrics (docs/operations.md): what the metrics carry. */
     telemetry: shape({
-      /**
-       * Put `corp_id` on the metrics; `false` for a provider serving thousands of corps, whose
-       * metric series would grow with each corp. Spans keep `wecom.corp_id` either way.
-       */
+      /** Put `corp_id` on metrics; `false` for a provider of thousands of corps (spans keep it). */
       corpIdOnMetrics: bool(true),
     }),
     /**
