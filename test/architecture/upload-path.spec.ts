@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,9 @@ const run = promisify(execFile);
 // package, in plain Node, where coverage counting does not meet vitest's own.
 describe('one upload from a path', () => {
   it('runs through at most 18 lib files: service, source, inspection, rules, client', async () => {
+    // Measured with @opentelemetry/api installed (a dev dependency) and no SDK registered, as in
+    // most apps: telemetry runs only once an SDK is (see AttachmentService.finish).
+    expect(createRequire(import.meta.url).resolve('@opentelemetry/api')).toMatch(/node_modules/);
     const { stdout } = await run(process.execPath, [
       join(import.meta.dirname, 'upload-path.mjs'),
       Buffer.from(makePng(200, 100)).toString('base64'),
