@@ -46,7 +46,7 @@ export class AppModule {
           controller: { path: 'wecom/attachments', guards: [LoopbackGuard] },
         }),
       ],
-      controllers: [SampleController, MomentsController],
+      controllers: [SampleController, MomentsController, HealthController],
       providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
     };
   }
