@@ -49,7 +49,7 @@ describe('resolveOptions', () => {
       tokenRefreshAheadMs: 300_000,
       credentialsCooldownMs: 300_000,
       tokenLock: { leaseMs: 31_000, waitMs: 33_000 },
-      concurrency: { perCorp: 8, maxQueued: 1_000 },
+      concurrency: { perCorp: 10, maxQueued: 1_000 },
       rateLimit: false,
       warmUp: true,
       idleConnectionTimeoutMs: 15_000,
