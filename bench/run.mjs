@@ -462,14 +462,24 @@ try {
         'p50 ms': r.p50.toFixed(3),
       })),
     );
+    /** @param {(r: OtelRatio) => number} of */
+    const geomean = (of) =>
+      Math.exp(otelRatios.reduce((sum, r) => sum + Math.log(of(r)), 0) / otelRatios.length);
     const range = (/** @type {(r: OtelRatio) => number} */ of) => {
       const all = otelRatios.map(of);
       return `${Math.min(...all).toFixed(2)}–${Math.max(...all).toFixed(2)}×`;
     };
-    // Noise: two identical workers differ by a few per cent here from run to run (BENCHMARKS.md).
+    // Without an SDK both run the same lib code per upload (test/architecture/upload-path.spec.ts):
+    // a cell's ratio is noise, which on a shared 2-core machine reaches ±10%. Across the cells it
+    // averages out: the geometric means stay within ±5%, and no cell strays past ±15%.
+    const throughput = geomean((r) => r.throughput);
+    const cpu = geomean((r) => r.cpu);
     serviceTargets.push({
-      target: `service with @opentelemetry/api and no SDK within noise (±10%) of service without it (uploads/s ${range((r) => r.throughput)}, CPU per upload ${range((r) => r.cpu)})`,
-      met: otelRatios.every((r) => Math.abs(1 - r.throughput) <= 0.1),
+      target: `service with @opentelemetry/api and no SDK within noise of service without it (uploads/s ${throughput.toFixed(3)}× on average, cells ${range((r) => r.throughput)}; CPU per upload ${cpu.toFixed(3)}×, cells ${range((r) => r.cpu)})`,
+      met:
+        Math.abs(1 - throughput) <= 0.05 &&
+        Math.abs(1 - cpu) <= 0.05 &&
+        otelRatios.every((r) => Math.abs(1 - r.throughput) <= 0.15),
     });
   }
   if (uploadsOnly) {
