@@ -74,6 +74,9 @@ describe('traces and metrics of uploads, with an OpenTelemetry SDK registered', 
       'wecom.attempts': 1,
     });
     expect(upload.attributes['wecom.size']).toBe(png.length);
+    // No header of the module's own: trace context goes out only if the app's HTTP instrumentation adds it.
+    const sent = Object.keys(s.emulator.uploads[0]?.headers ?? {});
+    expect(sent.filter((h) => /traceparent|tracestate|baggage|^x-/i.test(h))).toEqual([]);
     expect(upload.status.code).toBe(SpanStatusCode.UNSET);
     const token = only(spans, 'wecom.gettoken');
     expect(token.kind).toBe(SpanKind.CLIENT);
