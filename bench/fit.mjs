@@ -27,7 +27,7 @@ const { resolveOptions } = /** @type {typeof import('../lib/options/resolve-opti
   await import(dist('options/resolve-options.js'))
 );
 const { resolveSource } = /** @type {typeof import('../lib/source/attachment-source.js')} */ (
-  await import(dist('source/resolve-source.js'))
+  await import(dist('source/attachment-source.js'))
 );
 const { inspectMedia } = /** @type {typeof import('../lib/media/inspect-media.js')} */ (
   await import(dist('media/inspect-media.js'))

@@ -1,6 +1,7 @@
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { WecomHttpClient, WecomResponseBase } from './wecom-http.client.js';
-import { jsonBody, type CorpCall } from './wecom-request.js';
+import { jsonBody, spanName, type CorpCall } from './wecom-request.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 // 商品图册 (developer.work.weixin.qq.com/document/path/95096 and the pages beside it).
 export const ADD_PRODUCT_ALBUM = '/cgi-bin/externalcontact/add_product_album';
@@ -112,14 +113,16 @@ function post<T>(
   body: object,
   once = false,
 ): Promise<WecomResponseBase & T> {
-  return client.request<WecomResponseBase & T>({
-    api,
-    method: 'POST',
-    query: {},
-    ...call,
-    body: jsonBody(body),
-    ...(once ? { once } : {}),
-  });
+  return traced(spanName(api), { 'wecom.corp_id': call.corpId }, () =>
+    client.request<WecomResponseBase & T>({
+      api,
+      method: 'POST',
+      query: {},
+      ...call,
+      body: jsonBody(body),
+      ...(once ? { once } : {}),
+    }),
+  );
 }
 
 /** An album of an answer, or why it is none. */

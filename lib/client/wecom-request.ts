@@ -42,6 +42,8 @@ export interface WecomRequest {
    * a token WeCom refused (it acted on nothing), are still retried.
    */
   once?: boolean;
+  /** Told how many times the call has been sent so far (telemetry's `wecom.attempts`). */
+  tally?: { attempts: number };
 }
 
 /** A JSON request body. */
@@ -68,3 +70,6 @@ export interface CorpCall {
   tokens: RequestTokens;
   signal?: AbortSignal;
 }
+
+/** The span of a call to `api`: `wecom.add_moment_task` for `/cgi-bin/externalcontact/add_moment_task`. */
+export const spanName = (api: string): string => `wecom.${api.slice(api.lastIndexOf('/') + 1)}`;

@@ -1,5 +1,4 @@
 import {
-  Logger,
   Catch,
   HttpStatus,
   Inject,
@@ -27,6 +26,7 @@ import { WecomCredentialSourceError } from '../errors/wecom-credential-source.er
 import { WecomError } from '../errors/wecom.error.js';
 import { WecomTaskPendingError } from '../errors/wecom-task-pending.error.js';
 import { EN_MESSAGES, type Messages } from '../messages/index.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** How long to tell clients to wait after -1 persisted through every retry, or a shutdown. */
 const TRANSIENT_RETRY_AFTER_SECONDS = 5;
@@ -48,7 +48,7 @@ interface Answer {
  */
 @Catch(WecomError)
 export class WecomErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
 
   /** @internal Nest injects the module's messages; `new WecomErrorFilter()` speaks English. */
   constructor(

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight, sleep } from '../client/abort.js';
 import { errorFor } from '../client/errcode-errors.js';
@@ -28,6 +28,8 @@ import type {
   PublishedMoment,
   PublishMomentInput,
 } from './publishing.interfaces.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 /** How long a publish waits for WeCom to create the moment, by default. */
 const DEFAULT_WAIT_MS = 60_000;
@@ -48,7 +50,7 @@ const DAY_MS = 86_400_000;
  */
 @Injectable()
 export class MomentService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
   /** @internal Nest injects it; apps get the service from the module. */
@@ -61,7 +63,13 @@ export class MomentService implements OnModuleDestroy {
    * and do not publish again. WecomApiError when the task ends with an errcode, or a call fails.
    */
   publish(input: PublishMomentInput): Promise<PublishedMoment> {
-    return this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal }));
+    const attributes = { 'wecom.corp_id': input.corpId ?? this.context.options.corpId ?? '' };
+    return traced(
+      'wecom.publish_moment',
+      attributes,
+      () => this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal })),
+      'internal',
+    );
   }
 
   /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */

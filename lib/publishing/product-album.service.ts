@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight } from '../client/abort.js';
 import {
@@ -27,6 +27,8 @@ import type {
   PublishOptions,
   PublishSource,
 } from './publishing.interfaces.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 /**
  * Product albums (商品图册): creates an album from its photos in one call — every rule of the
@@ -38,7 +40,7 @@ import type {
  */
 @Injectable()
 export class ProductAlbumService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
   /** @internal Nest injects it; apps get the service from the module. */
@@ -49,6 +51,16 @@ export class ProductAlbumService implements OnModuleDestroy {
    * @throws AttachmentRuleError listing every rule the album or its photos break; nothing sent.
    */
   create(input: CreateProductAlbumInput): Promise<CreatedProductAlbum> {
+    const attributes = { 'wecom.corp_id': input.corpId ?? this.context.options.corpId ?? '' };
+    return traced(
+      'wecom.create_product_album',
+      attributes,
+      () => this.createNow(input),
+      'internal',
+    );
+  }
+
+  private createNow(input: CreateProductAlbumInput): Promise<CreatedProductAlbum> {
     return this.inFlight.run(input.signal, async (signal) => {
       const given = { ...input, signal };
       const { description, priceFen, productSn } = input;

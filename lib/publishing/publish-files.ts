@@ -6,7 +6,7 @@ import { linkSignals } from '../client/abort.js';
 import { releaseStream } from '../source/attachment-source.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import type { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
+import { ruleError, type Messages } from '../messages/index.js';
 import type { RuleName, Violation } from '../rules/violation.interface.js';
 import type { UploadedAttachment } from '../uploaded-attachment.interface.js';
 import type { PublishOptions, PublishSource } from './publishing.interfaces.js';
@@ -199,6 +199,4 @@ function labelled(error: unknown, label: string): unknown {
   return error;
 }
 
-/** The rule error of `violations`, summed up in the module's locale. */
-export const ruleError = (violations: Violation[], m: Messages): AttachmentRuleError =>
-  new AttachmentRuleError(violations, m.ruleError(violations.map((v) => v.message)));
+export { ruleError };
