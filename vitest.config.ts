@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^nestjs-wecom-media\/testing$/, replacement: lib('testing/index.ts') },
+      { find: /^nestjs-wecom-media\/health$/, replacement: lib('operations/health/index.ts') },
       { find: /^nestjs-wecom-media$/, replacement: lib('index.ts') },
     ],
   },

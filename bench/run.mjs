@@ -61,6 +61,16 @@ import { machineFacts, startChild } from './ipc.mjs';
  */
 
 /**
+ * The service with @opentelemetry/api installed (no SDK registered) ÷ the service without it.
+ * @typedef {object} OtelRatio
+ * @property {string} size
+ * @property {number} concurrency
+ * @property {number} throughput uploads/s.
+ * @property {number} cpu CPU ms per upload.
+ * @property {number} p50 p50 latency.
+ */
+
+/**
  * The receiving server's memory under many large uploads at once.
  * @typedef {object} MemoryRow
  * @property {string} server
@@ -76,6 +86,7 @@ import { machineFacts, startChild } from './ipc.mjs';
  * @property {Record<string, never>} method
  * @property {UploadRow[]} uploads
  * @property {ServiceRatio[]} serviceRatios
+ * @property {OtelRatio[]} otelRatios
  * @property {MemoryRow[]} memory
  * @property {import('./inspection.mjs').InspectionRow[]} inspection
  * @property {import('./fit.mjs').FitResults} fit
@@ -193,10 +204,12 @@ try {
    * Starts a long-lived child; the harness stops it at the end.
    * @param {string} script
    * @param {string[]} args
+   * @param {string[]} [execArgv]
+   * @param {NodeJS.ProcessEnv} [env]
    * @returns {Promise<Child>}
    */
-  const start = async (script, args) => {
-    const child = await startChild(join(here, script), args);
+  const start = async (script, args, execArgv = [], env = {}) => {
+    const child = await startChild(join(here, script), args, execArgv, env);
     children.push(child);
     return child;
   };
@@ -208,6 +221,14 @@ try {
     tuned: await worker('tuned'),
     axios: await worker('axios'),
     service: await worker('service'),
+    // The same service where @opentelemetry/api cannot be imported, as in an app without it:
+    // beside `service` (the API installed, no SDK registered), what the optional peer costs.
+    serviceNoOtel: await start(
+      'upload-worker.mjs',
+      ['service', JSON.stringify(wecom)],
+      ['--import', join(here, '..', 'test', 'helpers', 'hide-packages.mjs')],
+      { HIDE_PACKAGES: '@opentelemetry/api' },
+    ),
     naive: await worker('naive'),
     cache: await worker('cache'),
     post: await worker('post'),
@@ -239,6 +260,7 @@ try {
     tuned: via(workers.tuned),
     axios: via(workers.axios),
     service: via(workers.service),
+    'service-no-otel': via(workers.serviceNoOtel),
     naive: via(workers.naive),
     cache: via(workers.cache),
     controller: via(workers.post, urlOf(server)),
@@ -384,6 +406,21 @@ try {
         cpuToTuned: service.cpuMsPerUpload / tuned.cpuMsPerUpload,
       };
     });
+  /** @type {OtelRatio[]} */
+  const otelRatios = names.includes('service-no-otel')
+    ? rows
+        .filter((r) => r.variant === 'service')
+        .map((service) => {
+          const without = rowOf('service-no-otel', service.size, service.concurrency);
+          return {
+            size: service.size,
+            concurrency: service.concurrency,
+            throughput: service.uploadsPerSec / without.uploadsPerSec,
+            cpu: service.cpuMsPerUpload / without.cpuMsPerUpload,
+            p50: service.p50Ms / without.p50Ms,
+          };
+        })
+    : [];
   console.log('\nThe service against naive and tuned (uploads/s ratio; CPU ms per upload ratio)');
   console.table(
     serviceRatios.map((r) => ({
@@ -416,6 +453,39 @@ try {
       met: worstToTuned.toTuned >= 0.85,
     },
   ];
+  if (otelRatios.length > 0) {
+    console.log(
+      '\nThe service with @opentelemetry/api installed and no SDK ÷ without the API (1.00 = no cost)',
+    );
+    console.table(
+      otelRatios.map((r) => ({
+        size: r.size,
+        conc: r.concurrency,
+        'uploads/s': r.throughput.toFixed(3),
+        'CPU ms/upload': r.cpu.toFixed(3),
+        'p50 ms': r.p50.toFixed(3),
+      })),
+    );
+    /** @param {(r: OtelRatio) => number} of */
+    const geomean = (of) =>
+      Math.exp(otelRatios.reduce((sum, r) => sum + Math.log(of(r)), 0) / otelRatios.length);
+    const range = (/** @type {(r: OtelRatio) => number} */ of) => {
+      const all = otelRatios.map(of);
+      return `${Math.min(...all).toFixed(2)}–${Math.max(...all).toFixed(2)}×`;
+    };
+    // Without an SDK both run the same lib code per upload (test/architecture/upload-path.spec.ts):
+    // a cell's ratio is noise, which on a shared 2-core machine reaches ±10%. Across the cells it
+    // averages out: the geometric means stay within ±5%, and no cell strays past ±15%.
+    const throughput = geomean((r) => r.throughput);
+    const cpu = geomean((r) => r.cpu);
+    serviceTargets.push({
+      target: `service with @opentelemetry/api and no SDK within noise of service without it (uploads/s ${throughput.toFixed(3)}× on average, cells ${range((r) => r.throughput)}; CPU per upload ${cpu.toFixed(3)}×, cells ${range((r) => r.cpu)})`,
+      met:
+        Math.abs(1 - throughput) <= 0.05 &&
+        Math.abs(1 - cpu) <= 0.05 &&
+        otelRatios.every((r) => Math.abs(1 - r.throughput) <= 0.15),
+    });
+  }
   if (uploadsOnly) {
     console.log('\nTargets');
     for (const { target, met } of serviceTargets)
@@ -538,6 +608,7 @@ try {
       method: {},
       uploads: rows,
       serviceRatios,
+      otelRatios,
       memory,
       inspection,
       fit,
@@ -565,7 +636,17 @@ try {
  * @param {BenchResults} results
  * @returns {string}
  */
-function markdown({ uploads, serviceRatios, memory, inspection, fit, corps, publishing, targets }) {
+function markdown({
+  uploads,
+  serviceRatios,
+  otelRatios,
+  memory,
+  inspection,
+  fit,
+  corps,
+  publishing,
+  targets,
+}) {
   const lines = [
     '| variant | size | concurrency | uploads/s | MB/s | p50 ms | p99 ms | peak RSS over idle MiB | gettoken | CPU ms per upload | ratio |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -588,6 +669,15 @@ function markdown({ uploads, serviceRatios, memory, inspection, fit, corps, publ
   for (const r of serviceRatios)
     lines.push(
       `| ${r.size} | ${r.concurrency} | ${r.toNaive.toFixed(2)} | ${r.toTuned.toFixed(2)} | ${r.cpuToNaive.toFixed(2)} | ${r.cpuToTuned.toFixed(2)} |`,
+    );
+  lines.push(
+    '',
+    '| size | concurrency | with @opentelemetry/api, no SDK ÷ without: uploads/s | CPU per upload | p50 |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const r of otelRatios)
+    lines.push(
+      `| ${r.size} | ${r.concurrency} | ${r.throughput.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.p50.toFixed(3)} |`,
     );
   lines.push(
     '',

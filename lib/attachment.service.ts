@@ -1,15 +1,14 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { InFlight } from './client/abort.js';
 import { sanitizeFilename } from './client/multipart-body.js';
 import { uploadAttachment } from './client/upload-attachment.js';
 import { WecomHttpClient } from './client/wecom-http.client.js';
-import { AttachmentRuleError } from './errors/attachment-rule.error.js';
 import { WecomAbortedError } from './errors/wecom-transport.error.js';
 import { resolveFit, type JudgedImage } from './media/fit/fit-plan.js';
 import { ImageFitter } from './media/fit/image-fitter.js';
 import { inspectMedia, planLocationCut } from './media/inspect-media.js';
 import { MIME_TYPES, type MediaInfo } from './media/media-format.js';
-import type { Messages } from './messages/index.js';
+import { ruleError, type Messages } from './messages/index.js';
 import {
   callMetadata,
   type ResolvedFit,
@@ -25,6 +24,8 @@ import type { AttachmentSource } from './source/attachment-source.js';
 import { releaseStream, SourceResolver } from './source/attachment-source.js';
 import { piecesOf } from './source/pieces.js';
 import { MediaIdCache } from './store/media-id.cache.js';
+import { OTEL_GLOBAL, type OtelGlobal } from './operations/telemetry/otel-api.js';
+import { WecomTelemetry, type UploadTally } from './operations/telemetry/wecom-telemetry.js';
 import type { AccessTokenProvider } from './token/access-token-provider.interface.js';
 import type { AttachmentInput } from './attachment-input.interface.js';
 import type { UploadedAttachment } from './uploaded-attachment.interface.js';
@@ -34,6 +35,7 @@ import {
   WECOM_MESSAGES,
   WECOM_RESOLVED_OPTIONS,
 } from './wecom-media.constants.js';
+import { WecomLogger } from './operations/telemetry/wecom-logger.js';
 
 /** An input whose bytes have been read and judged: what `check` reports and `upload` acts on. */
 export interface Judged extends JudgedImage {
@@ -56,7 +58,7 @@ export interface Judged extends JudgedImage {
  */
 @Injectable()
 export class AttachmentService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   /** Uploads under way, each with the means to cut it short at shutdown. */
   private readonly inFlight = new InFlight();
 
@@ -68,6 +70,7 @@ export class AttachmentService implements OnModuleDestroy {
     @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
     @Inject(WECOM_MESSAGES) private readonly messages: Messages,
     private readonly fitter: ImageFitter,
+    private readonly telemetry: WecomTelemetry,
     @Optional() private readonly cache?: MediaIdCache,
   ) {}
 
@@ -121,17 +124,11 @@ export class AttachmentService implements OnModuleDestroy {
   }
 
   /**
-   * Resolve the source → inspect its bytes → judge them: for no corp, or the wrong one, nothing
-   * is read at all. The caller disposes the source.
+   * @internal Resolve the source → inspect its bytes → judge them: for no corp, or the wrong one,
+   * nothing is read at all. The caller disposes the source. Publishing's way in too: every file of
+   * a moment or an album is judged before any is sent; `maxPixels` caps a moments image.
    */
-  /**
-   * @internal Publishing's way in too: every file of a moment or an album is judged before any
-   * is sent; `maxPixels` caps a moments image (what fitting then aims under).
-   */
-  async judge(
-    input: AttachmentInput,
-    maxPixels?: number,
-  ): Promise<Judged | { violations: Violation[] }> {
+  async judge(input: AttachmentInput, maxPixels?: number): Promise<Judged | Refused> {
     const corp = checkCorpId(input.corpId, servedBy(this.options), this.messages);
     if (corp) {
       releaseStream(input.file);
@@ -191,20 +188,30 @@ export class AttachmentService implements OnModuleDestroy {
 
   /**
    * @internal Fits (when asked and needed), reuses a cached media_id, or sends: the rest of an
-   * upload once judged (judged here unless given). Disposes the source.
+   * upload once judged (judged here unless given). Disposes the source. Traced and counted while
+   * an OpenTelemetry SDK is registered; without one, not a line of telemetry runs.
    */
-  async finish(
-    input: AttachmentInput,
-    given?: Judged | { violations: Violation[] },
+  finish(input: AttachmentInput, given?: Judged | Refused): Promise<UploadedAttachment> {
+    // An SDK's tracer or meter provider, read from the API's own global (see otel-api.ts).
+    const sdk = (globalThis as OtelGlobal)[OTEL_GLOBAL];
+    if (sdk?.trace === undefined && sdk?.metrics === undefined) return this.finishNow(input, given);
+    const { corpId = this.options.corpId, mediaType, attachmentType } = input;
+    const facts = { corpId, mediaType, attachmentType };
+    return this.telemetry.upload(facts, (tally) => this.finishNow({ ...input, tally }, given));
+  }
+
+  private async finishNow(
+    input: AttachmentInput & { tally?: UploadTally },
+    given?: Judged | Refused,
   ): Promise<UploadedAttachment> {
     const judged = given ?? (await this.judge(input));
-    if (!isJudged(judged)) throw this.ruleError(judged.violations);
+    if (!isJudged(judged)) throw ruleError(judged.violations, this.messages);
     const { source, violations, fit } = judged;
     const fits = violations.length > 0 && fit !== false;
     try {
       // With fit, only what fitting cannot repair refuses the upload.
       const remaining = await this.remaining(input, judged);
-      if (remaining.length > 0) throw this.ruleError(remaining);
+      if (remaining.length > 0) throw ruleError(remaining, this.messages);
     } catch (error) {
       await source.dispose();
       throw error;
@@ -223,7 +230,7 @@ export class AttachmentService implements OnModuleDestroy {
 
   /** Fits the image of `judged`, judges the result by the same rules, and sends it in its place. */
   private async fitAndSend(
-    input: AttachmentInput,
+    input: AttachmentInput & { tally?: UploadTally },
     judged: Judged,
     signal: AbortSignal | undefined,
   ): Promise<UploadedAttachment> {
@@ -236,11 +243,11 @@ export class AttachmentService implements OnModuleDestroy {
       maxPixels: judged.maxPixels,
       signal,
     });
-    if ('violations' in outcome) throw this.ruleError(outcome.violations);
+    if ('violations' in outcome) throw ruleError(outcome.violations, this.messages);
     const { source, media, filename, fitted } = outcome;
     try {
       const violations = this.violationsOf(input, source, media, filename, judged.maxPixels);
-      if (violations.length > 0) throw this.ruleError(violations);
+      if (violations.length > 0) throw ruleError(violations, this.messages);
       const sent = await this.send(input, { ...judged, source, media, filename }, signal);
       return { ...sent, fitted };
     } finally {
@@ -250,7 +257,7 @@ export class AttachmentService implements OnModuleDestroy {
 
   /** Sends the judged bytes to WeCom: without a photo's location, unless the call keeps it. */
   private async send(
-    input: AttachmentInput,
+    input: AttachmentInput & { tally?: UploadTally },
     { corpId, source, media, filename, metadata }: Judged,
     signal: AbortSignal | undefined,
   ): Promise<UploadedAttachment> {
@@ -258,8 +265,11 @@ export class AttachmentService implements OnModuleDestroy {
       metadata === 'strip-location'
         ? await planLocationCut(source.reader, media.format)
         : undefined;
+    const { tally } = input;
+    if (tally) tally.size = cut?.size ?? source.size;
     const answer = await uploadAttachment(this.client, {
       corpId,
+      tally,
       tokens: {
         get: (abort) => this.tokens.getToken({ corpId, signal: abort }),
         invalidate: (token) => this.tokens.invalidate(token, { corpId }),
@@ -281,15 +291,10 @@ export class AttachmentService implements OnModuleDestroy {
       : (input.mediaType as MediaType);
     return { ...answer, type, reused: false, ...(cut ? { cleaned: cut.removed } : {}) };
   }
-
-  private ruleError(violations: Violation[]): AttachmentRuleError {
-    return new AttachmentRuleError(
-      violations,
-      this.messages.ruleError(violations.map((v) => v.message)),
-    );
-  }
 }
 
+/** A call refused before any file was read (no corp, or the wrong one). */
+type Refused = { violations: Violation[] };
+
 /** Whether `judged` read a file (and holds its source), rather than refusing the call at once. */
-export const isJudged = (judged: Judged | { violations: Violation[] }): judged is Judged =>
-  'source' in judged;
+export const isJudged = (judged: Judged | Refused): judged is Judged => 'source' in judged;

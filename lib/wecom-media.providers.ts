@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AttachmentService } from './attachment.service.js';
 import { MomentService } from './publishing/moment.service.js';
 import { ProductAlbumService } from './publishing/product-album.service.js';
+import { PublishingContext } from './publishing/publishing-context.js';
 import { SecretTokenProvider } from './token/secret-token.provider.js';
 import { SuiteTokenProvider } from './token/suite-token.provider.js';
 import { MediaIdCache } from './store/media-id.cache.js';
@@ -29,6 +30,8 @@ import { TempDirectory } from './source/temp-directory.js';
 import { FallbackStore } from './store/fallback.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import { MODULE_OPTIONS_TOKEN } from './wecom-media.module-definition.js';
+import { loadOtelApi } from './operations/telemetry/otel-api.js';
+import { WecomTelemetry } from './operations/telemetry/wecom-telemetry.js';
 
 /** The module's providers, all built from the resolved options; the same for both forRoots. */
 export function createWecomMediaProviders(): Provider[] {
@@ -83,12 +86,22 @@ export function createWecomMediaProviders(): Provider[] {
       inject: [WECOM_RESOLVED_OPTIONS],
     },
     {
+      provide: WecomTelemetry,
+      // @opentelemetry/api, an optional peer, is loaded here (at boot), when the app has it.
+      useFactory: async ({ telemetry }: ResolvedWecomMediaOptions) => {
+        await loadOtelApi();
+        return new WecomTelemetry(telemetry.corpIdOnMetrics);
+      },
+      inject: [WECOM_RESOLVED_OPTIONS],
+    },
+    {
       provide: WECOM_ACCESS_TOKEN_PROVIDER,
       useFactory: (
         options: ResolvedWecomMediaOptions,
         store: WecomStore,
         client: WecomHttpClient,
         redactor: SecretRedactor,
+        telemetry: WecomTelemetry,
       ): AccessTokenProvider => {
         const { credentials } = options;
         if (credentials.kind === 'tokenProvider') return credentials.tokenProvider;
@@ -100,6 +113,7 @@ export function createWecomMediaProviders(): Provider[] {
           lock: options.tokenLock,
           credentialsCooldownMs: options.credentialsCooldownMs,
           callbackTimeoutMs: options.timeoutMs,
+          telemetry,
         };
         if (credentials.kind === 'suite') {
           return new SuiteTokenProvider({ ...settings, suite: credentials.suite });
@@ -111,7 +125,13 @@ export function createWecomMediaProviders(): Provider[] {
         const { corpSecret } = credentials;
         return new SecretTokenProvider({ ...settings, secretFor: () => corpSecret });
       },
-      inject: [WECOM_RESOLVED_OPTIONS, WECOM_STORE, WecomHttpClient, SecretRedactor],
+      inject: [
+        WECOM_RESOLVED_OPTIONS,
+        WECOM_STORE,
+        WecomHttpClient,
+        SecretRedactor,
+        WecomTelemetry,
+      ],
     },
     CallLimits,
     WecomHttpClient,
@@ -119,6 +139,7 @@ export function createWecomMediaProviders(): Provider[] {
     SourceResolver,
     ImageFitter,
     AttachmentService,
+    PublishingContext,
     MomentService,
     ProductAlbumService,
     UploadReceiver,

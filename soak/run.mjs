@@ -71,16 +71,23 @@ const redisServer = withRedis ? await RedisServer.start() : undefined;
 const redis = redisServer
   ? new Redis(redisServer.url, { commandTimeout: 500, maxRetriesPerRequest: 1 })
   : undefined;
+// A boot that fails stops what was started (a redis-server would outlive this process) and says why.
 const app = await NestFactory.create(
   wecomRootModule(wecom, {
     timeoutMs: TIMEOUT_MS,
-    retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    retry: { baseDelayMs: 10, maxDelayMs: 50 }, // the least allowed
     tempDir,
     controller: { path: 'upload', guards: [] },
     ...(redis ? { store: new RedisStore(redis) } : {}),
   }),
-  { logger: capture },
-);
+  // Not abortOnError: a boot failure is thrown here and printed, not ended in a silent exit 1.
+  { logger: capture, abortOnError: false },
+).catch(async (/** @type {unknown} */ error) => {
+  redis?.disconnect();
+  await redisServer?.stop();
+  await emulator.stop();
+  throw error;
+});
 await app.listen(0, '127.0.0.1');
 const url = `${await app.getUrl()}/upload?media_type=image&attachment_type=1`;
 const service = app.get(AttachmentService);

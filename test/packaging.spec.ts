@@ -66,26 +66,53 @@ async function script<T>(name: string, ...args: string[]): Promise<T> {
 
 // dist is built by `npm test` (or test/global-setup.ts) before this runs.
 describe('the built package, loaded by its name in plain Node', () => {
-  it('imports as ESM and uploads through a real Nest app', async () => {
-    const result = await script<{ mediaId?: string; uploads?: number }>('smoke.mjs', png);
+  it('imports as ESM (/health too) and uploads through a real Nest app', async () => {
+    const result = await script<{ mediaId?: string; uploads?: number; health?: unknown }>(
+      'smoke.mjs',
+      png,
+    );
     expect(result.mediaId).toMatch(/\S{20,}/);
     expect(result.uploads).toBe(1);
+    // nestjs-wecom-media/health, in a Terminus app: the upload's token is held.
+    expect(result.health).toEqual({
+      status: 'up',
+      corpId: 'wwemulator0000001',
+      token: 'held',
+      store: 'memory',
+    });
   });
 
   it('loads through require() (require(esm)), exporting exactly the documented names', async () => {
-    const { exports, testing } = await script<{ exports: string[]; testing: string[] }>(
-      'smoke.cjs',
-    );
+    const { exports, testing, health } = await script<Record<string, string[]>>('smoke.cjs');
     expect(exports).toEqual(RUNTIME_EXPORTS);
     expect(testing).toEqual(['WecomEmulator']);
+    expect(health).toEqual(['WecomHealthIndicator', 'WecomHealthModule']);
   });
 
   it('loads neither multer nor sharp when the app receives no uploads and fits no image', async () => {
-    const result = await script<{ multerLoaded: boolean; sharpLoaded: boolean; uploads: number }>(
-      'lazy-peers.mjs',
-      png,
+    const result = await script<Record<string, unknown>>('lazy-peers.mjs', png);
+    expect(result).toEqual({
+      multerLoaded: false,
+      sharpLoaded: false,
+      otelAtImport: false, // @opentelemetry/api: only at boot
+      otelAtBoot: true,
+      health: 'loaded',
+      uploads: 1,
+    });
+  });
+
+  it('boots and uploads without @nestjs/terminus and @opentelemetry/api: the main entry never imports them', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', './test/helpers/hide-packages.mjs', 'test/packaging/lazy-peers.mjs', png],
+      { cwd: root, env: { ...process.env, HIDE_PACKAGES: '@nestjs/terminus,@opentelemetry/api' } },
     );
-    expect(result).toEqual({ multerLoaded: false, sharpLoaded: false, uploads: 1 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(result).toMatchObject({
+      otelAtBoot: false,
+      health: 'ERR_MODULE_NOT_FOUND', // /health needs Terminus: the hiding works
+      uploads: 1,
+    });
   });
 
   it('packs only dist, the README, the CHANGELOG and the licence', async () => {
@@ -111,7 +138,12 @@ describe('docs/api.md, the list of the public API', () => {
   it('names every export the API reports record, and no other', async () => {
     const { readFile } = await import('node:fs/promises');
     const section = await readFile(join(root, 'docs', 'api.md'), 'utf8');
-    for (const report of ['nestjs-wecom-media.api.md', 'nestjs-wecom-media-testing.api.md']) {
+    const reports = [
+      'nestjs-wecom-media.api.md',
+      'nestjs-wecom-media-testing.api.md',
+      'nestjs-wecom-media-health.api.md',
+    ];
+    for (const report of reports) {
       const api = await readFile(join(root, 'etc', report), 'utf8');
       const names = [
         ...api.matchAll(
@@ -122,9 +154,9 @@ describe('docs/api.md, the list of the public API', () => {
       expect(names.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
     }
     const named = [...section.matchAll(/`(\w+)`/g)].map((m) => m[1] ?? '');
-    const exported =
-      (await readFile(join(root, 'etc', 'nestjs-wecom-media.api.md'), 'utf8')) +
-      (await readFile(join(root, 'etc', 'nestjs-wecom-media-testing.api.md'), 'utf8'));
+    const exported = (
+      await Promise.all(reports.map((report) => readFile(join(root, 'etc', report), 'utf8')))
+    ).join('');
     // Every name the section gives as an export is one (methods like `upload` aside).
     const notExported = named.filter(
       (name) =>

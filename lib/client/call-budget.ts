@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { sleep } from './abort.js';
@@ -11,6 +10,7 @@ import { MemoryStore } from '../store/memory.store.js';
 import { bounded, OutageGuard } from '../store/outage-guard.js';
 import { Expiring, OwnCount, type Refusal } from './own-count.js';
 import { RedisStore } from '../store/redis.store.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /**
  * How long a replica's heartbeat lasts in Redis, and how often an idle replica refreshes it: a
@@ -63,7 +63,7 @@ export interface CallBudgetSettings {
  * it last saw the shared count, and of the whole budget in the windows after it.
  */
 export class CallBudget {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly windows: Window[];
   private readonly maxWaitMs: number;
   /** Bounds each Redis call, and counts locally for a while after one fails. */

@@ -1,6 +1,7 @@
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { WecomHttpClient, WecomResponseBase } from './wecom-http.client.js';
-import { jsonBody, type CorpCall } from './wecom-request.js';
+import { jsonBody, spanName, type CorpCall } from './wecom-request.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 // 企业发表内容到客户的朋友圈 (developer.work.weixin.qq.com/document/path/95094, 95095, 97612).
 export const ADD_MOMENT_TASK = '/cgi-bin/externalcontact/add_moment_task';
@@ -52,21 +53,38 @@ export async function addMomentTask(
   call: CorpCall,
   body: MomentTaskBody,
 ): Promise<string> {
-  const answer = await client.request<WecomResponseBase & { jobid?: unknown }>({
-    api: ADD_MOMENT_TASK,
-    method: 'POST',
-    query: {},
-    ...call,
-    body: jsonBody(body),
+  return traced(spanName(ADD_MOMENT_TASK), { 'wecom.corp_id': call.corpId }, async (span) => {
+    const answer = await client.request<WecomResponseBase & { jobid?: unknown }>({
+      api: ADD_MOMENT_TASK,
+      method: 'POST',
+      query: {},
+      ...call,
+      body: jsonBody(body),
+      once: true,
+    });
+    if (typeof answer.jobid !== 'string' || answer.jobid === '') {
+      throw new WecomProtocolError(ADD_MOMENT_TASK, 200, 'a success answer without jobid');
+    }
+    span?.setAttribute('wecom.job_id', answer.jobid);
+    return answer.jobid;
   });
-  if (typeof answer.jobid !== 'string' || answer.jobid === '') {
-    throw new WecomProtocolError(ADD_MOMENT_TASK, 200, 'a success answer without jobid');
-  }
-  return answer.jobid;
 }
 
 /** One poll of a moment task. */
 export async function getMomentTaskResult(
+  client: WecomHttpClient,
+  call: CorpCall,
+  jobId: string,
+): Promise<MomentTaskState> {
+  const attributes = { 'wecom.corp_id': call.corpId, 'wecom.job_id': jobId };
+  return traced(spanName(GET_MOMENT_TASK_RESULT), attributes, async (span) => {
+    const state = await taskResult(client, call, jobId);
+    span?.setAttribute('wecom.task_status', state.status);
+    return state;
+  });
+}
+
+async function taskResult(
   client: WecomHttpClient,
   call: CorpCall,
   jobId: string,
@@ -85,14 +103,25 @@ export async function getMomentTaskResult(
   if (typeof result !== 'object' || result === null) {
     throw new WecomProtocolError(GET_MOMENT_TASK_RESULT, 200, 'a finished task without its result');
   }
+  const errcode = result.errcode ?? 0;
+  if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode)) {
+    throw new WecomProtocolError(
+      GET_MOMENT_TASK_RESULT,
+      200,
+      'a result whose errcode is no number',
+    );
+  }
+  // Done, without error, must name the moment: else there is nothing to cancel or to show.
+  const momentId = result.moment_id;
+  if (errcode === 0 && (typeof momentId !== 'string' || momentId === '')) {
+    throw new WecomProtocolError(GET_MOMENT_TASK_RESULT, 200, 'a finished task without moment_id');
+  }
   return {
     status,
     result: {
-      errcode: typeof result.errcode === 'number' ? result.errcode : Number(result.errcode ?? 0),
+      errcode,
       errmsg: typeof result.errmsg === 'string' ? result.errmsg : '',
-      ...(typeof result.moment_id === 'string' && result.moment_id !== ''
-        ? { momentId: result.moment_id }
-        : {}),
+      ...(typeof momentId === 'string' && momentId !== '' ? { momentId } : {}),
       invalidSenders: {
         userIds: strings(result.invalid_sender_list?.user_list),
         departmentIds: numbers(result.invalid_sender_list?.department_list),
@@ -108,13 +137,15 @@ export async function cancelMomentTask(
   call: CorpCall,
   momentId: string,
 ): Promise<void> {
-  await client.request({
-    api: CANCEL_MOMENT_TASK,
-    method: 'POST',
-    query: {},
-    ...call,
-    body: jsonBody({ moment_id: momentId }),
-  });
+  await traced(spanName(CANCEL_MOMENT_TASK), { 'wecom.corp_id': call.corpId }, () =>
+    client.request({
+      api: CANCEL_MOMENT_TASK,
+      method: 'POST',
+      query: {},
+      ...call,
+      body: jsonBody({ moment_id: momentId }),
+    }),
+  );
 }
 
 const strings = (value: unknown): string[] =>

@@ -1,6 +1,7 @@
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { WecomHttpClient, WecomResponseBase } from './wecom-http.client.js';
-import { jsonBody, type CorpCall } from './wecom-request.js';
+import { jsonBody, spanName, type CorpCall } from './wecom-request.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 // 商品图册 (developer.work.weixin.qq.com/document/path/95096 and the pages beside it).
 export const ADD_PRODUCT_ALBUM = '/cgi-bin/externalcontact/add_product_album';
@@ -36,7 +37,7 @@ export async function addProductAlbum(
   call: CorpCall,
   body: AlbumBody,
 ): Promise<string> {
-  const answer = await post<{ product_id?: unknown }>(client, call, ADD_PRODUCT_ALBUM, body);
+  const answer = await post<{ product_id?: unknown }>(client, call, ADD_PRODUCT_ALBUM, body, true);
   if (typeof answer.product_id !== 'string' || answer.product_id === '') {
     throw new WecomProtocolError(ADD_PRODUCT_ALBUM, 200, 'a success answer without product_id');
   }
@@ -78,6 +79,7 @@ export async function getProductAlbumList(
     typeof answer.next_cursor === 'string' && answer.next_cursor !== ''
       ? answer.next_cursor
       : undefined;
+
   return {
     albums: answer.product_list.map((p) => albumOf(p, GET_PRODUCT_ALBUM_LIST)),
     nextCursor: next,
@@ -103,36 +105,48 @@ export async function deleteProductAlbum(
   await post(client, call, DELETE_PRODUCT_ALBUM, { product_id: productId });
 }
 
+/** A POST of `body`; `once` for a call that creates (see WecomRequest.once). */
 function post<T>(
   client: WecomHttpClient,
   call: CorpCall,
   api: string,
   body: object,
+  once = false,
 ): Promise<WecomResponseBase & T> {
-  return client.request<WecomResponseBase & T>({
-    api,
-    method: 'POST',
-    query: {},
-    ...call,
-    body: jsonBody(body),
-  });
+  return traced(spanName(api), { 'wecom.corp_id': call.corpId }, () =>
+    client.request<WecomResponseBase & T>({
+      api,
+      method: 'POST',
+      query: {},
+      ...call,
+      body: jsonBody(body),
+      ...(once ? { once } : {}),
+    }),
+  );
 }
 
 /** An album of an answer, or why it is none. */
 function albumOf(raw: unknown, api: string): AlbumRecord {
   const p = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  if (typeof p.product_id !== 'string' || typeof p.price !== 'number') {
-    throw new WecomProtocolError(api, 200, 'an album without product_id or price');
+  if (
+    typeof p.product_id !== 'string' ||
+    p.product_id === '' ||
+    !Number.isSafeInteger(p.price) ||
+    (p.price as number) < 0
+  ) {
+    throw new WecomProtocolError(api, 200, 'an album without product_id or a whole price');
   }
   const createTime = Number(p.create_time);
+  const createdAt = new Date(createTime * 1000);
   const attachments = Array.isArray(p.attachments) ? (p.attachments as unknown[]) : [];
   return {
     productId: p.product_id,
     description: typeof p.description === 'string' ? p.description : '',
-    priceFen: p.price,
+    priceFen: p.price as number,
     ...(typeof p.product_sn === 'string' && p.product_sn !== '' ? { productSn: p.product_sn } : {}),
-    ...(Number.isInteger(createTime) && createTime > 0
-      ? { createdAt: new Date(createTime * 1000) }
+    // A create_time WeCom garbles (past what a Date holds) is left out, not an Invalid Date.
+    ...(Number.isInteger(createTime) && createTime > 0 && Number.isFinite(createdAt.getTime())
+      ? { createdAt }
       : {}),
     mediaIds: attachments
       .map((a) => (a as { image?: { media_id?: unknown } } | null)?.image?.media_id)

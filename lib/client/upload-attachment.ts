@@ -6,6 +6,7 @@ import { createMultipartBody } from './multipart-body.js';
 import type { WecomHttpClient } from './wecom-http.client.js';
 import type { RequestTokens } from './wecom-request.js';
 import type { WecomResponseBase } from './wecom-http.client.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** upload_attachment (developer.work.weixin.qq.com/document/path/95098). */
 const UPLOAD_ATTACHMENT_PATH = '/cgi-bin/media/upload_attachment';
@@ -36,6 +37,8 @@ export interface AttachmentUpload {
   /** A fresh copy of the bytes for each attempt: a retry re-reads the file from its start. */
   body: () => Buffer | Readable;
   signal?: AbortSignal;
+  /** Told how many times the file has been sent so far. */
+  tally?: { attempts: number };
 }
 
 /** What WeCom answered, checked. */
@@ -55,7 +58,7 @@ interface UploadAttachmentAnswer extends WecomResponseBase {
   created_at?: number | string;
 }
 
-const logger = new Logger(LOGGER_CONTEXT);
+const logger = new WecomLogger(LOGGER_CONTEXT);
 /** Clients that have warned about a `created_at` from no clock: once each. */
 const warned = new WeakSet<WecomHttpClient>();
 
@@ -76,13 +79,16 @@ export async function uploadAttachment(
     tokens: upload.tokens,
     corpId,
     signal: upload.signal,
+    tally: upload.tally,
     body: () => createMultipartBody({ filename, contentType, size }, upload.body()),
   });
   const receivedAt = Date.now();
   if (typeof answer.media_id !== 'string' || answer.media_id === '') {
     throw new WecomProtocolError(UPLOAD_ATTACHMENT_PATH, 200, 'a success answer without media_id');
   }
-  logger.debug?.(`uploaded ${upload.mediaType} "${filename}" (${size} bytes) for corp ${corpId}`);
+  // Asked first: a line nobody reads is not even built.
+  if (Logger.isLevelEnabled('debug'))
+    logger.debug(`uploaded ${upload.mediaType} "${filename}" (${size} bytes) for corp ${corpId}`);
   const createdAt = createdAtMs(answer.created_at, receivedAt);
   if (createdAt === undefined && answer.created_at !== undefined && !warned.has(client)) {
     warned.add(client);

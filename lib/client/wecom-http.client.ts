@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { isAxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { linkSignals, sleep } from './abort.js';
 import { SecretRedactor } from './secret-redactor.js';
@@ -27,6 +27,7 @@ import {
 import { Errcode, TOKEN_ERRCODES } from '../errors/errcodes.js';
 import { errorFor } from './errcode-errors.js';
 import type { WecomRequest } from './wecom-request.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** A call as log lines name it: the API, and the corp it acts for. */
 const callName = (req: WecomRequest): string =>
@@ -45,7 +46,7 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  */
 @Injectable()
 export class WecomHttpClient implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly agents: ConnectionAgents;
   /** What every request to WeCom is sent with, whatever it carries. */
   private readonly transport: AxiosRequestConfig;
@@ -125,6 +126,7 @@ export class WecomHttpClient implements OnModuleDestroy {
       // A call still running at shutdown (a token fetch nobody waits for) ends quietly.
       if (this.closed) throw new WecomAbortedError('shutdown');
       attempts += 1;
+      if (req.tally) req.tally.attempts = attempts;
       let token: string | undefined;
       let tokenFailure: unknown;
       let response: AxiosResponse<string>;
@@ -150,7 +152,9 @@ export class WecomHttpClient implements OnModuleDestroy {
           throw new WecomTimeoutError(req.api, this.options.timeoutMs, attempts);
         if (!(error instanceof WecomNetworkError)) throw error;
         if (this.closed) throw new WecomAbortedError('shutdown');
-        if (RESET_CODES.has(error.code) && !resetRetried) {
+        // A refused connection never reached WeCom; a reset one may have (see WecomRequest.once).
+        const resendable = !req.once || error.code === 'ECONNREFUSED';
+        if (RESET_CODES.has(error.code) && !resetRetried && resendable) {
           resetRetried = true;
           this.logger.warn(`${callName(req)}: connection failed (${error.code}); retrying once`);
           continue;
@@ -179,7 +183,7 @@ export class WecomHttpClient implements OnModuleDestroy {
         await req.tokens.invalidate(token);
         continue;
       }
-      if (errcode === Errcode.SystemBusy && busyRetries < retry.busyRetries) {
+      if (errcode === Errcode.SystemBusy && busyRetries < retry.busyRetries && !req.once) {
         busyRetries += 1;
         const delay = backoffDelay(busyRetries, retry);
         this.logger.warn(

@@ -35,6 +35,15 @@ export interface WecomRequest {
   corpId?: string;
   /** A token call: it never waits in the corp's line (maxConcurrentCalls); the calls in it need it. */
   urgent?: boolean;
+  /**
+   * A call that creates something (add_moment_task, add_product_album): never sent again once it
+   * may have reached WeCom — not after a connection reset mid-call, nor after -1 — since WeCom may
+   * have acted on it and a second send makes a second moment or album. A refused connection, and
+   * a token WeCom refused (it acted on nothing), are still retried.
+   */
+  once?: boolean;
+  /** Told how many times the call has been sent so far (telemetry's `wecom.attempts`). */
+  tally?: { attempts: number };
 }
 
 /** A JSON request body. */
@@ -61,3 +70,6 @@ export interface CorpCall {
   tokens: RequestTokens;
   signal?: AbortSignal;
 }
+
+/** The span of a call to `api`: `wecom.add_moment_task` for `/cgi-bin/externalcontact/add_moment_task`. */
+export const spanName = (api: string): string => `wecom.${api.slice(api.lastIndexOf('/') + 1)}`;

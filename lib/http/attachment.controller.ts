@@ -3,7 +3,6 @@ import {
   HttpCode,
   HttpStatus,
   Inject,
-  Logger,
   Post,
   Req,
   UploadedFile,
@@ -26,6 +25,7 @@ import type {
   ResolvedControllerOptions,
   ResolvedWecomMediaOptions,
 } from '../options/resolve-options.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /**
  * A new controller class for one registration, so that two registrations with different paths
@@ -36,7 +36,7 @@ export function createAttachmentController(options: ResolvedControllerOptions): 
   @UseGuards(...options.guards)
   @UseFilters(WecomErrorFilter)
   class AttachmentController implements OnModuleInit {
-    private readonly logger = new Logger(LOGGER_CONTEXT);
+    private readonly logger = new WecomLogger(LOGGER_CONTEXT);
 
     constructor(
       readonly attachments: AttachmentService,

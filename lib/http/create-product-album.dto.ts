@@ -1,6 +1,7 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import { FollowsPublishRule } from './publish-rule.constraint.js';
+import { decimal } from './publish-moment.dto.js';
 
 /**
  * The text fields of a product album, as an admin endpoint receives them (JSON, or the fields of
@@ -15,8 +16,8 @@ export class CreateProductAlbumDto {
   @FollowsPublishRule('album-description')
   description!: string;
 
-  /** In fen: a whole number from 1 to 5,000,000; a form's "19900" is read as a number. */
-  @Type(() => Number)
+  /** In fen: a whole number from 1 to 5,000,000; a form's decimal "19900" is read as a number. */
+  @Transform(({ value }) => decimal(value))
   @FollowsPublishRule('album-price')
   priceFen!: number;
 

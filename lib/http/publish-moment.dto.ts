@@ -2,6 +2,14 @@ import { Transform, Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { FollowsPublishRule } from './publish-rule.constraint.js';
 
+/**
+ * A form's number: only decimal digits (with a sign or a fraction, so that the rule names what
+ * is wrong with them) become a number; `0x64`, `1e2` or `true` stay as they came, and fail.
+ * @internal
+ */
+export const decimal = (value: unknown): unknown =>
+  typeof value === 'string' && /^\s*[-+]?\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : value;
+
 /** A list as a form sends it: repeated fields, or one field of comma-separated values. */
 const listOf =
   (map: (item: string) => unknown = (item) => item) =>
@@ -60,7 +68,7 @@ export class PublishMomentDto {
 
   /** Departments whose members are asked to send it. */
   @IsOptional()
-  @Transform(listOf(Number))
+  @Transform(listOf(decimal))
   @IsArray()
   @IsInt({ each: true })
   senderDepartmentIds?: number[];

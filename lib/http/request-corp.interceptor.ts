@@ -3,7 +3,6 @@ import {
   Inject,
   InternalServerErrorException,
   ServiceUnavailableException,
-  Logger,
   mixin,
   type CallHandler,
   type ExecutionContext,
@@ -22,6 +21,7 @@ import { isCorpId } from '../rules/attachment-rules.js';
 import type { WecomMediaControllerOptions } from '../options/wecom-media-options.js';
 import type { Messages } from '../messages/index.js';
 import { badUpload } from './upload-error.responses.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 type CorpResolver = NonNullable<WecomMediaControllerOptions['corpId']>;
 
@@ -34,7 +34,7 @@ const CORPS = new WeakMap<Request, string>();
  */
 export function RequestCorpInterceptor(resolve: CorpResolver): Type<NestInterceptor> {
   class MixinInterceptor implements NestInterceptor {
-    private readonly logger = new Logger(LOGGER_CONTEXT);
+    private readonly logger = new WecomLogger(LOGGER_CONTEXT);
 
     constructor(
       @Inject(WECOM_MESSAGES) private readonly messages: Messages,

@@ -29,7 +29,8 @@ const BODY_LIMITS = {
 const limitsFor = ({ max, list }: ReceiveSettings['count']): typeof BODY_LIMITS =>
   !list
     ? BODY_LIMITS
-    : { ...BODY_LIMITS, files: max, fields: 32, fieldSize: 16_384, parts: max + 32 };
+    : // One file more than max: multer then names the field a file too many came in.
+      { ...BODY_LIMITS, files: max + 1, fields: 32, fieldSize: 16_384, parts: max + 33 };
 
 /** What one interceptor receives: how many files, how long it waits, whether images may be fitted. */
 export interface ReceiveSettings {
@@ -183,7 +184,10 @@ export class UploadReceiver {
     }
     // One rule name for each of multer's refusals.
     const refusals: Partial<Record<MulterError['code'], [RuleName, string]>> = {
-      LIMIT_UNEXPECTED_FILE: ['file-unexpected', m.oneFileIn(fieldName)],
+      LIMIT_UNEXPECTED_FILE: [
+        'file-unexpected',
+        count.list ? m.sendFileIn(fieldName) : m.oneFileIn(fieldName),
+      ],
       LIMIT_FILE_COUNT: ['file-count', m.oneFile()],
       LIMIT_PART_COUNT: ['multipart-parts', m.tooManyParts(limits.parts)],
       LIMIT_FIELD_COUNT: ['multipart-fields', m.tooManyFields(limits.fields)],
@@ -194,6 +198,9 @@ export class UploadReceiver {
       'multipart-malformed',
       m.bodyUnreadable(error.message),
     ];
-    return badUpload(message, [{ rule, message }]);
+    // A file in a field of its own: name that field, so that the client sees what it sent.
+    const stray =
+      error.code === 'LIMIT_UNEXPECTED_FILE' && error.field ? { actual: error.field } : {};
+    return badUpload(message, [{ rule, message, ...stray }]);
   }
 }

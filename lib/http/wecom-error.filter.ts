@@ -1,5 +1,4 @@
 import {
-  Logger,
   Catch,
   HttpStatus,
   Inject,
@@ -25,7 +24,9 @@ import {
 } from '../errors/wecom-transport.error.js';
 import { WecomCredentialSourceError } from '../errors/wecom-credential-source.error.js';
 import { WecomError } from '../errors/wecom.error.js';
+import { WecomTaskPendingError } from '../errors/wecom-task-pending.error.js';
 import { EN_MESSAGES, type Messages } from '../messages/index.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** How long to tell clients to wait after -1 persisted through every retry, or a shutdown. */
 const TRANSIENT_RETRY_AFTER_SECONDS = 5;
@@ -37,7 +38,8 @@ interface Answer {
 }
 
 /**
- * Turns the module's errors into HTTP answers: rule violations 400 with the list; busy, rate
+ * Turns the module's errors into HTTP answers: rule violations 400 with the list; a moment WeCom
+ * goes on creating (WecomTaskPendingError) 202 with its `jobId`; busy, rate
  * limits and uploads cut short by shutdown 503 with Retry-After; other WeCom failures 502 with the
  * errcode; timeouts 504. Messages are in the module's `locale` (`@UseFilters(WecomErrorFilter)`,
  * or `app.useGlobalFilters(app.get(WecomErrorFilter))`), and never hold a token or a secret.
@@ -46,7 +48,7 @@ interface Answer {
  */
 @Catch(WecomError)
 export class WecomErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
 
   /** @internal Nest injects the module's messages; `new WecomErrorFilter()` speaks English. */
   constructor(
@@ -62,6 +64,15 @@ export class WecomErrorFilter implements ExceptionFilter {
         statusCode: HttpStatus.BAD_REQUEST,
         message: this.messages.ruleError(error.violations.map((v) => v.message)),
         violations: error.violations,
+      });
+      return;
+    }
+    // WeCom has the moment and goes on creating it: accepted, with what to ask about it later.
+    if (error instanceof WecomTaskPendingError) {
+      res.status(HttpStatus.ACCEPTED).json({
+        statusCode: HttpStatus.ACCEPTED,
+        message: this.messages.taskPending(error.jobId),
+        jobId: error.jobId,
       });
       return;
     }

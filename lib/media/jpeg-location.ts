@@ -1,10 +1,8 @@
 import type { ByteReader } from './byte-reader.js';
 import { u16 } from './byte-reader.js';
-import { CutPlan, type LocationCut } from './location-cut.js';
+import { carriedMetadata, planWithin, type CutPlan, type LocationCut } from './location-cut.js';
 import { removeExifLocation } from './exif.js';
-import { carriedMetadata } from './location-cut.js';
-import { BudgetReader, ReadLimitReached, type ReadLimits } from './byte-reader.js';
-import { ReadWindow } from './byte-reader.js';
+import type { ReadLimits, ReadWindow } from './byte-reader.js';
 import { removeXmpLocation } from './xmp-location.js';
 
 const APP1 = 0xe1;
@@ -41,38 +39,16 @@ const MAX_SEGMENTS = 65_536;
  * the read bound reached), the segment before the break may be the one whose length lied: it and
  * the rest of the file go.
  */
-export async function planJpegCut(file: ByteReader): Promise<LocationCut | undefined> {
-  const plan = new CutPlan();
-  const walk = { plan, lastSegment: 0 };
-  try {
-    const window = new ReadWindow(new BudgetReader(file, LIMITS), FIRST_READ, MAX_READ);
-    if (!(await walkSegments(window, walk))) breakOff(walk);
-  } catch (error) {
-    if (!(error instanceof ReadLimitReached)) throw error;
-    breakOff(walk);
-  }
-  return plan.finish();
-}
-
-interface Walk {
-  readonly plan: CutPlan;
-  /** The plan's mark before the last segment walked. */
-  lastSegment: number;
-}
-
-/** Drops the last segment walked and everything after it. */
-function breakOff({ plan, lastSegment }: Walk): void {
-  plan.truncate(lastSegment);
-  plan.remove('exif', 'xmp');
+export function planJpegCut(file: ByteReader): Promise<LocationCut | undefined> {
+  return planWithin(file, LIMITS, { first: FIRST_READ, max: MAX_READ }, walkSegments);
 }
 
 /** Plans every segment to SOS; false when the segments break off before it. */
-async function walkSegments(file: ReadWindow, walk: Walk): Promise<boolean> {
-  const { plan } = walk;
+async function walkSegments(file: ReadWindow, plan: CutPlan): Promise<boolean> {
   const soi = await file.get(0, 2);
   if (soi[0] !== 0xff || soi[1] !== SOI) return false; // not the JPEG it was said to be
   plan.keep(0, 2);
-  walk.lastSegment = plan.mark;
+  plan.startPart();
   let offset = 2;
   let framed = false;
   for (let segments = 0; segments < MAX_SEGMENTS; segments++) {
@@ -102,7 +78,7 @@ async function walkSegments(file: ReadWindow, walk: Walk): Promise<boolean> {
     if (marker === SOI || marker < 0xc0 || header.length < 4) return false;
     const end = offset + 2 + u16(header, 2);
     if (end < offset + 4 || end > file.size) return false;
-    walk.lastSegment = plan.mark;
+    plan.startPart();
     framed ||= isStartOfFrame(marker);
     planSegment(plan, marker, offset, await file.get(offset, end - offset));
     offset = end;

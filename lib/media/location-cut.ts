@@ -1,3 +1,10 @@
+import {
+  BudgetReader,
+  ReadLimitReached,
+  ReadWindow,
+  type ByteReader,
+  type ReadLimits,
+} from './byte-reader.js';
 /**
  * What a location cut removed: `'gps'` (the EXIF GPS IFD, XMP GPS properties), `'serial'` (a
  * camera's serial number), `'exif'` or `'xmp'` when a block that could not be walked safely was
@@ -25,6 +32,8 @@ const ORDER: readonly RemovedMetadata[] = ['gps', 'serial', 'exif', 'xmp'];
 export class CutPlan {
   private readonly pieces: BodyPiece[] = [];
   private readonly removed = new Set<RemovedMetadata>();
+  /** The mark before the last segment or chunk walked: see {@link breakOff}. */
+  private walked = 0;
 
   /** Sends [start, end) of the original as it is. */
   keep(start: number, end: number): void {
@@ -52,6 +61,20 @@ export class CutPlan {
     this.pieces.length = Math.min(mark, this.pieces.length);
   }
 
+  /** Notes that a walk starts on a segment or chunk here (the one {@link breakOff} drops). */
+  startPart(): void {
+    this.walked = this.pieces.length;
+  }
+
+  /**
+   * A walk broke off: the part before the break may be the one whose length lied, so it and the
+   * rest of the file go, and whatever metadata they held with them.
+   */
+  breakOff(): void {
+    this.truncate(this.walked);
+    this.remove('exif', 'xmp');
+  }
+
   /** The cut, adjacent ranges joined; undefined when nothing was removed. */
   finish(): LocationCut | undefined {
     if (this.removed.size === 0) return undefined;
@@ -71,6 +94,27 @@ export class CutPlan {
     }
     return { removed: ORDER.filter((kind) => this.removed.has(kind)), pieces, size };
   }
+}
+
+/**
+ * Plans the cut of `file` by `walk`, within `limits`: a walk that breaks off (false) or reaches
+ * the limits loses its last part and the rest ({@link CutPlan.breakOff}).
+ */
+export async function planWithin(
+  file: ByteReader,
+  limits: ReadLimits,
+  reads: { first: number; max: number },
+  walk: (window: ReadWindow, plan: CutPlan) => Promise<boolean>,
+): Promise<LocationCut | undefined> {
+  const plan = new CutPlan();
+  try {
+    const window = new ReadWindow(new BudgetReader(file, limits), reads.first, reads.max);
+    if (!(await walk(window, plan))) plan.breakOff();
+  } catch (error) {
+    if (!(error instanceof ReadLimitReached)) throw error;
+    plan.breakOff();
+  }
+  return plan.finish();
 }
 
 /**

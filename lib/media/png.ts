@@ -4,15 +4,12 @@ import {
   startsWith,
   u32,
   type ByteReader,
-  BudgetReader,
-  ReadLimitReached,
   type ReadLimits,
-  ReadWindow,
+  type ReadWindow,
 } from './byte-reader.js';
 import type { MediaInfo } from './media-format.js';
-import { CutPlan, type LocationCut } from './location-cut.js';
+import { carriedMetadata, planWithin, type CutPlan, type LocationCut } from './location-cut.js';
 import { removeExifLocation } from './exif.js';
-import { carriedMetadata } from './location-cut.js';
 import { pngChunk, textRole, xmpChunk, xmpText } from './png-text.js';
 import { removeXmpLocation } from './xmp-location.js';
 
@@ -115,36 +112,15 @@ const KEYWORD_BYTES = 80;
  * type that cannot be, a chunk past the end of the file, the read bound reached), the chunk before
  * the break may be the one whose length lied: it and the rest of the file go.
  */
-export async function planPngCut(file: ByteReader): Promise<LocationCut | undefined> {
-  const plan = new CutPlan();
-  const walk = { plan, lastChunk: 0 };
-  try {
-    const window = new ReadWindow(new BudgetReader(file, LIMITS), 8, 64 * 1024);
-    if (!(await walkChunks(window, walk))) breakOff(walk);
-  } catch (error) {
-    if (!(error instanceof ReadLimitReached)) throw error;
-    breakOff(walk);
-  }
-  return plan.finish();
-}
-
-interface Walk {
-  readonly plan: CutPlan;
-  /** The plan's mark before the last chunk walked. */
-  lastChunk: number;
-}
-
-function breakOff({ plan, lastChunk }: Walk): void {
-  plan.truncate(lastChunk);
-  plan.remove('exif', 'xmp');
+export function planPngCut(file: ByteReader): Promise<LocationCut | undefined> {
+  return planWithin(file, LIMITS, { first: 8, max: 64 * 1024 }, walkChunks);
 }
 
 /** Plans every chunk to IEND; false when the chunks break off before it. */
-async function walkChunks(file: ReadWindow, walk: Walk): Promise<boolean> {
-  const { plan } = walk;
+async function walkChunks(file: ReadWindow, plan: CutPlan): Promise<boolean> {
   if (!startsWith(await file.get(0, 8), PNG_SIGNATURE)) return false; // not a PNG: none of it goes
   plan.keep(0, 8);
-  walk.lastChunk = plan.mark;
+  plan.startPart();
   let offset = 8;
   for (let chunks = 0; chunks < MAX_CHUNKS; chunks++) {
     if (offset === file.size) return true;
@@ -156,7 +132,7 @@ async function walkChunks(file: ReadWindow, walk: Walk): Promise<boolean> {
     if (length > 0x7fffffff || !/^[A-Za-z]{4}$/.test(type)) return false;
     const end = offset + 12 + length;
     if (end > file.size) return false;
-    walk.lastChunk = plan.mark;
+    plan.startPart();
     if (type === 'IEND') {
       plan.keep(offset, file.size);
       return true;

@@ -140,11 +140,11 @@ export const EN_MESSAGES: Messages = {
       ? `a link needs a title of 1 to ${limit} bytes; this one has none: give a title`
       : `a link's title may be at most ${limit} bytes; this one is ${actual}: shorten it`,
   momentLinkUrl: (scheme) =>
-    `a link must be an http or https URL; this one is ${scheme}: use an http(s) URL`,
+    `a link must be an http or https URL, without a user name or password; this one is ${scheme}: use such a URL`,
   momentLinkCover: () =>
     'a link needs its cover image (WeCom refuses a link without one): give link.cover',
   momentImagePixels: (limit, width, height) =>
-    `moments images may hold at most ${limit} px (1440 × 1080); this one is ${width} × ${height} (${width * height} px): scale it down, or use fit`,
+    `moments images may hold at most ${limit} px (1440 × 1080); this one is ${width} × ${height} (${width * height} px): resize it, or use fit`,
   albumDescription: (limit, actual) =>
     actual === 0
       ? `a product album needs a description of 1 to ${limit} characters; this one has none: give one`
@@ -155,6 +155,12 @@ export const EN_MESSAGES: Messages = {
     `a product_sn is 1 to ${limit} letters and digits; this one is ${actual} characters or holds others: use letters and digits only`,
   albumImageCount: (limit, actual) =>
     `a product album takes 1 to ${limit} images; this one has ${actual}: give 1 to ${limit}`,
+  momentVisibleRange: (field, actual) =>
+    `${field} must hold ids (user ids and tag ids: non-empty texts; department ids: whole numbers from 1); got ${actual}: give ids as WeCom issued them`,
+  taskPending: (jobId) =>
+    `WeCom is creating the moment (task ${jobId}): ask for its result later, and do not publish it again`,
+  mediaIdInvalid: (actual) =>
+    `a { mediaId } must be a media_id an upload returned (a non-empty text); got ${actual}: give the media_id, or the file`,
   queueSource: (kind) =>
     `a queued file must be a path, a URL or a media_id that every worker can read; got ${kind}: save it to a file first, or upload it and give { mediaId }`,
   queueKeyContent: (publish, since) =>
@@ -184,7 +190,7 @@ export const EN_MESSAGES: Messages = {
   list: (messages) => messages.join('; '),
   noFile: (field) => `no file in the multipart field "${field}"`,
   sendFileIn: (field) => `send the file as multipart/form-data in a field named "${field}"`,
-  atMostFilesIn: (field, limit) => `send at most ${limit} files, in the field "${field}"`,
+  atMostFilesIn: (field, limit) => `too many files in the field "${field}": send at most ${limit}`,
   oneFileIn: (field) => `send exactly one file, in the field "${field}"`,
   oneFile: () => 'send exactly one file',
   tooManyParts: (limit) => `send at most ${limit} multipart parts`,

@@ -114,6 +114,10 @@ export interface Messages {
   albumPrice(min: number, max: number, actual: string): string;
   albumProductSn(limit: number, actual: number): string;
   albumImageCount(limit: number, actual: number): string;
+  momentVisibleRange(field: string, actual: string): string;
+  mediaIdInvalid(actual: string): string;
+  /** A moment WeCom accepted and goes on creating: the 202 of WecomErrorFilter. */
+  taskPending(jobId: string): string;
   /** A file given to a queue that a worker cannot read (`kind`: a Buffer, a stream…). */
   queueSource(kind: string): string;
   /** A key enqueued before with other content (`since`: when, ISO 8601). */

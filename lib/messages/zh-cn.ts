@@ -144,7 +144,8 @@ export const ZH_CN_MESSAGES: Messages = {
     actual === 0
       ? `链接需要 1 到 ${limit} 字节的标题；此链接没有：请提供标题`
       : `链接标题最多 ${limit} 字节；此标题为 ${actual} 字节：请缩短`,
-  momentLinkUrl: (scheme) => `链接必须是 http 或 https URL；此链接为 ${scheme}：请使用 http(s) URL`,
+  momentLinkUrl: (scheme) =>
+    `链接必须是不含用户名和密码的 http 或 https URL；此链接为 ${scheme}：请使用这样的 URL`,
   momentLinkCover: () => '链接需要封面图片（企业微信拒绝没有封面的链接）：请提供 link.cover',
   momentImagePixels: (limit, width, height) =>
     `朋友圈图片最多 ${limit} 像素（1440 × 1080）；此图为 ${width} × ${height}（${width * height} 像素）：请缩小，或使用 fit`,
@@ -158,6 +159,12 @@ export const ZH_CN_MESSAGES: Messages = {
     `商品编码（product_sn）是 1 到 ${limit} 个字母或数字；此编码为 ${actual} 个字符或含其他字符：请只用字母和数字`,
   albumImageCount: (limit, actual) =>
     `商品图册需要 1 到 ${limit} 张图片；此图册有 ${actual} 张：请提供 1 到 ${limit} 张`,
+  momentVisibleRange: (field, actual) =>
+    `${field} 只能包含 ID（成员 ID 和标签 ID 为非空文本；部门 ID 为从 1 起的整数）；收到 ${actual}：请使用企业微信分配的 ID`,
+  taskPending: (jobId) =>
+    `企业微信正在创建这条朋友圈（任务 ${jobId}）：请稍后查询结果，不要重复发表`,
+  mediaIdInvalid: (actual) =>
+    `{ mediaId } 必须是上传返回的 media_id（非空文本）；收到 ${actual}：请提供 media_id 或文件本身`,
   queueSource: (kind) =>
     `放入队列的文件必须是每个 worker 都能读取的路径、URL 或 media_id；收到的是 ${kind}：请先保存为文件，或先上传后提供 { mediaId }`,
   queueKeyContent: (publish, since) =>
@@ -185,7 +192,7 @@ export const ZH_CN_MESSAGES: Messages = {
   list: (messages) => messages.join('；'),
   noFile: (field) => `请求中没有 multipart 字段 "${field}" 的文件`,
   sendFileIn: (field) => `请以 multipart/form-data 上传，文件字段名为 "${field}"`,
-  atMostFilesIn: (field, limit) => `最多上传 ${limit} 个文件，字段名为 "${field}"`,
+  atMostFilesIn: (field, limit) => `字段 "${field}" 中的文件过多：请最多上传 ${limit} 个`,
   oneFileIn: (field) => `只能上传一个文件，字段名为 "${field}"`,
   oneFile: () => '只能上传一个文件',
   tooManyParts: (limit) => `multipart 请求最多 ${limit} 个部分`,

@@ -249,6 +249,11 @@ export const WECOM_MEDIA_OPTIONS = shape(
             : [],
       ),
     ),
+    /** OpenTelemetry traces and metrics (docs/operations.md): what the metrics carry. */
+    telemetry: shape({
+      /** Put `corp_id` on metrics; `false` for a provider of thousands of corps (spans keep it). */
+      corpIdOnMetrics: bool(true),
+    }),
     /**
      * At application bootstrap, fetch the default corp's token and open a pooled connection to
      * WeCom in the background, so that the first upload costs what a warm one costs. Never delays

@@ -119,6 +119,13 @@ export type MediaCacheOptions = Exclude<WecomMediaAllOptions['mediaCache'], bool
 export type RateLimitOptions = Exclude<WecomMediaAllOptions['rateLimit'], boolean | undefined>;
 
 /**
+ * What the module's OpenTelemetry metrics carry (option `telemetry`); see docs/operations.md.
+ *
+ * @publicApi
+ */
+export type TelemetryOptions = NonNullable<WecomMediaAllOptions['telemetry']>;
+
+/**
  * Any part of the upload rules, laid over the doc's defaults (option `rules`).
  *
  * @publicApi

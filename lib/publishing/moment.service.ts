@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AttachmentService } from '../attachment.service.js';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight, sleep } from '../client/abort.js';
 import { errorFor } from '../client/errcode-errors.js';
@@ -12,24 +11,19 @@ import {
   type MomentTaskBody,
   type MomentTaskState,
 } from '../client/moment-task.js';
-import { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { CorpCall } from '../client/wecom-request.js';
-import { WecomTaskPendingError } from '../errors/wecom-task-pending.error.js';
+import {
+  WecomTaskPendingError,
+  type TaskPendingReason,
+} from '../errors/wecom-task-pending.error.js';
+import { WecomAbortedError } from '../errors/wecom-transport.error.js';
 import { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { checkMoment } from '../rules/publish-rules.js';
-import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { PublishingContext } from './publishing-context.js';
 import {
-  LOGGER_CONTEXT,
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_MESSAGES,
-  WECOM_RESOLVED_OPTIONS,
-} from '../wecom-media.constants.js';
-import {
-  corpCall,
-  judgeFiles,
-  ruleError,
+  judgeAll,
+  releaseSources,
   sendMarked,
   type PublishFile,
   type SendMarks,
@@ -40,6 +34,8 @@ import type {
   PublishedMoment,
   PublishMomentInput,
 } from './publishing.interfaces.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 /** How long a publish waits for WeCom to create the moment, by default. */
 const DEFAULT_WAIT_MS = 60_000;
@@ -47,6 +43,8 @@ const DEFAULT_WAIT_MS = 60_000;
 const FIRST_POLL_MS = 200;
 const LONGEST_POLL_MS = 2_000;
 const STATUS = { 1: 'started', 2: 'creating', 3: 'done' } as const;
+/** A jobid lasts a day: no publish waits longer. */
+const DAY_MS = 86_400_000;
 
 /**
  * Publishes to customers' moments feeds (企业发表内容到客户的朋友圈): from photos, a video or a
@@ -58,17 +56,11 @@ const STATUS = { 1: 'started', 2: 'creating', 3: 'done' } as const;
  */
 @Injectable()
 export class MomentService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
-  /** @internal Nest injects these; apps get the service from the module. */
-  constructor(
-    private readonly attachments: AttachmentService,
-    private readonly client: WecomHttpClient,
-    @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
-    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
-    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
-  ) {}
+  /** @internal Nest injects it; apps get the service from the module. */
+  constructor(private readonly context: PublishingContext) {}
 
   /**
    * Publishes a moment and waits (at most `waitMs`) until WeCom has created it.
@@ -85,32 +77,55 @@ export class MomentService implements OnModuleDestroy {
    * only its task is waited for.
    */
   publishMarked(input: PublishMomentInput, marks?: SendMarks): Promise<PublishedMoment> {
-    return this.inFlight.run(input.signal, (signal) =>
-      this.publishNow({ ...input, signal }, marks),
+    const attributes = { 'wecom.corp_id': input.corpId ?? this.context.options.corpId ?? '' };
+    return traced(
+      'wecom.publish_moment',
+      attributes,
+      () =>
+        this.inFlight.run(input.signal, (signal) => this.publishNow({ ...input, signal }, marks)),
+      'internal',
     );
   }
 
   /** One look at a moment task (get_moment_task_result): where it stands, and once done, what it made. */
   async result(jobId: string, options: CorpOptions = {}): Promise<MomentTaskResult> {
-    const state = await getMomentTaskResult(this.client, this.call(options), jobId);
+    const state = await getMomentTaskResult(this.context.client, this.context.call(options), jobId);
     return this.resultOf(state);
   }
 
   /** Stops a moment from reaching more customers (cancel_moment_task, doc 97612). */
   async cancel(momentId: string, options: CorpOptions = {}): Promise<void> {
-    await cancelMomentTask(this.client, this.call(options), momentId);
+    await cancelMomentTask(this.context.client, this.context.call(options), momentId);
   }
 
   /** Lets publishes under way finish, for at most `shutdownTimeoutMs`, then aborts the rest. */
   onModuleDestroy(): Promise<void> {
-    return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'publish(es)');
+    return this.inFlight.drain(this.context.options.shutdownTimeoutMs, this.logger, 'publish(es)');
   }
 
   private async publishNow(input: PublishMomentInput, marks?: SendMarks): Promise<PublishedMoment> {
-    const call = this.call(input);
-    if (marks?.known) return this.finish(marks.known, call, input.waitMs, []);
     const { images = [], video, link } = input;
-    const rules = this.options.rules.moment;
+    const files: PublishFile[] = [
+      ...images.map((source, at) =>
+        file(source, `images[${at}]`, MediaType.Image, `image-${at + 1}`),
+      ),
+      ...(video ? [file(video, 'video', MediaType.Video, 'video')] : []),
+      ...(link?.cover ? [file(link.cover, 'link.cover', MediaType.Image, 'cover')] : []),
+    ];
+    let call: CorpCall;
+    let waitMs: number;
+    try {
+      call = this.context.call(input);
+      waitMs = waitOf(input.waitMs);
+    } catch (error) {
+      releaseSources(files);
+      throw error;
+    }
+    if (marks?.known) {
+      releaseSources(files);
+      return this.finish(marks.known, call, waitMs, []);
+    }
+    const rules = this.context.options.rules.moment;
     const violations = checkMoment(
       {
         text: input.text,
@@ -119,41 +134,34 @@ export class MomentService implements OnModuleDestroy {
         ...(link
           ? { link: { title: link.title, url: link.url, cover: link.cover !== undefined } }
           : {}),
+        ...(input.senders === undefined ? {} : { senders: input.senders }),
+        ...(input.customerTagIds === undefined ? {} : { customerTagIds: input.customerTagIds }),
       },
       rules,
-      this.messages,
+      this.context.messages,
     );
-    const files: PublishFile[] = [
-      ...images.map((source, at) =>
-        file(source, `images[${at}]`, MediaType.Image, `image-${at + 1}`),
-      ),
-      ...(video ? [file(video, 'video', MediaType.Video, 'video')] : []),
-      ...(link?.cover ? [file(link.cover, 'link.cover', MediaType.Image, 'cover')] : []),
-    ];
-    const judged = await judgeFiles(this.attachments, files, {
-      ...input,
-      maxPixels: rules.maxImagePixels,
-    });
-    violations.push(...judged.violations);
-    if (violations.length > 0) {
-      await judged.dispose();
-      throw ruleError(violations, this.messages);
-    }
+    const judged = await judgeAll(
+      this.context.attachments,
+      files,
+      { ...input, maxPixels: rules.maxImagePixels },
+      violations,
+      this.context.messages,
+    );
     const { mediaIds, attachments } = await judged.upload();
     const jobId = await sendMarked(marks, () =>
-      addMomentTask(this.client, call, this.bodyOf(input, mediaIds)),
+      addMomentTask(this.context.client, call, this.bodyOf(input, mediaIds)),
     );
-    return this.finish(jobId, call, input.waitMs, attachments);
+    return this.finish(jobId, call, waitMs, attachments);
   }
 
   /** Waits for the task `jobId` (at most `waitMs`) and reads what it made. */
   private async finish(
     jobId: string,
     call: CorpCall,
-    waitMs: number | undefined,
+    waitMs: number,
     attachments: PublishedMoment['attachments'],
   ): Promise<PublishedMoment> {
-    const done = await this.waitFor(jobId, call, waitMs ?? DEFAULT_WAIT_MS);
+    const done = await this.waitFor(jobId, call, waitMs);
     const result = this.resultOf(done);
     return {
       jobId,
@@ -197,14 +205,26 @@ export class MomentService implements OnModuleDestroy {
     };
   }
 
-  /** Polls the task, waiting longer each time, until it is done or `waitMs` has passed. */
+  /**
+   * Polls the task, waiting longer each time, until it is done or `waitMs` has passed. Once WeCom
+   * has the task, whatever stops the wait — the time, an abort, shutdown, a poll that fails — is
+   * a WecomTaskPendingError with the jobId: the moment may still appear, and must not be sent again.
+   */
   private async waitFor(jobId: string, call: CorpCall, waitMs: number): Promise<MomentTaskState> {
     const started = Date.now();
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
       const left = started + waitMs - Date.now();
       if (left <= 0) throw new WecomTaskPendingError(jobId, waitMs);
-      await sleep(Math.min(pause, left), call.signal);
-      const state = await getMomentTaskResult(this.client, call, jobId);
+      let state: MomentTaskState;
+      try {
+        await sleep(Math.min(pause, left), call.signal);
+        state = await getMomentTaskResult(this.context.client, call, jobId);
+      } catch (error) {
+        throw new WecomTaskPendingError(jobId, Date.now() - started, {
+          reason: pendingReason(error, call.signal),
+          cause: error,
+        });
+      }
       if (state.status === 3) return state;
     }
   }
@@ -217,9 +237,9 @@ export class MomentService implements OnModuleDestroy {
       throw errorFor(
         ADD_MOMENT_TASK,
         result.errcode,
-        this.client.redact(result.errmsg),
+        this.context.client.redact(result.errmsg),
         1,
-        this.messages,
+        this.context.messages,
       );
     }
     return {
@@ -229,10 +249,24 @@ export class MomentService implements OnModuleDestroy {
       invalidCustomerTagIds: result.invalidCustomerTagIds,
     };
   }
+}
 
-  private call(given: CorpOptions): CorpCall {
-    return corpCall(given, this.options, this.tokens, this.messages);
+/** `waitMs` as given, or the default; anything but a number of milliseconds up to a day is a bug. */
+function waitOf(waitMs: unknown): number {
+  if (waitMs === undefined) return DEFAULT_WAIT_MS;
+  if (typeof waitMs !== 'number' || !Number.isFinite(waitMs) || waitMs < 0 || waitMs > DAY_MS) {
+    throw new RangeError(
+      `waitMs must be a number of milliseconds from 0 to ${DAY_MS} (a jobid lasts a day); got ${String(waitMs)}`,
+    );
   }
+  return waitMs;
+}
+
+/** Why a wait for a task ended early: the caller's abort, shutdown, or a poll that failed. */
+function pendingReason(error: unknown, signal: AbortSignal | undefined): TaskPendingReason {
+  if (error instanceof WecomAbortedError) return 'shutdown';
+  if (signal?.aborted) return 'aborted';
+  return 'poll-failed';
 }
 
 /** One file of the moment, uploaded for moments. */

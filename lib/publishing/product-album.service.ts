@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AttachmentService } from '../attachment.service.js';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AttachmentType } from '../attachment-type.enum.js';
 import { InFlight } from '../client/abort.js';
 import {
@@ -7,27 +6,21 @@ import {
   deleteProductAlbum,
   getProductAlbum,
   getProductAlbumList,
+  GET_PRODUCT_ALBUM_LIST,
   updateProductAlbum,
   type AlbumBody,
 } from '../client/product-album.js';
-import { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { CorpCall } from '../client/wecom-request.js';
+import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { checkAlbum } from '../rules/publish-rules.js';
-import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
+import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { PublishingContext } from './publishing-context.js';
 import {
-  LOGGER_CONTEXT,
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_MESSAGES,
-  WECOM_RESOLVED_OPTIONS,
-} from '../wecom-media.constants.js';
-import {
-  corpCall,
-  judgeFiles,
-  ruleError,
+  judgeAll,
+  releaseSources,
   sendMarked,
+  type JudgedFiles,
   type PublishFile,
   type SendMarks,
 } from './publish-files.js';
@@ -41,6 +34,8 @@ import type {
   PublishOptions,
   PublishSource,
 } from './publishing.interfaces.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
+import { traced } from '../operations/telemetry/wecom-telemetry.js';
 
 /**
  * Product albums (商品图册): creates an album from its photos in one call — every rule of the
@@ -52,17 +47,11 @@ import type {
  */
 @Injectable()
 export class ProductAlbumService implements OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly inFlight = new InFlight();
 
-  /** @internal Nest injects these; apps get the service from the module. */
-  constructor(
-    private readonly attachments: AttachmentService,
-    private readonly client: WecomHttpClient,
-    @Inject(WECOM_ACCESS_TOKEN_PROVIDER) private readonly tokens: AccessTokenProvider,
-    @Inject(WECOM_RESOLVED_OPTIONS) private readonly options: ResolvedWecomMediaOptions,
-    @Inject(WECOM_MESSAGES) private readonly messages: Messages,
-  ) {}
+  /** @internal Nest injects it; apps get the service from the module. */
+  constructor(private readonly context: PublishingContext) {}
 
   /**
    * Creates an album: its photos uploaded, then add_product_album.
@@ -74,14 +63,29 @@ export class ProductAlbumService implements OnModuleDestroy {
 
   /** @internal `create`, its add_product_album between `marks` (a queued job's). */
   createMarked(input: CreateProductAlbumInput, marks?: SendMarks): Promise<CreatedProductAlbum> {
+    const attributes = { 'wecom.corp_id': input.corpId ?? this.context.options.corpId ?? '' };
+    return traced(
+      'wecom.create_product_album',
+      attributes,
+      () => this.createNow(input, marks),
+      'internal',
+    );
+  }
+
+  private createNow(
+    input: CreateProductAlbumInput,
+    marks?: SendMarks,
+  ): Promise<CreatedProductAlbum> {
     return this.inFlight.run(input.signal, async (signal) => {
       const given = { ...input, signal };
-      const call = this.call(given);
-      const { description, priceFen, productSn, images } = input;
+      const { description, priceFen, productSn } = input;
+      // A caller without types may leave images out: the count rule says so, not a TypeError.
+      const images = Array.isArray(input.images) ? input.images : [];
       const draft = { description, priceFen, productSn, images: images.length };
-      const { mediaIds, attachments } = await this.uploaded(draft, images, given);
+      const { call, uploaded } = await this.uploaded(draft, images, given);
+      const { mediaIds, attachments } = uploaded;
       const productId = await sendMarked(marks, () =>
-        addProductAlbum(this.client, call, {
+        addProductAlbum(this.context.client, call, {
           description,
           price: priceFen,
           ...(productSn === undefined ? {} : { product_sn: productSn }),
@@ -94,7 +98,7 @@ export class ProductAlbumService implements OnModuleDestroy {
 
   /** One album (get_product_album). Its `mediaIds` are WeCom's download ids, not media_ids to reuse. */
   async get(productId: string, options: CorpOptions = {}): Promise<ProductAlbum> {
-    return getProductAlbum(this.client, this.call(options), productId);
+    return getProductAlbum(this.context.client, this.context.call(options), productId);
   }
 
   /**
@@ -107,7 +111,7 @@ export class ProductAlbumService implements OnModuleDestroy {
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
       throw new RangeError(`limit must be a whole number from 1 to 100; got ${String(limit)}`);
     }
-    return this.pages(this.call(options), limit, options.cursor);
+    return this.pages(this.context.call(options), limit, options.cursor);
   }
 
   private async *pages(
@@ -116,13 +120,19 @@ export class ProductAlbumService implements OnModuleDestroy {
     from: string | undefined,
   ): AsyncIterableIterator<ProductAlbum> {
     let cursor = from;
+    // A cursor WeCom hands back again would list the same pages for ever.
+    const seen = new Set<string>(from ? [from] : []);
     do {
-      const page = await getProductAlbumList(this.client, call, {
+      const page = await getProductAlbumList(this.context.client, call, {
         limit,
         ...(cursor ? { cursor } : {}),
       });
       yield* page.albums;
       cursor = page.nextCursor;
+      if (cursor !== undefined && seen.has(cursor)) {
+        throw new WecomProtocolError(GET_PRODUCT_ALBUM_LIST, 200, 'a next_cursor seen before');
+      }
+      if (cursor !== undefined) seen.add(cursor);
     } while (cursor);
   }
 
@@ -138,38 +148,46 @@ export class ProductAlbumService implements OnModuleDestroy {
   ): Promise<void> {
     return this.inFlight.run(options.signal, async (signal) => {
       const given = { ...options, signal };
-      const call = this.call(given);
       const { description, priceFen, productSn, images } = changes;
       const draft = { description, priceFen, productSn, images: images?.length };
-      const { mediaIds } = await this.uploaded(draft, images ?? [], given, true);
+      const { call, uploaded } = await this.uploaded(draft, images ?? [], given, true);
+      const { mediaIds } = uploaded;
       const body: AlbumBody = {
         ...(description === undefined ? {} : { description }),
         ...(priceFen === undefined ? {} : { price: priceFen }),
         ...(productSn === undefined ? {} : { product_sn: productSn }),
         ...(images === undefined ? {} : { attachments: imagesOf(mediaIds) }),
       };
-      await updateProductAlbum(this.client, call, productId, body);
+      // Nothing to change: nothing to send.
+      if (Object.keys(body).length === 0) return;
+      await updateProductAlbum(this.context.client, call, productId, body);
     });
   }
 
   /** Deletes an album (delete_product_album). */
   async delete(productId: string, options: CorpOptions = {}): Promise<void> {
-    await deleteProductAlbum(this.client, this.call(options), productId);
+    await deleteProductAlbum(this.context.client, this.context.call(options), productId);
   }
 
   /** Lets creations under way finish, for at most `shutdownTimeoutMs`, then aborts the rest. */
   onModuleDestroy(): Promise<void> {
-    return this.inFlight.drain(this.options.shutdownTimeoutMs, this.logger, 'album call(s)');
+    return this.inFlight.drain(
+      this.context.options.shutdownTimeoutMs,
+      this.logger,
+      'album call(s)',
+    );
   }
 
-  /** The album's rules and its photos' judged first; then the photos uploaded side by side. */
+  /**
+   * The corp, the album's rules and its photos' judged first; then the photos uploaded side by
+   * side. Resolves with the corp's call and the uploads.
+   */
   private async uploaded(
     draft: Parameters<typeof checkAlbum>[0],
     images: readonly PublishSource[],
     options: PublishOptions,
     partial = false,
-  ): ReturnType<Awaited<ReturnType<typeof judgeFiles>>['upload']> {
-    const violations = checkAlbum(draft, this.options.rules.album, this.messages, partial);
+  ): Promise<{ call: CorpCall; uploaded: Awaited<ReturnType<JudgedFiles['upload']>> }> {
     const files: PublishFile[] = images.map((source, at) => ({
       source,
       label: `images[${at}]`,
@@ -177,17 +195,27 @@ export class ProductAlbumService implements OnModuleDestroy {
       attachmentType: AttachmentType.ProductAlbum,
       bareName: `image-${at + 1}`,
     }));
-    const judged = await judgeFiles(this.attachments, files, options);
-    violations.push(...judged.violations);
-    if (violations.length > 0) {
-      await judged.dispose();
-      throw ruleError(violations, this.messages);
+    let call: CorpCall;
+    try {
+      call = this.context.call(options);
+    } catch (error) {
+      releaseSources(files);
+      throw error;
     }
-    return judged.upload();
-  }
-
-  private call(given: CorpOptions): CorpCall {
-    return corpCall(given, this.options, this.tokens, this.messages);
+    const violations = checkAlbum(
+      draft,
+      this.context.options.rules.album,
+      this.context.messages,
+      partial,
+    );
+    const judged = await judgeAll(
+      this.context.attachments,
+      files,
+      options,
+      violations,
+      this.context.messages,
+    );
+    return { call, uploaded: await judged.upload() };
   }
 }
 

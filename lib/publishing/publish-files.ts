@@ -3,15 +3,12 @@ import type { AttachmentInput } from '../attachment-input.interface.js';
 import { AttachmentService, isJudged, type Judged } from '../attachment.service.js';
 import type { AttachmentType } from '../attachment-type.enum.js';
 import { linkSignals } from '../client/abort.js';
-import { corpTokens, type CorpCall } from '../client/wecom-request.js';
+import { releaseStream } from '../source/attachment-source.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
 import { WecomApiError } from '../errors/wecom-api.error.js';
 import type { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
-import { checkCorpId, servedBy } from '../rules/attachment-rules.js';
-import type { AccessTokenProvider } from '../token/access-token-provider.interface.js';
-import type { Violation } from '../rules/violation.interface.js';
+import { ruleError, type Messages } from '../messages/index.js';
+import type { RuleName, Violation } from '../rules/violation.interface.js';
 import type { UploadedAttachment } from '../uploaded-attachment.interface.js';
 import type { PublishOptions, PublishSource } from './publishing.interfaces.js';
 
@@ -36,15 +33,65 @@ export interface JudgedFiles {
 
 const EXTENSIONS: Partial<Record<string, string>> = { jpeg: 'jpg', png: 'png', mp4: 'mp4' };
 
+/** Refusals that make judging the files moot: too many of them, or kinds mixed. */
+const MOOT: ReadonlySet<RuleName> = new Set([
+  'moment-empty',
+  'moment-attachment-kinds',
+  'moment-image-count',
+  'album-image-count',
+]);
+
+/**
+ * Judges the files of a moment or an album after its own rules (`violations`), and resolves with
+ * them ready to upload once nothing is broken; otherwise throws every violation, the files let go.
+ * A count or a mix of kinds refused opens no file at all; a file that cannot be read (a source
+ * failure) loses to the rule violations already known.
+ */
+export async function judgeAll(
+  service: AttachmentService,
+  files: readonly PublishFile[],
+  options: PublishOptions & { maxPixels?: number },
+  violations: Violation[],
+  m: Messages,
+): Promise<JudgedFiles> {
+  if (violations.some((v) => MOOT.has(v.rule))) {
+    releaseSources(files);
+    throw ruleError(violations, m);
+  }
+  let judged: JudgedFiles;
+  try {
+    judged = await judgeFiles(service, files, options, m);
+  } catch (error) {
+    if (violations.length > 0) throw ruleError(violations, m);
+    throw error;
+  }
+  const all = [...violations, ...judged.violations];
+  if (all.length > 0) {
+    await judged.dispose();
+    throw ruleError(all, m);
+  }
+  return judged;
+}
+
+/** Lets go of the streams among `files`, when none will be read (the call was refused first). */
+export function releaseSources(files: readonly PublishFile[]): void {
+  for (const { source } of files) {
+    releaseStream(
+      typeof source === 'object' && source !== null && 'file' in source ? source.file : source,
+    );
+  }
+}
+
 /**
  * Opens and judges every file of a moment or an album — a moments image also by `maxPixels` —
  * so that nothing is sent unless all of them pass. Then uploads them side by side (within the
  * corp's limits): when one fails, the others stop, and the error names the file.
  */
-export async function judgeFiles(
+async function judgeFiles(
   service: AttachmentService,
   files: readonly PublishFile[],
   options: PublishOptions & { maxPixels?: number },
+  m: Messages,
 ): Promise<JudgedFiles> {
   const opened = await Promise.allSettled(
     files.map((file) => {
@@ -64,7 +111,11 @@ export async function judgeFiles(
   const violations: Violation[] = [];
   for (const [at, file] of files.entries()) {
     const one = judged[at];
-    if (!one) continue;
+    if (!one) {
+      const problem = mediaIdProblem(file.source, m);
+      if (problem) violations.push({ ...problem, message: `${file.label}: ${problem.message}` });
+      continue;
+    }
     if (isJudged(one) && isBare(file.source)) one.filename = bareName(file, one);
     const broken = isJudged(one)
       ? await service.remaining(inputOf(file, options) as AttachmentInput, one)
@@ -105,6 +156,14 @@ async function uploadJudged(
   }
 }
 
+/** A `{ mediaId }` that is no media_id: WeCom would refuse the whole call after the uploads. */
+function mediaIdProblem(source: PublishSource, m: Messages): Violation | undefined {
+  const { mediaId } = source as { mediaId: unknown };
+  if (typeof mediaId === 'string' && mediaId.trim() !== '') return undefined;
+  const actual = typeof mediaId === 'string' ? JSON.stringify(mediaId) : typeof mediaId;
+  return { rule: 'media-id', message: m.mediaIdInvalid(actual), actual };
+}
+
 /** The upload `file` asks for, or undefined for a media_id given as it is. */
 function inputOf(file: PublishFile, options: PublishOptions): AttachmentInput | undefined {
   const { source } = file;
@@ -141,22 +200,7 @@ function labelled(error: unknown, label: string): unknown {
   return error;
 }
 
-/** The rule error of `violations`, summed up in the module's locale. */
-export const ruleError = (violations: Violation[], m: Messages): AttachmentRuleError =>
-  new AttachmentRuleError(violations, m.ruleError(violations.map((v) => v.message)));
-
-/** A publishing call's corp: its id checked as an upload's is, its tokens, the caller's signal. */
-export function corpCall(
-  { corpId, signal }: { corpId?: string; signal?: AbortSignal },
-  options: ResolvedWecomMediaOptions,
-  tokens: AccessTokenProvider,
-  m: Messages,
-): CorpCall {
-  const problem = checkCorpId(corpId, servedBy(options), m);
-  if (problem) throw ruleError([problem], m);
-  const corp = corpId ?? (options.corpId as string);
-  return { corpId: corp, tokens: corpTokens(tokens, corp), ...(signal ? { signal } : {}) };
-}
+export { ruleError };
 
 /**
  * How a queued job sends its one creating call (add_product_album, add_moment_task) at most once:

@@ -9,6 +9,9 @@ export interface MomentDraft {
   images: number;
   video: boolean;
   link?: { title: unknown; url: unknown; cover: boolean };
+  /** Who sends it and who sees it, as given (checked to be ids, not that WeCom knows them). */
+  senders?: { userIds?: unknown; departmentIds?: unknown };
+  customerTagIds?: unknown;
 }
 
 /** What the album rules look at; with `partial`, what is left out is not checked (an update). */
@@ -40,7 +43,8 @@ export function checkMoment(
   if (text !== undefined && typeof text !== 'string') {
     out.push({ rule: 'moment-text-length', message: m.momentTextNotText(), actual: typeof text });
   }
-  const hasText = typeof text === 'string' && text.length > 0;
+  // Only spaces are no text: a customer would see an empty moment.
+  const hasText = typeof text === 'string' && text.trim().length > 0;
   if (!hasText && kinds.length === 0) out.push({ rule: 'moment-empty', message: m.momentEmpty() });
   if (kinds.length > 1) {
     out.push({
@@ -71,6 +75,32 @@ export function checkMoment(
     }
   }
   if (link) out.push(...checkLink(link, rules, m));
+  out.push(...checkVisibleRange(draft, m));
+  return out;
+}
+
+const isText = (id: unknown): boolean => typeof id === 'string' && id.trim() !== '';
+const isDepartment = (id: unknown): boolean => Number.isSafeInteger(id) && (id as number) >= 1;
+
+/** Senders and tags that are ids by their shape: WeCom refuses others only after the uploads. */
+function checkVisibleRange(draft: MomentDraft, m: Messages): Violation[] {
+  const lists: Array<[string, unknown, (id: unknown) => boolean]> = [
+    ['senders.userIds', draft.senders?.userIds, isText],
+    ['senders.departmentIds', draft.senders?.departmentIds, isDepartment],
+    ['customerTagIds', draft.customerTagIds, isText],
+  ];
+  const out: Violation[] = [];
+  for (const [field, list, isId] of lists) {
+    if (list === undefined) continue;
+    const bad = Array.isArray(list) ? list.find((id) => !isId(id)) : list;
+    if (Array.isArray(list) && bad === undefined && list.every(isId)) continue;
+    const actual = Array.isArray(list) ? (JSON.stringify(bad) ?? String(bad)) : `${typeof list}`;
+    out.push({
+      rule: 'moment-visible-range',
+      message: m.momentVisibleRange(field, actual.slice(0, 64)),
+      actual: actual.slice(0, 64),
+    });
+  }
   return out;
 }
 
@@ -89,27 +119,33 @@ function checkLink(
       actual: title,
     });
   }
-  const scheme = schemeOf(link.url);
-  if (scheme !== 'http:' && scheme !== 'https:') {
-    // Only the scheme is shown: a link may carry anything after it.
+  const { scheme, credentials } = urlOf(link.url);
+  if ((scheme !== 'http:' && scheme !== 'https:') || credentials) {
+    // Only the scheme is shown: a link may carry anything after it. One with a user name or a
+    // password would show them to every customer.
+    const actual = credentials ? `${scheme ?? ''}//user:password@…` : scheme;
     out.push({
       rule: 'moment-link-url',
-      message: m.momentLinkUrl(scheme ?? 'no URL'),
-      limit: 'http:, https:',
-      actual: scheme ?? 'none',
+      message: m.momentLinkUrl(actual ?? 'no URL'),
+      limit: 'http:, https:, no credentials',
+      actual: actual ?? 'none',
     });
   }
   if (!link.cover) out.push({ rule: 'moment-link-cover', message: m.momentLinkCover() });
   return out;
 }
 
-/** The scheme of `url` (`javascript:`), or undefined for no absolute URL. */
-function schemeOf(url: unknown): string | undefined {
-  if (typeof url !== 'string') return undefined;
+/** The scheme of `url` (`javascript:`, undefined for no absolute URL), and whether it holds credentials. */
+function urlOf(url: unknown): { scheme?: string; credentials: boolean } {
+  if (typeof url !== 'string') return { credentials: false };
   try {
-    return new URL(url).protocol;
+    const parsed = new URL(url);
+    return {
+      scheme: parsed.protocol,
+      credentials: parsed.username !== '' || parsed.password !== '',
+    };
   } catch {
-    return undefined;
+    return { credentials: false };
   }
 }
 
@@ -127,7 +163,9 @@ export function checkAlbum(
   const out: Violation[] = [];
   const { description, priceFen, productSn, images } = draft;
   if (!partial || description !== undefined) {
-    const length = typeof description === 'string' ? chars(description) : 0;
+    // Only spaces are no description.
+    const length =
+      typeof description === 'string' && description.trim() !== '' ? chars(description) : 0;
     if (typeof description !== 'string' || length === 0 || length > rules.maxDescriptionChars) {
       out.push({
         rule: 'album-description',

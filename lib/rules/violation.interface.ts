@@ -29,6 +29,9 @@
  * - `moment-link-title`, `moment-link-url`, `moment-link-cover`: a link's title (1–64 bytes), its
  *   URL (http or https), its cover image (required).
  * - `moment-image-pixels`: a moments image over `rules.moment.maxImagePixels` (1440 × 1080).
+ * - `moment-visible-range`: a sender or a customer tag that is no id (an empty text, a department
+ *   that is no whole number).
+ * - `media-id`: a `{ mediaId }` source that is no media_id (not a text, or an empty one).
  * - `album-description`, `album-price`, `album-product-sn`, `album-image-count`: a product album's
  *   description (1–300 characters), price (whole fen, 1–5,000,000), product_sn (letters and digits,
  *   at most 128) and images (1–9).
@@ -83,6 +86,8 @@ export type RuleName =
   | 'album-price'
   | 'album-product-sn'
   | 'album-image-count'
+  | 'moment-visible-range'
+  | 'media-id'
   | 'queue-source'
   | 'queue-key-content'
   | 'corp-id'

@@ -5,7 +5,7 @@ import {
   AttachmentSourceError,
   type AttachmentSourceReason,
 } from '../errors/attachment-source.error.js';
-import { EN_MESSAGES, type Messages } from '../messages/index.js';
+import { EN_MESSAGES, ruleError as ruleErrorOf, type Messages } from '../messages/index.js';
 import type { Violation } from '../rules/violation.interface.js';
 import type { TempDirectory } from './temp-directory.js';
 import { describeUrl, filenameOf } from './url-parts.js';
@@ -196,8 +196,7 @@ function failure(
 const ruleError = (
   violation: Violation,
   { messages = EN_MESSAGES }: UrlDownloadOptions,
-): AttachmentRuleError =>
-  new AttachmentRuleError([violation], messages.ruleError([violation.message]));
+): AttachmentRuleError => ruleErrorOf([violation], messages);
 
 /** An abort reason as an error (a reason may be anything). */
 const toError = (reason: unknown): Error =>

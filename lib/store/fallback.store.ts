@@ -64,6 +64,14 @@ export class FallbackStore implements WecomStore {
     }
   }
 
+  /**
+   * Whether the shared store answers now (one bounded read of a key nobody writes), for a health
+   * probe. Within `retryAfterMs` of a failure it is not asked: false at once.
+   */
+  async ping(): Promise<boolean> {
+    return (await this.attempt(() => this.shared.get(READY_PROBE_KEY))).ok;
+  }
+
   async get(key: string): Promise<string | undefined> {
     const shared = await this.attempt(() => this.shared.get(key));
     return shared.ok ? shared.value : this.local.get(key);

@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** What an {@link OutageGuard} says when a shared service fails, and when it answers again. */
 export interface OutageWords {
@@ -17,7 +17,7 @@ export type Guarded<T> = { ok: true; value: T } | { ok: false };
  * service answers again.
  */
 export class OutageGuard {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private downUntil = 0;
   private down = false;
 

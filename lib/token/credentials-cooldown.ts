@@ -43,6 +43,17 @@ export class CredentialsCooldown {
     return error.withRetryAt(new Date(refusal.until));
   }
 
+  /**
+   * The refusal while its cool-down lasts (this process's, else the store's), or undefined: a
+   * read that never calls WeCom, for a health probe.
+   */
+  async refusal(): Promise<{ errcode: number; api: string; retryAt: Date } | undefined> {
+    const refusal = this.live(this.local) ?? this.live(parse(await this.store.get(this.key)));
+    return (
+      refusal && { errcode: refusal.errcode, api: refusal.api, retryAt: new Date(refusal.until) }
+    );
+  }
+
   /** Throws the remembered refusal while the cool-down lasts. */
   async throwIfRefused(): Promise<void> {
     const mine = this.live(this.local);

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { ResolvedWecomMediaOptions } from '../options/resolve-options.js';
 import { MODULE_OPTIONS_TOKEN } from '../wecom-media.module-definition.js';
 import { LOGGER_CONTEXT, WECOM_RESOLVED_OPTIONS } from '../wecom-media.constants.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** One module of the app, as Nest's container holds it. */
 type AppModule = ModulesContainer extends Map<string, infer M> ? M : never;
@@ -26,7 +27,7 @@ const checked = new WeakSet<ModulesContainer>();
  */
 @Injectable()
 export class RegistrationCheck implements OnModuleInit {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
 
   constructor(@Inject(ModulesContainer) private readonly modules: ModulesContainer) {}
 

@@ -49,6 +49,7 @@ export class SecretTokenProvider extends PerCorpTokens {
     );
     return new StoredToken({
       ...this.settings,
+      corpId,
       key: `wecom-media:token:${corpId}:${app}`,
       api: GETTOKEN_PATH,
       label: `the access token of corp ${corpId}`,

@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
@@ -15,6 +14,7 @@ import {
 } from '../wecom-media.constants.js';
 import type { AccessTokenProvider } from './access-token-provider.interface.js';
 import { SuiteTokenProvider } from './suite-token.provider.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /**
  * What the module does while the app boots, in this order:
@@ -28,7 +28,7 @@ import { SuiteTokenProvider } from './suite-token.provider.js';
  */
 @Injectable()
 export class StartUp implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly stop = new AbortController();
   private warming: Promise<void> | undefined;
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import { sleep, untilAborted } from '../client/abort.js';
 import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
 import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
+import type { WecomTelemetry } from '../operations/telemetry/wecom-telemetry.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
 import type { CredentialsCooldown } from './credentials-cooldown.js';
 import type { AccessTokenProvider, TokenRequest } from './access-token-provider.interface.js';
+import { WecomLogger } from '../operations/telemetry/wecom-logger.js';
 
 /** What a token fetch brings back. */
 export interface FetchedToken {
@@ -50,7 +51,15 @@ export interface StoredTokenSettings {
   lock: { leaseMs: number; waitMs: number };
   /** Work a fetch depends on, done before the lock is taken (a third-party app's suite token). */
   before?: (signal?: AbortSignal) => Promise<void>;
+  /** Traces and counts each fetch. */
+  telemetry?: WecomTelemetry;
+  /** The corp the token acts for (none for a suite token), as telemetry names it. */
+  corpId?: string;
 }
+
+/** What a health probe may know of a token without asking WeCom for one. */
+export type TokenState =
+  { held: true } | { held: false; refused?: { errcode: number; api: string; retryAt: Date } };
 
 /** Tokens are dropped this long before WeCom's expiry (at most a tenth of their life): a request takes time. */
 const SAFETY_MS = 60_000;
@@ -62,7 +71,7 @@ const SAFETY_MS = 60_000;
  * replica, and after refused credentials no fetch at all for a cool-down.
  */
 export class StoredToken {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
   private readonly lockKey: string;
   private current?: CachedToken;
   private inflight?: Promise<CachedToken>;
@@ -80,6 +89,21 @@ export class StoredToken {
       return current.token;
     }
     return (await this.load(signal)).token;
+  }
+
+  /**
+   * Whether a usable token is held (in memory, else in the store), or else the cool-down that
+   * holds: never a fetch, nor a refresh ahead of expiry.
+   */
+  async inspect(): Promise<TokenState> {
+    if (this.current && Date.now() < this.current.expiresAt) return { held: true };
+    const stored = await this.readStore();
+    if (stored && Date.now() < stored.expiresAt) {
+      this.use(stored);
+      return { held: true };
+    }
+    const refused = await (await this.settings.cooldown()).refusal();
+    return refused ? { held: false, refused } : { held: false };
   }
 
   /** Drops `token` if it is still the current one, here and in the store. */
@@ -170,8 +194,9 @@ export class StoredToken {
 
   private async fetchAndStore(cooldown: CredentialsCooldown): Promise<CachedToken> {
     let fetched: FetchedToken;
+    const { telemetry, corpId, api, fetch } = this.settings;
     try {
-      fetched = await this.settings.fetch();
+      fetched = await (telemetry ? telemetry.tokenFetch({ corpId, api }, fetch) : fetch());
     } catch (error) {
       // Refused credentials are remembered, on every replica: nobody asks again for a while.
       if (error instanceof WecomInvalidCredentialsError && error.api === this.settings.api) {
@@ -226,6 +251,14 @@ export abstract class PerCorpTokens implements AccessTokenProvider {
   async invalidate(token: string, { corpId }: { corpId: string }): Promise<void> {
     const stored = await this.corps.get(corpId)?.catch(() => undefined);
     await stored?.invalidate(token);
+  }
+
+  /**
+   * @internal For a health probe: whether `corpId`'s token is held, or its credentials cool down,
+   * without asking WeCom (the app's credential callback may be asked, as for an upload).
+   */
+  async inspect(corpId: string): Promise<TokenState> {
+    return (await this.tokenOf(corpId)).inspect();
   }
 
   private tokenOf(corpId: string): Promise<StoredToken> {

@@ -132,6 +132,7 @@ export class SuiteTokenProvider extends PerCorpTokens {
       lock: { leaseMs: lock.leaseMs * 2, waitMs: lock.waitMs + lock.leaseMs },
       // The suite token first, outside the corp's lock, so that the lock holder rarely chains.
       before: (signal) => this.suiteToken.get(signal).then(() => undefined),
+      corpId,
       key: `wecom-media:token:${corpId}:suite-${suite.suiteId}`,
       api: GET_CORP_TOKEN_PATH,
       label: `the access token of corp ${corpId}`,

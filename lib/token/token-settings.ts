@@ -3,6 +3,7 @@ import type { WecomHttpClient } from '../client/wecom-http.client.js';
 import type { SecretRedactor } from '../client/secret-redactor.js';
 import { WecomCredentialSourceError } from '../errors/wecom-credential-source.error.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
+import type { WecomTelemetry } from '../operations/telemetry/wecom-telemetry.js';
 
 /** What every token source of the module shares. */
 export interface TokenSettings {
@@ -18,6 +19,8 @@ export interface TokenSettings {
   redactor: SecretRedactor;
   /** The longest wait for a credential callback (the module's `timeoutMs`). */
   callbackTimeoutMs: number;
+  /** Traces and counts each token fetch. */
+  telemetry?: WecomTelemetry;
 }
 
 /**

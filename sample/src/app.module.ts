@@ -1,5 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { WecomMediaModule } from 'nestjs-wecom-media';
+import { WecomHealthModule } from 'nestjs-wecom-media/health';
+import { HealthController } from './health.controller.js';
 import type { WecomEmulator } from 'nestjs-wecom-media/testing';
 import { LoopbackGuard } from './loopback.guard.js';
 import { MomentsController } from './moments.controller.js';
@@ -22,6 +25,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // GET /health: Terminus with the module's indicator (docs/operations.md).
+        TerminusModule,
+        WecomHealthModule,
         WecomMediaModule.forRoot({
           corpId: config.corpId,
           corpSecret: config.corpSecret,
@@ -40,7 +46,7 @@ export class AppModule {
           controller: { path: 'wecom/attachments', guards: [LoopbackGuard] },
         }),
       ],
-      controllers: [SampleController, MomentsController],
+      controllers: [SampleController, MomentsController, HealthController],
       providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
     };
   }

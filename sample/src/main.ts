@@ -1,5 +1,9 @@
 import { startSample } from './sample-app.js';
 
+// Traces only when a collector is named; without it the OpenTelemetry SDK is never loaded.
+const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? await import('./tracing.js') : undefined;
+if (tracing) process.once('beforeExit', () => void tracing.stopTracing());
+
 await startSample({
   port: Number(process.env.PORT ?? 3000),
   host: process.env.HOST ?? '127.0.0.1',

@@ -21,6 +21,7 @@ const LAYERS: Record<string, number> = {
   errors: 1, // the error classes and errcodes
   media: 1, // reads bytes: format, dimensions, duration
   messages: 2, // every message, in each locale, and its advice
+  'operations/telemetry': 2, // spans, metrics and the trace-aware logger (@opentelemetry/api, optional)
   rules: 3, // the rule table, the checks, the corp id rule
   store: 3, // memory, Redis, the outage fallback, the media-id cache
   client: 4, // WeCom over HTTP: transport, multipart, limits, the upload_attachment call
@@ -37,6 +38,8 @@ const LAYERS: Record<string, number> = {
   'wecom-media.module.ts': 11,
   'wecom-media.module-definition.ts': 0, // loads nothing of the module's (see below)
   'index.ts': 12,
+  // A Terminus health indicator: an entry point of its own (nestjs-wecom-media/health), above all.
+  'operations/health': 12,
   cli: 12, // the `wecom-media` command: catalogue imports and one-off uploads
 };
 
@@ -92,7 +95,11 @@ function importsOf(): Import[] {
 }
 
 const unitOf = (file: string): string =>
-  file.startsWith('media/fit/') ? 'media/fit' : file.includes('/') ? file.split('/')[0]! : file;
+  file.startsWith('media/fit/') || file.startsWith('operations/')
+    ? file.split('/').slice(0, 2).join('/')
+    : file.includes('/')
+      ? file.split('/')[0]!
+      : file;
 const lines = (file: string): number => readFileSync(file, 'utf8').split('\n').length - 1;
 
 describe('lib/ layout', () => {
@@ -127,6 +134,26 @@ describe('lib/ layout', () => {
       )
       .map((i) => `${i.from} → ${i.to}`);
     expect(crossing).toEqual([]);
+  });
+
+  it('keeps health/ (and with it @nestjs/terminus) out of the core: only its own entry imports it', () => {
+    const intoHealth = imports
+      .filter((i) => unitOf(i.to) === 'operations/health' && unitOf(i.from) !== 'operations/health')
+      .map((i) => `${i.from} → ${i.to}`);
+    expect(intoHealth).toEqual([]);
+    const terminus = files.filter(
+      (f) =>
+        unitOf(f) !== 'operations/health' &&
+        /from '@nestjs\/terminus'/.test(readFileSync(join(lib, f), 'utf8')),
+    );
+    expect(terminus).toEqual([]);
+  });
+
+  it('loads @opentelemetry/api only by the guarded import at boot, never statically', () => {
+    const eager = files.filter((f) =>
+      /^import(?! type)[^;]*from '@opentelemetry\/api'/m.test(readFileSync(join(lib, f), 'utf8')),
+    );
+    expect(eager).toEqual([]);
   });
 
   it('keeps the emulator independent of the library it must catch out', () => {

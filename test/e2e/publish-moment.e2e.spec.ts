@@ -143,20 +143,31 @@ describe('MomentService.publish: from photos to a published moment', () => {
     const error = await moments()
       .publish({
         text: '字'.repeat(2001),
-        images: [makePng(10, 10), fixture('photo.gif')],
-        video: fixturePath('clip.mov'),
+        images: [makePng(10, 10), fixture('photo.gif'), { mediaId: '' }],
+        senders: { departmentIds: [1.5] },
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AttachmentRuleError);
     const violations = (error as AttachmentRuleError).violations;
     expect(violations.map((v) => v.rule)).toEqual([
-      'moment-attachment-kinds',
       'moment-text-length',
+      'moment-visible-range',
       'format',
-      'format',
+      'media-id',
     ]);
     expect(violations[2]?.message).toMatch(/^images\[1\]: /);
-    expect(violations[3]?.message).toMatch(/^video: /);
+    expect(violations[3]?.message).toMatch(/^images\[2\]: /);
+  });
+
+  it('a mix of kinds, or too many images, opens no file: the files are moot', async () => {
+    const stream = Readable.from([makePng(10, 10)]);
+    const error = await moments()
+      .publish({ images: [stream, fixture('photo.gif')], video: fixturePath('clip.mov') })
+      .catch((e: unknown) => e);
+    expect((error as AttachmentRuleError).violations.map((v) => v.rule)).toEqual([
+      'moment-attachment-kinds',
+    ]);
+    expect(stream.destroyed).toBe(true);
   });
 
   it('a task that ends with an errcode rejects with it; one that never ends is pending, with its jobId', async () => {

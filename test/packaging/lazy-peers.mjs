@@ -1,6 +1,8 @@
 // Boots the built package without an HTTP platform (whose Express adapter loads multer itself),
 // without the upload controller and without fit, uploads one PNG through the service, and prints
-// whether multer or sharp was loaded. Both are CommonJS: once loaded, they sit in require.cache.
+// whether multer, sharp or @opentelemetry/api was loaded (all CommonJS: once loaded, they sit in
+// require.cache), and whether /health then loads. Run with `--import test/helpers/hide-packages.mjs`
+// and HIDE_PACKAGES, it shows the main entry working without the packages hidden.
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { NestFactory } from '@nestjs/core';
@@ -16,6 +18,9 @@ const loaded = (name) =>
     path.includes(`/node_modules/${name}/`),
   );
 
+// The optional peer @opentelemetry/api (installed here) is loaded while the module boots, never
+// when the package is imported: CommonJS, like multer and sharp.
+const otelAtImport = loaded('@opentelemetry/api');
 const emulator = await WecomEmulator.start();
 const app = await NestFactory.createApplicationContext(
   {
@@ -42,6 +47,21 @@ await app.get(AttachmentService).upload({
 });
 const multerLoaded = loaded('multer');
 const sharpLoaded = loaded('sharp');
+const otelAtBoot = loaded('@opentelemetry/api');
+// Needs @nestjs/terminus: its failing with the package hidden shows that the hiding works.
+const health = await import('nestjs-wecom-media/health').then(
+  () => 'loaded',
+  (/** @type {{ code?: string }} */ error) => error.code ?? 'failed',
+);
 await app.close();
 await emulator.close();
-console.log(JSON.stringify({ multerLoaded, sharpLoaded, uploads: emulator.uploads.length }));
+console.log(
+  JSON.stringify({
+    multerLoaded,
+    sharpLoaded,
+    otelAtImport,
+    otelAtBoot,
+    health,
+    uploads: emulator.uploads.length,
+  }),
+);

@@ -4,6 +4,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AttachmentService, AttachmentType, MediaType, WecomMediaModule } from 'nestjs-wecom-media';
 import { WecomEmulator } from 'nestjs-wecom-media/testing';
+import { WecomHealthIndicator, WecomHealthModule } from 'nestjs-wecom-media/health';
+import { TerminusModule } from '@nestjs/terminus';
 
 const emulator = await WecomEmulator.start();
 const AppModule = {
@@ -14,6 +16,8 @@ const AppModule = {
     }
   },
   imports: [
+    TerminusModule,
+    WecomHealthModule,
     WecomMediaModule.forRoot({
       corpId: emulator.corpId,
       corpSecret: emulator.corpSecret,
@@ -31,6 +35,9 @@ const result = await app.get(AttachmentService).upload({
   mediaType: MediaType.Image,
   attachmentType: AttachmentType.Moment,
 });
+const { wecom } = await app.get(WecomHealthIndicator).isHealthy('wecom');
 await app.close();
 await emulator.close();
-console.log(JSON.stringify({ mediaId: result.mediaId, uploads: emulator.uploads.length }));
+console.log(
+  JSON.stringify({ mediaId: result.mediaId, uploads: emulator.uploads.length, health: wecom }),
+);

@@ -86,6 +86,13 @@ const samples: Array<[keyof Messages, (m: Messages) => string, string[]]> = [
   ['albumProductSn', (m) => m.albumProductSn(128, 129), ['128', '129']],
   ['albumImageCount', (m) => m.albumImageCount(9, 10), ['9', '10']],
   ['atMostFilesIn', (m) => m.atMostFilesIn('photos', 9), ['photos', '9']],
+  [
+    'momentVisibleRange',
+    (m) => m.momentVisibleRange('senders.departmentIds', '1.5'),
+    ['senders.departmentIds', '1.5'],
+  ],
+  ['mediaIdInvalid', (m) => m.mediaIdInvalid('""'), ['""']],
+  ['taskPending', (m) => m.taskPending('job42'), ['job42']],
   ['unreadable', (m) => m.unreadable('png', 'truncated PNG: no IEND'), ['truncated PNG: no IEND']],
   [
     'imagePixels',
@@ -227,6 +234,20 @@ describe('the messages, in English and in Chinese', () => {
     'urlRedirects',
     'urlTooLarge',
     'sourceFailed',
+    'momentAttachmentKinds',
+    'momentImageCount',
+    'momentTextLength',
+    'momentLinkTitle',
+    'momentLinkUrl',
+    'momentLinkCover',
+    'momentImagePixels',
+    'albumDescription',
+    'albumPrice',
+    'albumProductSn',
+    'albumImageCount',
+    'atMostFilesIn',
+    'momentVisibleRange',
+    'mediaIdInvalid',
   ]);
   const EN_STEP =
     /[:;] (?:e\.g\. )?(?:send|use|give|convert|trim|resize|compress|re-encode|export|shorten|name|check|add|look|try|fix)\b/;
