@@ -5,7 +5,7 @@ import type { AttachmentType } from '../attachment-type.enum.js';
 import { linkSignals } from '../client/abort.js';
 import { releaseStream } from '../source/attachment-source.js';
 import { AttachmentRuleError } from '../errors/attachment-rule.error.js';
-import { WecomApiError } from '../errors/wecom-api.error.js';
+import { WecomApiError, WecomBusyError } from '../errors/wecom-api.error.js';
 import type { MediaType } from '../media-type.enum.js';
 import { ruleError, type Messages } from '../messages/index.js';
 import type { RuleName, Violation } from '../rules/violation.interface.js';
@@ -211,7 +211,7 @@ export interface SendMarks {
   known?: string;
   before(): Promise<void>;
   after(id: string): Promise<void>;
-  /** WeCom answered with an errcode, or the module held the call back: nothing was made. */
+  /** WeCom refused it with an errcode, or the module held the call back: nothing was made. */
   refused(): Promise<void>;
 }
 
@@ -226,7 +226,9 @@ export async function sendMarked(
   try {
     id = await send();
   } catch (error) {
-    if (error instanceof WecomApiError) await marks.refused();
+    // -1 (system busy) may come after WeCom acted on the call: its mark stays, so that the next
+    // attempt looks for what it made before sending again.
+    if (error instanceof WecomApiError && !(error instanceof WecomBusyError)) await marks.refused();
     throw error;
   }
   await marks.after(id);

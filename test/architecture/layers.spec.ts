@@ -40,7 +40,7 @@ const LAYERS: Record<string, number> = {
   'index.ts': 12,
   // A Terminus health indicator: an entry point of its own (nestjs-wecom-media/health), above all.
   'operations/health': 12,
-  cli: 12, // the `wecom-media` command: catalogue imports and one-off uploads
+  'publishing/cli': 12, // the `wecom-media` command: catalogue imports and one-off uploads
 };
 
 interface Import {
@@ -95,7 +95,9 @@ function importsOf(): Import[] {
 }
 
 const unitOf = (file: string): string =>
-  file.startsWith('media/fit/') || file.startsWith('operations/')
+  file.startsWith('media/fit/') ||
+  file.startsWith('operations/') ||
+  file.startsWith('publishing/cli/')
     ? file.split('/').slice(0, 2).join('/')
     : file.includes('/')
       ? file.split('/')[0]!

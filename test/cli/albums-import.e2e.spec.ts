@@ -11,7 +11,7 @@ import { scratchDir } from '../helpers/scratch-dir.js';
 import { emulatorSuite } from '../helpers/wecom-test-app.js';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const cli = join(import.meta.dirname, '..', '..', 'dist', 'publishing', 'cli', 'main.js');
 
 interface CliRun {
   code: number;

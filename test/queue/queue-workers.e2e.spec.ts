@@ -78,13 +78,18 @@ describe.skipIf(!requireRedisServer())('queued albums and moments on worker proc
   it('retries transient faults (busy, a reset connection) without a second album', async () => {
     await fleet.boot(s.emulator);
     fleet.workers = [await QueueWorker.start(s.emulator, fleet.redis)];
-    // -1 past the client's own three retries fails an attempt; two resets in a row fail another.
-    s.emulator.failNext('add_product_album', -1, 4).resetNext('upload_attachment', 2);
+    // Two resets in a row fail an attempt. -1 fails another at once: add_product_album is never
+    // resent within an attempt, since -1 may come after WeCom made the album.
+    s.emulator.failNext('add_product_album', -1).resetNext('upload_attachment', 2);
     await fleet.queue.createAlbum(fleet.album('SN300'));
     const { productId } = await fleet.queue.wait('SN300', { kind: 'album', timeoutMs: 20_000 });
     expect(s.emulator.albums.map((a) => a.productId)).toEqual([productId]);
     const status = await fleet.queue.status('SN300', { kind: 'album' });
     expect(status).toMatchObject({ state: 'completed', attempts: 3, result: { productId } });
+    // The attempt after the -1 looked for the album by its product_sn before sending again.
+    const calls = s.emulator.requests.map((r) => r.api);
+    const lastSend = calls.lastIndexOf('add_product_album');
+    expect(calls.slice(0, lastSend)).toContain('get_product_album_list');
   });
 
   it('fails at once, without another WeCom call, on a refusal retrying cannot fix', async () => {

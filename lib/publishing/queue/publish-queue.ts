@@ -15,6 +15,7 @@ import {
 import { ruleError } from '../publish-files.js';
 import type {
   EnqueuedPublish,
+  PublishJobError,
   PublishJobState,
   PublishJobStatus,
   PublishKeyOptions,
@@ -117,9 +118,7 @@ export class PublishQueue {
     const state = job ? (STATES[await job.getState()] ?? 'unknown') : stateOf(record);
     const result = (job?.returnvalue ?? record?.result) as QueuedResult<K> | undefined;
     // The store's summary names the error; BullMQ's failedReason stands in when the store lost it.
-    const failedReason = job?.failedReason
-      ? { name: 'Error', message: job.failedReason }
-      : undefined;
+    const failedReason = job?.failedReason ? errorOf(job.failedReason) : undefined;
     const error = state === 'completed' ? undefined : (record?.error ?? failedReason);
     return {
       state,
@@ -232,3 +231,11 @@ export class PublishQueue {
 /** The state of a key BullMQ no longer keeps a job for, from its record. */
 const stateOf = (record: PublishRecord | undefined): PublishJobState =>
   record?.result ? 'completed' : record?.failed ? 'failed' : 'unknown';
+
+/** A failedReason the worker wrote (`Name: message`) as the error it names. */
+function errorOf(failedReason: string): PublishJobError {
+  const named = /^([A-Z]\w*Error): ([\s\S]*)$/.exec(failedReason);
+  return named
+    ? { name: named[1] as string, message: named[2] as string }
+    : { name: 'Error', message: failedReason };
+}

@@ -185,7 +185,13 @@ export class PublishWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const permanent = isPermanent(error);
     const attempts = job.attemptsMade + 1;
     const last = permanent || attempts >= (job.opts.attempts ?? 1);
-    await this.records.update(ref, base, { error: summary, attempts, failed: last });
+    // A store that fails here (the app closing, Redis gone) must not stand in for the job's error:
+    // BullMQ keeps it in failedReason, which status() reads when the store has none.
+    await this.records.update(ref, base, { error: summary, attempts, failed: last }).catch(() => {
+      this.logger.warn(
+        `queued ${ref.kind} "${ref.key}": its error could not be written to the store`,
+      );
+    });
     const said = `queued ${ref.kind} "${ref.key}" (corp ${ref.corpId}), attempt ${attempts}: ${summary.name}: ${summary.message}`;
     this.logger.warn(last ? `${said}; not retried` : `${said}; retrying`);
     if (permanent) return new bullmq.UnrecoverableError(`${summary.name}: ${summary.message}`);

@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { WecomStore } from '../store/wecom-store.interface.js';
+import type { WecomStore } from '../../store/wecom-store.interface.js';
 
 interface Entry {
   value: string;

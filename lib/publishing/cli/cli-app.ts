@@ -1,9 +1,9 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { WecomMediaModuleOptions } from '../options/wecom-media-options.js';
-import type { WecomStore } from '../store/wecom-store.interface.js';
-import { RedisStore, type RedisClientLike } from '../store/redis.store.js';
-import { WecomMediaModule } from '../wecom-media.module.js';
+import type { WecomMediaModuleOptions } from '../../options/wecom-media-options.js';
+import type { WecomStore } from '../../store/wecom-store.interface.js';
+import { RedisStore, type RedisClientLike } from '../../store/redis.store.js';
+import { WecomMediaModule } from '../../wecom-media.module.js';
 
 /** A problem with how the CLI was started (arguments, environment): said, then exit 2. */
 export class UsageError extends Error {

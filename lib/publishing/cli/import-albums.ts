@@ -1,12 +1,12 @@
-import { AttachmentService } from '../attachment.service.js';
-import { AttachmentType } from '../attachment-type.enum.js';
-import { MediaType } from '../media-type.enum.js';
-import type { Messages } from '../messages/index.js';
-import type { AlbumRules } from '../rules/attachment-rules.interface.js';
-import type { ProductAlbumService } from '../publishing/product-album.service.js';
-import { createAlbumOnce } from '../publishing/queue/publish-once.js';
-import type { PublishRecords, RecordRef } from '../publishing/queue/publish-records.js';
-import { albumJob, fingerprintOf, type JobSource } from '../publishing/queue/queued-job.js';
+import { AttachmentService } from '../../attachment.service.js';
+import { AttachmentType } from '../../attachment-type.enum.js';
+import { MediaType } from '../../media-type.enum.js';
+import type { Messages } from '../../messages/index.js';
+import type { AlbumRules } from '../../rules/attachment-rules.interface.js';
+import type { ProductAlbumService } from '../product-album.service.js';
+import { createAlbumOnce } from '../queue/publish-once.js';
+import type { PublishRecords, RecordRef } from '../queue/publish-records.js';
+import { albumJob, fingerprintOf, type JobSource } from '../queue/queued-job.js';
 import type { CatalogueRow } from './catalogue.js';
 
 /** What became of one row. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import type { QueuedAlbumInput } from '../publishing/queue/publish-queue.interfaces.js';
+import type { QueuedAlbumInput } from '../queue/publish-queue.interfaces.js';
 
 /** One album of a catalogue: its row (1-based, the CSV header is row 0), its key and input. */
 export interface CatalogueRow {
