@@ -146,7 +146,7 @@ export async function benchFit({ dir, quick, wecom }) {
       .rotate()
       .resize({ width: 1440, height: 1080, fit: 'inside', withoutEnlargement: true })
       .keepIccProfile()
-      .jpeg({ quality: settings.jpegQualities[0], mozjpeg: true })
+      .jpeg({ quality: settings.jpegQualities[0], optimiseCoding: false })
       .toFile(out);
     if ((await stat(out)).size === 0) throw new Error('bare sharp wrote nothing');
   };
