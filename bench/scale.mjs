@@ -2,8 +2,9 @@
 // side by side in one run: 200 albums × 3 photos, one photo in three a 12 MP WebP that needs a fit
 // (sharp), against the WeCom emulator with WeCom's own frequency limits and a real redis-server.
 // Workers run as the sample deploys them: MALLOC_ARENA_MAX=2, sharp's settings untouched. Prints
-// albums per minute, each worker's peak RSS and the count of 45009, and writes
-// bench/results/scale.json. `--albums N` and `--rounds N` change the size (default 200, 1).
+// albums per minute, each worker's peak RSS and CPU time and the count of 45009, and writes
+// bench/results/scale*.json. `--albums N` and `--rounds N` change the size (default 200, 1);
+// `--one-core` deploys each worker with one core's worth (docs/scale.md).
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,6 +29,7 @@ import { wecomRootModule } from '../test/helpers/wecom-root-module.mjs';
  * @property {number} seconds
  * @property {number} albumsPerMinute
  * @property {number[]} peakRssMiB Each worker's peak RSS (VmHWM).
+ * @property {number[]} cpuSeconds Each worker's CPU time (user and system) over the import.
  * @property {number} refusals45009
  * @property {number} uploads
  */
@@ -37,13 +39,19 @@ const argument = (flag) => {
   const at = process.argv.indexOf(flag);
   return at < 0 ? undefined : Number(process.argv[at + 1]);
 };
+/**
+ * `--one-core`: each worker deployed with one core's worth, as docs/scale.md advises where
+ * workers share a machine: `fit.concurrency` 1, libvips on one thread, 2 jobs at once, and glibc
+ * returning large image buffers at once (MALLOC_MMAP_THRESHOLD_). The flags below override it.
+ */
+const ONE_CORE = process.argv.includes('--one-core');
 const ALBUMS = argument('--albums') ?? 200;
 const ROUNDS = argument('--rounds') ?? 1;
-const CONCURRENCY_PER_WORKER = argument('--concurrency') ?? 4;
+const CONCURRENCY_PER_WORKER = argument('--concurrency') ?? (ONE_CORE ? 2 : 4);
 /** Fits at once per worker (the module's `fit.concurrency`); its default without the flag. */
-const FITS_PER_WORKER = argument('--fits');
+const FITS_PER_WORKER = argument('--fits') ?? (ONE_CORE ? 1 : undefined);
 /** libvips threads per worker (VIPS_CONCURRENCY), set in the workers' environment when given. */
-const VIPS_THREADS = argument('--vips-threads');
+const VIPS_THREADS = argument('--vips-threads') ?? (ONE_CORE ? 1 : undefined);
 /** `--no-fit`: the third photo a JPEG too, to see the queue's own cost without fitting. */
 const NO_FIT = process.argv.includes('--no-fit');
 const here = import.meta.dirname;
@@ -137,6 +145,7 @@ async function startWorkers(n) {
           env: {
             ...process.env,
             MALLOC_ARENA_MAX: '2',
+            ...(ONE_CORE ? { MALLOC_MMAP_THRESHOLD_: '1048576' } : {}),
             ...(VIPS_THREADS === undefined ? {} : { VIPS_CONCURRENCY: String(VIPS_THREADS) }),
           },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -155,6 +164,17 @@ async function startWorkers(n) {
 async function peakRssMiB(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/**
+ * A worker's CPU time so far (user and system), in seconds.
+ * @param {number} pid
+ */
+async function cpuSeconds(pid) {
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, after the parenthesised name.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 a second
 }
 
 /**
@@ -184,6 +204,7 @@ async function runOn(n, round) {
   }
   const seconds = (performance.now() - started) / 1000;
   const peakRss = await Promise.all(workers.map((w) => peakRssMiB(w.pid ?? 0)));
+  const cpu = await Promise.all(workers.map((w) => cpuSeconds(w.pid ?? 0)));
   const failed = (await queue.progress()).failed;
   await Promise.all(
     workers.map(async (w) => {
@@ -200,6 +221,7 @@ async function runOn(n, round) {
     seconds: Math.round(seconds * 10) / 10,
     albumsPerMinute: Math.round((ALBUMS / seconds) * 60),
     peakRssMiB: peakRss,
+    cpuSeconds: cpu,
     refusals45009: emulator.requests.filter((r) => r.errcode === 45009).length,
     uploads: emulator.uploads.length,
   };
@@ -232,17 +254,18 @@ const results = {
   speedUp: Math.round((best(2) / best(1)) * 100) / 100,
 };
 console.log(
-  `\n| workers | albums/min | s | peak RSS per worker (MiB) | 45009 |\n|---|---|---|---|---|`,
+  `\n| workers | albums/min | s | peak RSS per worker (MiB) | CPU s per worker | 45009 |\n|---|---|---|---|---|---|`,
 );
 for (const r of rows) {
   console.log(
-    `| ${r.workers} | ${r.albumsPerMinute} | ${r.seconds} | ${r.peakRssMiB.join(', ')} | ${r.refusals45009} |`,
+    `| ${r.workers} | ${r.albumsPerMinute} | ${r.seconds} | ${r.peakRssMiB.join(', ')} | ${r.cpuSeconds.join(', ')} | ${r.refusals45009} |`,
   );
 }
 console.log(`\n2 workers ÷ 1: ${results.speedUp}× (target ≥ 1.6)`);
 await mkdir(join(here, 'results'), { recursive: true });
 const name = [
   'scale',
+  ...(ONE_CORE ? ['one-core'] : []),
   ...(FITS_PER_WORKER === undefined ? [] : [`fits-${FITS_PER_WORKER}`]),
   ...(VIPS_THREADS === undefined ? [] : [`vips-${VIPS_THREADS}`]),
   ...(NO_FIT ? ['no-fit'] : []),
