@@ -1,5 +1,5 @@
-// Review of issue 23 (hostile): the probe while Redis is frozen (SIGSTOP: the connection stays
-// open, nothing answers), with ioredis left at its defaults as most apps leave it.
+// The probe while Redis is frozen (SIGSTOP: the connection stays open, nothing answers), with
+// ioredis left at its defaults as most apps leave it (the review of issue 23: it held).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { freePort, requireRedisServer } from '../helpers/redis-server.mjs';
 import { emulatorSuite } from '../helpers/wecom-test-app.js';
 import { bootHealthApp } from './health-app.js';
 
-describe.skipIf(!requireRedisServer())('review 23: the probe and a frozen Redis (SIGSTOP)', () => {
+describe.skipIf(!requireRedisServer())('the probe and a frozen Redis (SIGSTOP)', () => {
   const s = emulatorSuite({ app: false });
   let redis: ChildProcess;
   let url: string;
@@ -46,7 +46,7 @@ describe.skipIf(!requireRedisServer())('review 23: the probe and a frozen Redis 
     return c;
   };
 
-  it('held: storeRequired is down (not hung) and the token stays held; a replica started during the freeze boots and is up', async () => {
+  it('storeRequired is down (not hung) and the token stays held; a replica started during the freeze boots and is up', async () => {
     const options = {
       corpId: s.emulator.corpId,
       corpSecret: s.emulator.corpSecret,
