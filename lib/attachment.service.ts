@@ -244,6 +244,7 @@ export class AttachmentService implements OnModuleDestroy {
       signal,
     });
     if ('violations' in outcome) throw ruleError(outcome.violations, this.messages);
+    if (input.tally) input.tally.fitted = true; // said even if the upload fails after
     const { source, media, filename, fitted } = outcome;
     try {
       const violations = this.violationsOf(input, source, media, filename, judged.maxPixels);
@@ -265,11 +266,10 @@ export class AttachmentService implements OnModuleDestroy {
       metadata === 'strip-location'
         ? await planLocationCut(source.reader, media.format)
         : undefined;
-    const { tally } = input;
-    if (tally) tally.size = cut?.size ?? source.size;
+    if (input.tally) input.tally.size = cut?.size ?? source.size;
     const answer = await uploadAttachment(this.client, {
       corpId,
-      tally,
+      tally: input.tally,
       tokens: {
         get: (abort) => this.tokens.getToken({ corpId, signal: abort }),
         invalidate: (token) => this.tokens.invalidate(token, { corpId }),

@@ -30,6 +30,7 @@ import { TempDirectory } from './source/temp-directory.js';
 import { FallbackStore } from './store/fallback.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import { MODULE_OPTIONS_TOKEN } from './wecom-media.module-definition.js';
+import { checkCorpId, servedBy } from './rules/attachment-rules.js';
 import { loadOtelApi } from './operations/telemetry/otel-api.js';
 import { WecomTelemetry } from './operations/telemetry/wecom-telemetry.js';
 
@@ -88,9 +89,13 @@ export function createWecomMediaProviders(): Provider[] {
     {
       provide: WecomTelemetry,
       // @opentelemetry/api, an optional peer, is loaded here (at boot), when the app has it.
-      useFactory: async ({ telemetry }: ResolvedWecomMediaOptions) => {
+      useFactory: async (options: ResolvedWecomMediaOptions) => {
         await loadOtelApi();
-        return new WecomTelemetry(telemetry.corpIdOnMetrics);
+        return new WecomTelemetry({
+          corpIdOnMetrics: options.telemetry.corpIdOnMetrics,
+          defaultCorpId: options.corpId,
+          serves: (corpId) => !checkCorpId(corpId, servedBy(options)),
+        });
       },
       inject: [WECOM_RESOLVED_OPTIONS],
     },

@@ -37,7 +37,7 @@ export interface AttachmentUpload {
   /** A fresh copy of the bytes for each attempt: a retry re-reads the file from its start. */
   body: () => Buffer | Readable;
   signal?: AbortSignal;
-  /** Told how many times the file has been sent so far. */
+  /** Told each time the file is sent to WeCom. */
   tally?: { attempts: number };
 }
 

@@ -126,7 +126,6 @@ export class WecomHttpClient implements OnModuleDestroy {
       // A call still running at shutdown (a token fetch nobody waits for) ends quietly.
       if (this.closed) throw new WecomAbortedError('shutdown');
       attempts += 1;
-      if (req.tally) req.tally.attempts = attempts;
       let token: string | undefined;
       let tokenFailure: unknown;
       let response: AxiosResponse<string>;
@@ -142,6 +141,9 @@ export class WecomHttpClient implements OnModuleDestroy {
             : undefined;
           // A custom provider's tokens are redacted like the module's own.
           if (token !== undefined) this.redactor.addToken(token);
+          // Counted here, where the request leaves: a call held back (45009 of the module's own)
+          // or without a token (a cool-down) sent WeCom nothing.
+          if (req.tally) req.tally.attempts += 1;
           return this.send(req, token);
         });
       } catch (error) {

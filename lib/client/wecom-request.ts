@@ -42,7 +42,7 @@ export interface WecomRequest {
    * a token WeCom refused (it acted on nothing), are still retried.
    */
   once?: boolean;
-  /** Told how many times the call has been sent so far (telemetry's `wecom.attempts`). */
+  /** Told each time the call is sent to WeCom (telemetry's `wecom.attempts`); not when held back. */
   tally?: { attempts: number };
 }
 

@@ -173,7 +173,8 @@ export const WECOM_MEDIA_OPTIONS = shape(
     tokenRefreshAheadMs: ms(5 * 60_000, true),
     /**
      * After WeCom refuses the secret or the corp id (40001, 40013), how long to fail fast without
-     * asking again: repeated wrong-secret calls get the server's IP banned.
+     * asking again: repeated wrong-secret calls get the server's IP banned. A health probe waits
+     * at least 5 minutes, even with 0.
      */
     credentialsCooldownMs: ms(5 * 60_000, true),
     /**
@@ -251,7 +252,10 @@ export const WECOM_MEDIA_OPTIONS = shape(
     ),
     /** OpenTelemetry traces and metrics (docs/operations.md): what the metrics carry. */
     telemetry: shape({
-      /** Put `corp_id` on metrics; `false` for a provider of thousands of corps (spans keep it). */
+      /**
+       * Put `corp_id` on metrics (a corp not known to be served counts as `unserved`); `false` for
+       * a provider of thousands of corps (spans keep it).
+       */
       corpIdOnMetrics: bool(true),
     }),
     /**

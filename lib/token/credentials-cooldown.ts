@@ -13,6 +13,13 @@ interface Refusal {
 }
 
 /**
+ * How long a health probe holds a refusal, however short `credentialsCooldownMs` (even 0): the
+ * default cool-down. Uploads then ask again as the app chose, but a readiness probe every few
+ * seconds on every replica would be the very stream of wrong-secret calls that gets an IP banned.
+ */
+export const PROBE_HOLD_MS = 5 * 60_000;
+
+/**
  * Remembers that WeCom refused a secret or corp id (40001, 40013) for a cool-down, in the module's
  * store so that every replica sees it. While it lasts, nobody calls gettoken with those
  * credentials: WeCom bans an IP for an hour after repeated wrong-secret calls.
@@ -23,20 +30,25 @@ export class CredentialsCooldown {
   /** The errmsg of the refusal this process saw itself (redacted), for its own errors. */
   private localErrmsg = '';
 
+  /** Where the refusal is held for probes: uploads never read it. */
+  private readonly probeKey: string;
+
   constructor(
     private readonly store: WecomStore,
     private readonly key: string,
     private readonly cooldownMs: number,
-  ) {}
+  ) {
+    this.probeKey = `${key}:probe`;
+  }
 
   /** Records the refusal; returns it with the cool-down's end, which its message states. */
   async remember(error: WecomInvalidCredentialsError): Promise<WecomInvalidCredentialsError> {
+    const { errcode, api } = error;
+    const holdMs = Math.max(this.cooldownMs, PROBE_HOLD_MS);
+    const held: Refusal = { errcode, api, until: Date.now() + holdMs };
+    await this.store.set(this.probeKey, JSON.stringify(held), holdMs);
     if (this.cooldownMs <= 0) return error;
-    const refusal: Refusal = {
-      errcode: error.errcode,
-      api: error.api,
-      until: Date.now() + this.cooldownMs,
-    };
+    const refusal: Refusal = { errcode, api, until: Date.now() + this.cooldownMs };
     this.local = refusal;
     this.localErrmsg = error.errmsg; // already redacted
     await this.store.set(this.key, JSON.stringify(refusal), this.cooldownMs);
@@ -44,11 +56,14 @@ export class CredentialsCooldown {
   }
 
   /**
-   * The refusal while its cool-down lasts (this process's, else the store's), or undefined: a
-   * read that never calls WeCom, for a health probe.
+   * For a health probe, the refusal while it holds for probes (at least {@link PROBE_HOLD_MS}),
+   * else while its cool-down lasts, or undefined: a read that never calls WeCom.
    */
   async refusal(): Promise<{ errcode: number; api: string; retryAt: Date } | undefined> {
-    const refusal = this.live(this.local) ?? this.live(parse(await this.store.get(this.key)));
+    const refusal =
+      this.live(parse(await this.store.get(this.probeKey))) ??
+      this.live(this.local) ??
+      this.live(parse(await this.store.get(this.key)));
     return (
       refusal && { errcode: refusal.errcode, api: refusal.api, retryAt: new Date(refusal.until) }
     );

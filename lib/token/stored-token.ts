@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sleep, untilAborted } from '../client/abort.js';
 import { LOGGER_CONTEXT } from '../wecom-media.constants.js';
 import { WecomInvalidCredentialsError } from '../errors/wecom-api.error.js';
-import type { WecomTelemetry } from '../operations/telemetry/wecom-telemetry.js';
+import { detached, type WecomTelemetry } from '../operations/telemetry/wecom-telemetry.js';
 import type { WecomStore } from '../store/wecom-store.interface.js';
 import type { CredentialsCooldown } from './credentials-cooldown.js';
 import type { AccessTokenProvider, TokenRequest } from './access-token-provider.interface.js';
@@ -115,10 +115,13 @@ export class StoredToken {
     await this.settings.store.compareAndDelete(this.settings.key, current.raw);
   }
 
-  /** Starts one background refresh; its failure is logged, and the current token stays in use. */
+  /**
+   * Starts one background refresh; its failure is logged, and the current token stays in use.
+   * Detached from the caller's trace: the upload that started it does not wait for it.
+   */
   private refreshAhead(): void {
     if (this.inflight) return;
-    this.load(undefined, true).catch((error: unknown) => {
+    detached(() => this.load(undefined, true)).catch((error: unknown) => {
       this.logger.warn(
         `refreshing ${this.settings.label} ahead of expiry failed: ${(error as Error).message}`,
       );

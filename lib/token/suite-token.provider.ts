@@ -4,7 +4,7 @@ import type { WecomResponseBase } from '../client/wecom-http.client.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { SuiteCredentials } from '../options/wecom-media-options.js';
 import { CredentialsCooldown } from './credentials-cooldown.js';
-import { PerCorpTokens } from './stored-token.js';
+import { PerCorpTokens, type TokenState } from './stored-token.js';
 import { StoredToken } from './stored-token.js';
 import { credentialFrom, fingerprint, type TokenSettings } from './token-settings.js';
 
@@ -86,6 +86,17 @@ export class SuiteTokenProvider extends PerCorpTokens {
         return { token: answer.suite_access_token, expiresInSeconds: Number(answer.expires_in) };
       },
     });
+  }
+
+  /**
+   * @internal For a health probe: a refused suite secret or ticket holds every corp's probe too,
+   * or each probe would ask get_suite_token again.
+   */
+  override async inspect(corpId: string): Promise<TokenState> {
+    const corp = await super.inspect(corpId);
+    if (corp.held || corp.refused) return corp;
+    const suite = await this.suiteToken.inspect();
+    return !suite.held && suite.refused ? suite : corp;
   }
 
   /** The suite token, for `verifyCredentials` without a default corp. */

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { WecomMediaModule } from 'nestjs-wecom-media';
 import { WecomHealthModule } from 'nestjs-wecom-media/health';
@@ -17,10 +17,19 @@ export interface SampleConfig {
   /** The emulator, when it stands in for WeCom: the page's examples inject faults into it. */
   emulator?: WecomEmulator;
   locale: 'en' | 'zh-CN';
+  /** Run last when the app shuts down: the tracing's flush (main.ts). */
+  onShutdown?: () => Promise<void>;
 }
 
 @Module({})
-export class AppModule {
+export class AppModule implements OnApplicationShutdown {
+  constructor(@Inject(SAMPLE_CONFIG) private readonly config: SampleConfig) {}
+
+  /** After the server closed: what the app still buffers (spans) goes out before the process ends. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.config.onShutdown?.();
+  }
+
   static register(config: SampleConfig): DynamicModule {
     return {
       module: AppModule,

@@ -24,6 +24,8 @@ export interface SampleOptions {
   /** The language of the module's messages. Default 'en'. */
   locale?: 'en' | 'zh-CN';
   logger?: LoggerService | false;
+  /** Run last when the app shuts down (after its server closed): flushing the traces, say. */
+  onShutdown?: () => Promise<void>;
 }
 
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
@@ -62,13 +64,14 @@ export async function startSample(options: SampleOptions): Promise<SampleApp> {
       ? `MALLOC_ARENA_MAX=${arenas}: glibc's arenas capped for fitting, as sharp advises (docs/fit.md)`
       : 'MALLOC_ARENA_MAX is unset: on glibc Linux, fitting takes more memory (docs/fit.md); npm start sets it to 2',
   );
-  const root = AppModule.register(config);
+  const root = AppModule.register({ ...config, onShutdown: options.onShutdown });
   const app = await NestFactory.create<NestExpressApplication>(root, {
     logger: options.logger,
   });
   // The publishing DTOs judge by the module's rules, in its locale, through Nest's container.
   useContainer(app.select(root), { fallbackOnErrors: true });
   app.useStaticAssets(publicDir);
+  // SIGTERM or SIGINT: finish the uploads under way, close the server, run onShutdown, then end.
   app.enableShutdownHooks();
   await app.listen(options.port, options.host);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');

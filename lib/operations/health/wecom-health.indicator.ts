@@ -1,22 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { WecomInvalidCredentialsError } from '../../errors/wecom-api.error.js';
+import { WecomApiError, WecomInvalidCredentialsError } from '../../errors/wecom-api.error.js';
 import { WecomNetworkError } from '../../errors/wecom-transport.error.js';
 import { WecomError } from '../../errors/wecom.error.js';
+import { errorAnswer } from '../../http/error-answer.js';
 import type { Messages } from '../../messages/index.js';
-import type { ResolvedWecomMediaOptions } from '../../options/resolve-options.js';
-import { checkCorpId, servedBy } from '../../rules/attachment-rules.js';
 import { FallbackStore } from '../../store/fallback.store.js';
 import type { WecomStore } from '../../store/wecom-store.interface.js';
-import type { AccessTokenProvider } from '../../token/access-token-provider.interface.js';
 import { PerCorpTokens, type TokenState } from '../../token/stored-token.js';
-import {
-  WECOM_ACCESS_TOKEN_PROVIDER,
-  WECOM_MESSAGES,
-  WECOM_RESOLVED_OPTIONS,
-  WECOM_STORE,
-} from '../../wecom-media.constants.js';
+import { LOGGER_CONTEXT } from '../../wecom-media.constants.js';
+import { WecomLogger } from '../telemetry/wecom-logger.js';
+import { choose, registrationsIn, type Probed } from './probed-registrations.js';
 
 /**
  * What {@link WecomHealthIndicator.isHealthy} checks.
@@ -24,7 +19,12 @@ import {
  * @publicApi
  */
 export interface WecomHealthCheckOptions {
-  /** The corp whose token is checked. @default the module's `corpId` */
+  /**
+   * The corp whose token is checked, by the registration of the module that uploads for it (an
+   * app may register the module once per corp). Needed when the registrations have several
+   * default corps, or none.
+   * @default the module's `corpId`
+   */
   corpId?: string;
   /**
    * Report down when the shared store (a `RedisStore`) does not answer. Off by default: the module
@@ -55,37 +55,41 @@ export interface WecomHealthDetails {
   failed?: 'token' | 'network' | 'store' | 'corp';
   /** WeCom's errcode, when WeCom refused. */
   errcode?: number;
-  /** When the credentials' cool-down ends: no call to WeCom is made with them before. */
+  /** When a probe may next ask WeCom with the refused credentials (no sooner than uploads may). */
   retryAt?: string;
-  /** Why it is down, in the module's words. */
+  /**
+   * Why it is down, in the module's words: never WeCom's errmsg (it may carry the server's IP)
+   * nor a credential callback's (it may carry a credential); those go to the server log.
+   */
   message?: string;
 }
 
-/** The module's providers a probe reads, found wherever the app registered the module. */
-interface Probed {
-  tokens: AccessTokenProvider;
-  store: WecomStore;
-  options: ResolvedWecomMediaOptions;
-  messages: Messages;
-}
+/** The part of the details that the token gives. */
+type TokenDetails = Pick<
+  WecomHealthDetails,
+  'token' | 'failed' | 'errcode' | 'retryAt' | 'message'
+>;
 
 /**
  * A Terminus health indicator of the module: can this replica upload for the corp — with a token
  * held or one WeCom issues now — and does the shared store answer? A probe never costs a gettoken
- * while a token is held, and none at all during the credentials' cool-down (after WeCom refused
- * them with 40001 or 40013): twenty probes a minute from every replica leave WeCom's counters
- * alone. Down, never thrown: Terminus reports it as the check's 503.
+ * while a token is held, and none at all for five minutes (or the credentials' longer cool-down)
+ * after WeCom refused them with 40001 or 40013: twenty probes a minute from every replica leave
+ * WeCom's counters alone. Down, never thrown: Terminus reports it as the check's 503.
  *
  * @publicApi
  */
 @Injectable()
 export class WecomHealthIndicator {
-  private probed?: Probed;
+  private readonly logger = new WecomLogger(LOGGER_CONTEXT);
+  private registrations?: Probed[];
+  /** The last failure written to the log: a probe every few seconds repeats it. */
+  private lastLogged?: string;
 
   /** @internal Nest injects these. */
   constructor(
     private readonly health: HealthIndicatorService,
-    private readonly moduleRef: ModuleRef,
+    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
   ) {}
 
   /**
@@ -97,17 +101,20 @@ export class WecomHealthIndicator {
     options: WecomHealthCheckOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
-    const { tokens, store, options: module, messages } = this.module();
-    const corpId = options.corpId ?? module.corpId;
+    // Read once the app is up (each registration's providers built); none yet is read again.
+    if (!this.registrations?.length) this.registrations = registrationsIn(this.modules);
+    const choice = choose(this.registrations, options.corpId);
+    const corp = choice.corpId === undefined ? {} : { corpId: choice.corpId };
+    if ('wrong' in choice) {
+      const store = await storeStateOf(this.registrations[0]?.store);
+      return indicator.down({ ...corp, failed: 'corp', message: choice.wrong, store });
+    }
+    const { store } = choice.probed;
     const [token, storeState] = await Promise.all([
-      this.token(tokens, corpId, module, messages),
+      this.token(choice.probed, choice.corpId),
       storeStateOf(store),
     ]);
-    const details: WecomHealthDetails = {
-      ...(corpId === undefined ? {} : { corpId }),
-      ...token,
-      store: storeState,
-    };
+    const details: WecomHealthDetails = { ...corp, ...token, store: storeState };
     if (details.failed) return indicator.down({ ...details });
     if (options.storeRequired && storeState === 'down') {
       return indicator.down({
@@ -120,83 +127,63 @@ export class WecomHealthIndicator {
   }
 
   /** The token's part: held, fetched now, or why not; never a fetch while one is held. */
-  private async token(
-    tokens: AccessTokenProvider,
-    corpId: string | undefined,
-    options: ResolvedWecomMediaOptions,
-    messages: Messages,
-  ): Promise<Pick<WecomHealthDetails, 'token' | 'failed' | 'errcode' | 'retryAt' | 'message'>> {
-    const wrong = checkCorpId(corpId, servedBy(options), messages);
-    if (wrong || corpId === undefined) {
-      return { failed: 'corp', message: wrong?.message ?? messages.corpMissing() };
-    }
+  private async token({ tokens, messages }: Probed, corpId: string): Promise<TokenDetails> {
     try {
       const state: TokenState =
         tokens instanceof PerCorpTokens ? await tokens.inspect(corpId) : { held: false };
       if (state.held) return { token: 'held' };
       if (state.refused) {
         const { errcode, api, retryAt } = state.refused;
+        const message = messages.credentialsRefused(api, errcode, retryAt);
         return {
           token: 'refused',
           failed: 'token',
           errcode,
           retryAt: retryAt.toISOString(),
-          message: `WeCom ${api} refused the credentials of corp ${corpId} with errcode ${errcode}; not asked again before ${retryAt.toISOString()}`,
+          message,
         };
       }
       await tokens.getToken({ corpId });
       // An app's own provider caches as it will: what it answers, it holds.
       return { token: tokens instanceof PerCorpTokens ? 'fetched' : 'held' };
     } catch (error) {
-      return failure(error);
+      this.log(error);
+      return failure(error, messages);
     }
   }
 
-  private module(): Probed {
-    // strict: false finds the module's providers wherever the app registered it.
-    const find = <T>(token: symbol): T => this.moduleRef.get<T>(token, { strict: false });
-    this.probed ??= {
-      tokens: find(WECOM_ACCESS_TOKEN_PROVIDER),
-      store: find(WECOM_STORE),
-      options: find(WECOM_RESOLVED_OPTIONS),
-      messages: find(WECOM_MESSAGES),
-    };
-    return this.probed;
+  /** The failure's own words, WeCom's or a callback's, go to the server log: once each in a row. */
+  private log(error: unknown): void {
+    if (!(error instanceof WecomError) || error.message === this.lastLogged) return;
+    this.lastLogged = error.message;
+    this.logger.warn(`health check: ${error.message}`);
   }
 }
 
 /** The store's part: this process's memory, or whether the shared store answers now. */
-async function storeStateOf(store: WecomStore): Promise<WecomHealthDetails['store']> {
+async function storeStateOf(store: WecomStore | undefined): Promise<WecomHealthDetails['store']> {
   if (!(store instanceof FallbackStore)) return 'memory';
   return (await store.ping()) ? 'up' : 'down';
 }
 
 /**
- * Why no token could be had. The module's errors name no token nor secret; an app's own provider
- * may say anything, so only its error's class is named.
+ * Why no token could be had, in the words the module answers its HTTP clients with: WeCom's
+ * errcode without its errmsg, a callback named without its words. An app's own provider may say
+ * anything, and may reject with no error at all: only its error's class is named.
  */
-function failure(
-  error: unknown,
-): Pick<WecomHealthDetails, 'token' | 'failed' | 'errcode' | 'retryAt' | 'message'> {
+function failure(error: unknown, messages: Messages): TokenDetails {
+  if (!(error instanceof WecomError)) {
+    // A rejection's own value is not quoted either: a string may be anything.
+    const what =
+      error instanceof Error ? error.constructor.name : error === null ? 'null' : typeof error;
+    return { token: 'failed', failed: 'token', message: `the token provider failed with ${what}` };
+  }
+  const { message } = errorAnswer(error, messages);
+  const errcode = error instanceof WecomApiError ? { errcode: error.errcode } : {};
   if (error instanceof WecomInvalidCredentialsError) {
-    return {
-      token: 'refused',
-      failed: 'token',
-      errcode: error.errcode,
-      ...(error.retryAt ? { retryAt: error.retryAt.toISOString() } : {}),
-      message: error.message,
-    };
+    const retryAt = error.retryAt ? { retryAt: error.retryAt.toISOString() } : {};
+    return { token: 'refused', failed: 'token', ...errcode, ...retryAt, message };
   }
   const failed = error instanceof WecomNetworkError ? 'network' : 'token';
-  const message =
-    error instanceof WecomError
-      ? error.message
-      : `the token provider failed with ${error instanceof Error ? error.constructor.name : typeof error}`;
-  const errcode = (error as { errcode?: unknown }).errcode;
-  return {
-    token: 'failed',
-    failed,
-    ...(error instanceof WecomError && typeof errcode === 'number' ? { errcode } : {}),
-    message,
-  };
+  return { token: 'failed', failed, ...errcode, message };
 }

@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { otelApi } from './otel-api.js';
 
 /**
- * Nest's Logger, each line followed by the trace id when a span is active (an OpenTelemetry SDK
- * is registered and the line is written inside a traced call), so that a log line leads to its
- * trace. The module's lines say which corp they are about.
+ * Nest's Logger, each line followed by the trace id when a sampled span is active (an
+ * OpenTelemetry SDK is registered, the line is written inside a traced call, and the sampler kept
+ * its trace), so that a log line leads to its trace. The module's lines say which corp they are about.
  */
 export class WecomLogger extends Logger {
   override log(message: unknown, ...rest: unknown[]): void {
@@ -32,11 +32,16 @@ export class WecomLogger extends Logger {
   }
 }
 
-/** `message`, with ` (trace <id>)` after it while a sampled or recording span is active. */
+/**
+ * `message`, with ` (trace <id>)` after it while a sampled span is active. An unsampled trace
+ * (a ratio sampler's usual lot) is recorded nowhere: its id would send the reader looking for
+ * nothing.
+ */
 function traced(message: unknown): unknown {
   const api = otelApi();
   const context = api?.trace.getActiveSpan()?.spanContext();
-  if (!api || !context || !api.isSpanContextValid(context) || typeof message !== 'string')
-    return message;
+  if (!api || !context || typeof message !== 'string') return message;
+  const sampled = (context.traceFlags & api.TraceFlags.SAMPLED) !== 0;
+  if (!sampled || !api.isSpanContextValid(context)) return message;
   return `${message} (trace ${context.traceId})`;
 }

@@ -1,13 +1,7 @@
-import type { Attributes, Counter, Histogram, Meter, Span } from '@opentelemetry/api';
-import { AttachmentRuleError } from '../../errors/attachment-rule.error.js';
-import {
-  WecomApiError,
-  WecomInvalidCredentialsError,
-  WecomRateLimitError,
-} from '../../errors/wecom-api.error.js';
-import { WecomNetworkError } from '../../errors/wecom-transport.error.js';
-import { WecomError } from '../../errors/wecom.error.js';
+import type { Attributes, Counter, Histogram, Meter, Span, SpanContext } from '@opentelemetry/api';
 import { MediaType } from '../../media-type.enum.js';
+import { CorpLabels, type CorpLabelSettings } from './corp-labels.js';
+import { factsOf, outcomeOf, type UploadOutcome } from './error-facts.js';
 import { otelApi, type OtelApi } from './otel-api.js';
 
 /** The name of the module's tracer and meter. */
@@ -21,44 +15,14 @@ export const DURATION_BUCKETS_S = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
 ];
 
-/** How an upload ended, as `wecom.uploads` counts it. */
-export type UploadOutcome =
-  'ok' | 'reused' | 'rule' | 'wecom_error' | 'network' | 'rate_limited' | 'other';
-
 /** What an upload records as it goes: filled in by the service and the client. */
 export interface UploadTally {
   /** Requests sent to upload_attachment (retries included); 0 when none was. */
   attempts: number;
-  /** Bytes sent in the body's file part; 0 when nothing was sent. */
+  /** Bytes of the body's file part, once known: reported only when a request was sent. */
   size: number;
-}
-
-/** What a span of a WeCom call is told of its error. */
-interface ErrorFacts {
-  type: string;
-  /** The module's own errors' messages carry no token or secret; anything else goes unquoted. */
-  message?: string;
-  errcode?: number;
-}
-
-function factsOf(error: unknown): ErrorFacts {
-  const type = error instanceof Error ? error.constructor.name : typeof error;
-  if (!(error instanceof WecomError)) return { type };
-  const errcode =
-    error instanceof WecomApiError && !(error instanceof WecomRateLimitError && error.local)
-      ? error.errcode
-      : undefined;
-  return { type, message: error.message, ...(errcode === undefined ? {} : { errcode }) };
-}
-
-/** `outcome` of `wecom.uploads` (and of `wecom.token.fetches`, with `refused`) for an error. */
-export function outcomeOf(error: unknown): UploadOutcome | 'refused' {
-  if (error instanceof AttachmentRuleError) return 'rule';
-  if (error instanceof WecomRateLimitError) return 'rate_limited';
-  if (error instanceof WecomInvalidCredentialsError) return 'refused';
-  if (error instanceof WecomApiError) return 'wecom_error';
-  if (error instanceof WecomNetworkError) return 'network';
-  return 'other';
+  /** True once the image was fitted, whatever became of the upload after. */
+  fitted: boolean;
 }
 
 /** Marks `span` failed by `error`: its class as the exception type, never a secret. */
@@ -84,7 +48,11 @@ export async function traced<T>(
   if (!api) return run(undefined);
   const spanKind = kind === 'client' ? api.SpanKind.CLIENT : api.SpanKind.INTERNAL;
   const tracer = api.trace.getTracer(INSTRUMENTATION_NAME);
-  return tracer.startActiveSpan(name, { kind: spanKind, attributes }, async (span) => {
+  const active = api.context.active();
+  // The first span of detached work links to the span that started it (see detached).
+  const trigger = api.trace.getSpan(active) ? undefined : active.getValue(TRIGGERED_BY);
+  const links = trigger ? [{ context: trigger as SpanContext }] : undefined;
+  return tracer.startActiveSpan(name, { kind: spanKind, attributes, links }, async (span) => {
     try {
       return await run(span);
     } catch (error) {
@@ -94,6 +62,25 @@ export async function traced<T>(
       span.end();
     }
   });
+}
+
+/** Where detached work keeps the span that started it. */
+const TRIGGERED_BY = Symbol('the span that started detached work');
+
+/**
+ * Runs `run` outside the active trace, for work its caller does not wait for (a token refreshed
+ * ahead of expiry): as a child it would outlive the span it belongs to, and a trace would show an
+ * upload waiting for a fetch it never waited for. Its spans are roots, linked to that span.
+ */
+export function detached<T>(run: () => T): T {
+  const api = otelApi();
+  if (!api) return run();
+  const trigger = api.trace.getActiveSpan()?.spanContext();
+  const root =
+    trigger && api.isSpanContextValid(trigger)
+      ? api.ROOT_CONTEXT.setValue(TRIGGERED_BY, trigger)
+      : api.ROOT_CONTEXT;
+  return api.context.with(root, run);
 }
 
 /** The module's instruments, made from one meter. */
@@ -112,11 +99,11 @@ interface Instruments {
  */
 export class WecomTelemetry {
   private instruments?: Instruments;
+  private readonly corps: CorpLabels;
 
-  constructor(
-    /** Put `corp_id` on metrics; false for providers of thousands of corps. */
-    private readonly corpIdOnMetrics: boolean,
-  ) {}
+  constructor(settings: CorpLabelSettings) {
+    this.corps = new CorpLabels(settings);
+  }
 
   /**
    * One upload in its span `wecom.upload_attachment` (made active, so that a token fetch is its
@@ -126,7 +113,7 @@ export class WecomTelemetry {
     facts: { corpId: string | undefined; mediaType: unknown; attachmentType: unknown },
     run: (tally: UploadTally) => Promise<T>,
   ): Promise<T> {
-    const tally: UploadTally = { attempts: 0, size: 0 };
+    const tally: UploadTally = { attempts: 0, size: 0, fitted: false };
     const api = otelApi();
     if (!api) return run(tally);
     const mediaType = (Object.values(MediaType) as unknown[]).includes(facts.mediaType)
@@ -136,7 +123,8 @@ export class WecomTelemetry {
       'wecom.media_type': mediaType,
       'wecom.attachment_type': Number(facts.attachmentType),
     };
-    if (facts.corpId !== undefined) attributes['wecom.corp_id'] = facts.corpId;
+    const corpId = this.corps.forSpan(facts.corpId);
+    if (corpId !== undefined) attributes['wecom.corp_id'] = corpId;
     const started = performance.now();
     const tracer = api.trace.getTracer(INSTRUMENTATION_NAME);
     const kind = api.SpanKind.CLIENT;
@@ -145,20 +133,25 @@ export class WecomTelemetry {
       try {
         const result = await run(tally);
         outcome = result.reused ? 'reused' : 'ok';
-        span.setAttributes({ 'wecom.reused': result.reused, 'wecom.fitted': !!result.fitted });
+        this.corps.vouch(facts.corpId);
+        const fitted = !!result.fitted || tally.fitted;
+        span.setAttributes({ 'wecom.reused': result.reused, 'wecom.fitted': fitted });
         if (!result.reused) span.setAttribute('wecom.errcode', 0);
         return result;
       } catch (error) {
         const failed = outcomeOf(error);
         outcome = failed === 'refused' ? 'wecom_error' : failed;
-        span.setAttributes({ 'wecom.reused': false, 'wecom.fitted': false });
+        span.setAttributes({ 'wecom.reused': false, 'wecom.fitted': tally.fitted });
         fail(api, span, error);
         throw error;
       } finally {
-        span.setAttributes({ 'wecom.size': tally.size, 'wecom.attempts': tally.attempts });
+        // Bytes only of a request that left: none reached WeCom during a cool-down or a 45009 of its own.
+        const size = tally.attempts > 0 ? tally.size : 0;
+        span.setAttributes({ 'wecom.size': size, 'wecom.attempts': tally.attempts });
         span.end();
         const measured: Attributes = { outcome, media_type: mediaType };
-        if (this.corpIdOnMetrics && facts.corpId !== undefined) measured.corp_id = facts.corpId;
+        const label = this.corps.forMetric(facts.corpId);
+        if (label !== undefined) measured.corp_id = label;
         const { uploads, duration } = this.instrumentsOf(api);
         uploads.add(1, measured);
         duration.record((performance.now() - started) / 1000, measured);
@@ -175,15 +168,19 @@ export class WecomTelemetry {
     if (!api) return fetch();
     let outcome = 'ok';
     const attributes: Attributes = { 'wecom.api': facts.api };
-    if (facts.corpId !== undefined) attributes['wecom.corp_id'] = facts.corpId;
+    const corpId = this.corps.forSpan(facts.corpId);
+    if (corpId !== undefined) attributes['wecom.corp_id'] = corpId;
     try {
-      return await traced('wecom.gettoken', attributes, fetch);
+      const token = await traced('wecom.gettoken', attributes, fetch);
+      this.corps.vouch(facts.corpId);
+      return token;
     } catch (error) {
       outcome = outcomeOf(error);
       throw error;
     } finally {
       const measured: Attributes = { outcome };
-      if (this.corpIdOnMetrics && facts.corpId !== undefined) measured.corp_id = facts.corpId;
+      const label = this.corps.forMetric(facts.corpId);
+      if (label !== undefined) measured.corp_id = label;
       this.instrumentsOf(api).tokenFetches.add(1, measured);
     }
   }
