@@ -40,15 +40,26 @@ describe("the README's and the guides' code, as a new user copies it", () => {
     }
   });
 
-  it('compiles in an ESM app, strict, with skipLibCheck off', async () => {
-    const dir = await writeConsumer('esm', asFiles(await completeTsBlocks()));
-    expect(ours(await compile(dir))).toBe('');
-  });
+  // tsc reads every peer's .d.ts with skipLibCheck off: 6–9 s alone, far more beside a full suite.
+  const COMPILE_BUDGET_MS = 120_000;
 
-  it('compiles in a CommonJS app, strict, with skipLibCheck off', async () => {
-    const dir = await writeConsumer('cjs', asFiles(await completeTsBlocks()));
-    expect(ours(await compile(dir))).toBe('');
-  });
+  it(
+    'compiles in an ESM app, strict, with skipLibCheck off',
+    { timeout: COMPILE_BUDGET_MS },
+    async () => {
+      const dir = await writeConsumer('esm', asFiles(await completeTsBlocks()));
+      expect(ours(await compile(dir))).toBe('');
+    },
+  );
+
+  it(
+    'compiles in a CommonJS app, strict, with skipLibCheck off',
+    { timeout: COMPILE_BUDGET_MS },
+    async () => {
+      const dir = await writeConsumer('cjs', asFiles(await completeTsBlocks()));
+      expect(ours(await compile(dir))).toBe('');
+    },
+  );
 
   it("resolves '/testing' under the legacy moduleResolution node (typesVersions)", async () => {
     const dir = await writeConsumer('cjs-node10', {
