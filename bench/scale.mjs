@@ -41,13 +41,15 @@ const argument = (flag) => {
 };
 /**
  * `--one-core`: each worker deployed with one core's worth, as docs/scale.md advises where
- * workers share a machine: `fit.concurrency` 1, libvips on one thread, 2 jobs at once, and glibc
- * returning large image buffers at once (MALLOC_MMAP_THRESHOLD_). The flags below override it.
+ * workers share a machine: `fit.concurrency` 1, libvips on one thread, 3 jobs at once (one fits
+ * while the others upload), one glibc arena, large image buffers handed back at once
+ * (MALLOC_MMAP_THRESHOLD_), and V8's young generation capped (--max-semi-space-size=8). The flags
+ * below override it.
  */
 const ONE_CORE = process.argv.includes('--one-core');
 const ALBUMS = argument('--albums') ?? 200;
 const ROUNDS = argument('--rounds') ?? 1;
-const CONCURRENCY_PER_WORKER = argument('--concurrency') ?? (ONE_CORE ? 2 : 4);
+const CONCURRENCY_PER_WORKER = argument('--concurrency') ?? (ONE_CORE ? 3 : 4);
 /** Fits at once per worker (the module's `fit.concurrency`); its default without the flag. */
 const FITS_PER_WORKER = argument('--fits') ?? (ONE_CORE ? 1 : undefined);
 /** libvips threads per worker (VIPS_CONCURRENCY), set in the workers' environment when given. */
@@ -144,8 +146,15 @@ async function startWorkers(n) {
         {
           env: {
             ...process.env,
-            MALLOC_ARENA_MAX: '2',
-            ...(ONE_CORE ? { MALLOC_MMAP_THRESHOLD_: '1048576' } : {}),
+            // One core's worth needs one arena: one libvips thread, and little else allocating.
+            MALLOC_ARENA_MAX: ONE_CORE ? '1' : '2',
+            ...(ONE_CORE
+              ? {
+                  MALLOC_MMAP_THRESHOLD_: '1048576',
+                  // V8's young generation otherwise grows to 3 × 16 MiB in a busy worker.
+                  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=8`.trim(),
+                }
+              : {}),
             ...(VIPS_THREADS === undefined ? {} : { VIPS_CONCURRENCY: String(VIPS_THREADS) }),
           },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
