@@ -1,5 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
@@ -7,17 +5,14 @@ import type { Job, Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { PublishQueue, type QueuedAlbumInput } from '../../lib/index.js';
 import type { WecomEmulator } from '../../lib/testing/index.js';
+import { ForkedProcess } from './forked-process.js';
 import { makePng } from './media-bytes.mjs';
 import { RedisServer } from './redis-server.mjs';
 import { scratchDir } from './scratch-dir.js';
 import { bootApp, type EmulatorAppOptions, type TestApp } from './wecom-test-app.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
 /** A queue worker process running the built package; see test/replicas/queue-worker.mjs. */
-export class QueueWorker {
-  private constructor(readonly child: ChildProcess) {}
-
+export class QueueWorker extends ForkedProcess {
   /** Starts a worker with `queue` settings and module `options` over the emulator's corp. */
   static async start(
     emulator: WecomEmulator,
@@ -33,28 +28,12 @@ export class QueueWorker {
       queue,
       options,
     };
-    const child = fork(join(root, 'test/replicas/queue-worker.mjs'), [JSON.stringify(config)], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    const [message] = (await once(child, 'message')) as [{ ready?: boolean }];
-    if (!message.ready) throw new Error('the queue worker did not start');
+    const child = await ForkedProcess.forkReady(
+      'test/replicas/queue-worker.mjs',
+      config,
+      'queue worker',
+    );
     return new QueueWorker(child);
-  }
-
-  /** Closes the worker's app (letting its jobs finish) and waits for the process to exit. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.send({ cmd: 'exit' });
-    await exited;
-  }
-
-  /** Kills the process at once (SIGKILL): no job of its finishes, no lock is released. */
-  async kill(): Promise<void> {
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGKILL');
-    await exited;
   }
 }
 

@@ -1,12 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ForkedProcess } from './forked-process.js';
 import { makePng } from './media-bytes.mjs';
 import { RedisServer } from './redis-server.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** What a replica uploads: a 64 × 64 PNG, base64 over IPC. */
 const png = makePng(64, 64).toString('base64');
 
@@ -18,16 +15,9 @@ export interface UploadReport {
 }
 
 /** A replica process running the built package; see test/replicas/replica.mjs. */
-export class Replica {
-  private constructor(readonly child: ChildProcess) {}
-
+export class Replica extends ForkedProcess {
   static async start(config: Record<string, unknown>): Promise<Replica> {
-    const child = fork(join(root, 'test/replicas/replica.mjs'), [JSON.stringify(config)], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    const [message] = (await once(child, 'message')) as [{ ready?: boolean }];
-    if (!message.ready) throw new Error('the replica did not start');
+    const child = await ForkedProcess.forkReady('test/replicas/replica.mjs', config, 'replica');
     return new Replica(child);
   }
 
@@ -36,19 +26,6 @@ export class Replica {
     const answer = once(this.child, 'message') as Promise<[UploadReport]>;
     this.child.send({ cmd: 'upload', count, png, corps });
     return (await answer)[0];
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.send({ cmd: 'exit' });
-    await exited;
-  }
-
-  async kill(): Promise<void> {
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGKILL');
-    await exited;
   }
 }
 
