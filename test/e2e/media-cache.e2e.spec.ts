@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AttachmentType, MediaType, RedisStore, type AttachmentInput } from '../../lib/index.js';
+import { AttachmentType, RedisStore } from '../../lib/index.js';
 import { makePng } from '../helpers/media-bytes.mjs';
 import { RedisServer, requireRedisServer } from '../helpers/redis-server.mjs';
 import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
-
-const png = makePng(120, 80);
-const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
-  ({
-    file: png,
-    filename: 'product.png',
-    mediaType: MediaType.Image,
-    attachmentType: AttachmentType.Moment,
-    ...over,
-  }) as AttachmentInput;
+import { input, png } from '../helpers/moment-input.js';
 
 describe('the media-id cache', () => {
   const s = emulatorSuite({ app: { mediaCache: true } });

@@ -5,27 +5,15 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AttachmentType,
-  MediaType,
   WecomApiError,
   WecomCredentialSourceError,
   WecomInvalidCredentialsError,
-  type AttachmentInput,
 } from '../../lib/index.js';
 import { UNSERVED_CORP } from '../../lib/operations/telemetry/corp-labels.js';
 import { webpOf } from '../helpers/images.js';
-import { makePng } from '../helpers/media-bytes.mjs';
 import { registerOtel, type TestOtel } from '../helpers/otel.js';
 import { bootApp, emulatorSuite } from '../helpers/wecom-test-app.js';
-
-const png = makePng(120, 80);
-const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
-  ({
-    file: png,
-    filename: 'product.png',
-    mediaType: MediaType.Image,
-    attachmentType: AttachmentType.Moment,
-    ...over,
-  }) as AttachmentInput;
+import { input } from '../helpers/moment-input.js';
 
 describe('traces and metrics, attacked', () => {
   let otel: TestOtel;

@@ -3,26 +3,13 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AttachmentRuleError,
-  AttachmentType,
-  MediaType,
   WecomApiError,
   WecomInvalidCredentialsError,
-  type AttachmentInput,
 } from '../../lib/index.js';
 import { DURATION_BUCKETS_S } from '../../lib/operations/telemetry/wecom-telemetry.js';
-import { makePng } from '../helpers/media-bytes.mjs';
 import { registerOtel, type TestOtel } from '../helpers/otel.js';
 import { bootApp, emulatorSuite, type TestApp } from '../helpers/wecom-test-app.js';
-
-const png = makePng(120, 80);
-const input = (over: Partial<AttachmentInput> = {}): AttachmentInput =>
-  ({
-    file: png,
-    filename: 'product.png',
-    mediaType: MediaType.Image,
-    attachmentType: AttachmentType.Moment,
-    ...over,
-  }) as AttachmentInput;
+import { input, png } from '../helpers/moment-input.js';
 
 describe('traces and metrics of uploads, with an OpenTelemetry SDK registered', () => {
   let otel: TestOtel;
