@@ -13,9 +13,9 @@ import {
   WECOM_STORE,
 } from '../../wecom-media.constants.js';
 import { ruleError } from '../publish-files.js';
+import { errorOfFailedReason } from './failed-reason.js';
 import type {
   EnqueuedPublish,
-  PublishJobError,
   PublishJobState,
   PublishJobStatus,
   PublishKeyOptions,
@@ -118,7 +118,7 @@ export class PublishQueue {
     const state = job ? (STATES[await job.getState()] ?? 'unknown') : stateOf(record);
     const result = (job?.returnvalue ?? record?.result) as QueuedResult<K> | undefined;
     // The store's summary names the error; BullMQ's failedReason stands in when the store lost it.
-    const failedReason = job?.failedReason ? errorOf(job.failedReason) : undefined;
+    const failedReason = job?.failedReason ? errorOfFailedReason(job.failedReason) : undefined;
     const error = state === 'completed' ? undefined : (record?.error ?? failedReason);
     return {
       state,
@@ -231,11 +231,3 @@ export class PublishQueue {
 /** The state of a key BullMQ no longer keeps a job for, from its record. */
 const stateOf = (record: PublishRecord | undefined): PublishJobState =>
   record?.result ? 'completed' : record?.failed ? 'failed' : 'unknown';
-
-/** A failedReason the worker wrote (`Name: message`) as the error it names. */
-function errorOf(failedReason: string): PublishJobError {
-  const named = /^([A-Z]\w*Error): ([\s\S]*)$/.exec(failedReason);
-  return named
-    ? { name: named[1] as string, message: named[2] as string }
-    : { name: 'Error', message: failedReason };
-}

@@ -21,6 +21,7 @@ import {
 } from '../../wecom-media.constants.js';
 import { MomentService } from '../moment.service.js';
 import { ProductAlbumService } from '../product-album.service.js';
+import { failedReasonOf } from './failed-reason.js';
 import { createAlbumOnce, publishMomentOnce, type MarkLedger } from './publish-once.js';
 import type { PublishJobError } from './publish-queue.interfaces.js';
 import { PublishRecords, type RecordRef } from './publish-records.js';
@@ -192,11 +193,12 @@ export class PublishWorker implements OnApplicationBootstrap, OnModuleDestroy {
         `queued ${ref.kind} "${ref.key}": its error could not be written to the store`,
       );
     });
-    const said = `queued ${ref.kind} "${ref.key}" (corp ${ref.corpId}), attempt ${attempts}: ${summary.name}: ${summary.message}`;
+    const reason = failedReasonOf(summary);
+    const said = `queued ${ref.kind} "${ref.key}" (corp ${ref.corpId}), attempt ${attempts}: ${reason}`;
     this.logger.warn(last ? `${said}; not retried` : `${said}; retrying`);
-    if (permanent) return new bullmq.UnrecoverableError(`${summary.name}: ${summary.message}`);
+    if (permanent) return new bullmq.UnrecoverableError(reason);
     const retryAfterMs = error instanceof WecomRateLimitError ? error.retryAfterMs : undefined;
-    return new RetryLater(`${summary.name}: ${summary.message}`, retryAfterMs);
+    return new RetryLater(reason, retryAfterMs);
   }
 
   /** The wait before retry `attempt`: doubling from `retryDelayMs`, or WeCom's limit's own. */
