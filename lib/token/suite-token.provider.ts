@@ -4,8 +4,7 @@ import type { WecomResponseBase } from '../client/wecom-http.client.js';
 import { WecomProtocolError } from '../errors/wecom-transport.error.js';
 import type { SuiteCredentials } from '../options/wecom-media-options.js';
 import { CredentialsCooldown } from './credentials-cooldown.js';
-import { PerCorpTokens, type TokenState } from './stored-token.js';
-import { StoredToken } from './stored-token.js';
+import { PerCorpTokens, StoredToken, type TokenState } from './stored-token.js';
 import { credentialFrom, fingerprint, type TokenSettings } from './token-settings.js';
 
 /** service/get_suite_token (developer.work.weixin.qq.com/document/path/90600). */
